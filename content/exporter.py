@@ -1,0 +1,144 @@
+"""Writing the database back out as the content library, in exactly the format it reads."""
+
+from pathlib import Path
+
+from content.library import (
+    CERTIFICATION_FILE,
+    DISCUSSION_FILE,
+    NOTES_FILE,
+    QUESTIONS_FILE,
+)
+from content.yamlnodes import dump_yaml
+from quiz.models import Comment, Disclaimer, Question, QuestionSet
+from quiz.selectors import CommentNode, topic_threads
+from study.models import Certification, Topic
+
+
+def content_export(*, outdir: Path) -> list[Path]:
+    """Write every active certification and topic under outdir; returns the files written."""
+    outdir = Path(outdir)
+    written: list[Path] = []
+    for certification in Certification.objects.active().order_by("position", "slug"):
+        cert_dir = outdir / certification.slug
+        cert_dir.mkdir(parents=True, exist_ok=True)
+        meta = {"slug": certification.slug, "name": certification.name}
+        if certification.code:
+            meta["code"] = certification.code
+        meta["position"] = certification.position
+        written.append(_write(cert_dir / CERTIFICATION_FILE, _front_matter(meta, certification.description)))
+        for topic in certification.topics.filter(is_active=True).order_by("position", "slug"):
+            written += _export_topic(topic, cert_dir / topic.slug)
+    return written
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _front_matter(meta: dict, body: str) -> str:
+    text = f"---\n{dump_yaml(meta)}---\n"
+    return f"{text}{body.strip()}\n" if body.strip() else text
+
+
+def _export_topic(topic: Topic, topic_dir: Path) -> list[Path]:
+    topic_dir.mkdir(parents=True, exist_ok=True)
+    meta = {"slug": topic.slug, "title": topic.title, "position": topic.position}
+    if topic.summary:
+        meta["summary"] = topic.summary
+    sections = [
+        f"## {note.heading}\n\n{note.body}\n" if note.body else f"## {note.heading}\n"
+        for note in topic.notes.order_by("position")
+    ]
+    written = [_write(topic_dir / NOTES_FILE, _front_matter(meta, "") + "\n".join(sections))]
+
+    questions = _questions_document(topic)
+    if questions["questions"]:
+        written.append(_write(topic_dir / QUESTIONS_FILE, dump_yaml(questions)))
+    threads = _discussion_document(topic)
+    if threads:
+        written.append(_write(topic_dir / DISCUSSION_FILE, dump_yaml({"threads": threads})))
+    return written
+
+
+def _questions_document(topic: Topic) -> dict:
+    document: dict = {}
+    disclaimer = Disclaimer.objects.filter(topic=topic).first()
+    if disclaimer:
+        document["disclaimer"] = disclaimer.body
+    document["sets"] = [
+        {"slug": question_set.slug, "title": question_set.title}
+        for question_set in QuestionSet.objects.filter(topic=topic).order_by("position")
+    ]
+    questions = (
+        Question.objects.filter(topic=topic)
+        .exclude(status=Question.Status.RETIRED)
+        .select_related("question_set", "duplicate_of")
+        .prefetch_related("choices", "key_revisions")
+        .order_by("position")
+    )
+    document["questions"] = [_question_item(question) for question in questions]
+    return document
+
+
+def _question_item(question: Question) -> dict:
+    item: dict = {"id": question.ext_id}
+    if question.question_set:
+        item["set"] = question.question_set.slug
+    item["number"] = question.number
+    if question.choose != 1:
+        item["choose"] = question.choose
+    if question.duplicate_of:
+        item["duplicate_of"] = question.duplicate_of.ext_id
+    item["stem"] = question.stem
+    if question.explanation:
+        item["explanation"] = question.explanation
+    item["choices"] = []
+    for choice in sorted(question.choices.all(), key=lambda c: c.position):
+        choice_item = {"label": choice.label, "text": choice.text}
+        if choice.is_correct:
+            choice_item["correct"] = True
+        if choice.explanation:
+            choice_item["explanation"] = choice.explanation
+        item["choices"].append(choice_item)
+    revisions = sorted(question.key_revisions.all(), key=lambda r: r.position)
+    if revisions:
+        item["key_history"] = [
+            {
+                "correct": revision.labels,
+                "until": revision.valid_until.strftime(
+                    "%Y-%m" if revision.until_precision == "month" else "%Y-%m-%d"
+                ),
+                "note": revision.note,
+            }
+            for revision in revisions
+        ]
+    if question.disputed:
+        item["disputed"] = question.disputed
+    return item
+
+
+def _discussion_document(topic: Topic) -> list[dict]:
+    threads = []
+    for node in topic_threads(topic):
+        if node.comment.ext_id is None:
+            continue  # learners' own comments stay in the database, not in the library
+        thread: dict = {}
+        if node.comment.question_id:
+            thread["question"] = node.comment.question.ext_id
+        thread["comments"] = [_comment_item(node)]
+        threads.append(thread)
+    return threads
+
+
+def _comment_item(node: CommentNode) -> dict:
+    comment: Comment = node.comment
+    item: dict = {"id": comment.ext_id, "author": comment.author_name}
+    if comment.is_missing:
+        item["missing"] = True
+    if comment.body:
+        item["body"] = comment.body
+    replies = [_comment_item(reply) for reply in node.replies if reply.comment.ext_id]
+    if replies:
+        item["replies"] = replies
+    return item

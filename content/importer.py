@@ -1,0 +1,153 @@
+"""Loading the content library into the database: validate everything, then write in one go."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from content.library import ContentError, Library, read_library
+from quiz.models import Comment, Question
+from quiz.services import (
+    comment_retire,
+    comment_sync,
+    disclaimer_sync,
+    question_retire,
+    question_set_sync,
+    question_sync,
+)
+from study.models import Certification, Topic
+from study.services import (
+    CREATED,
+    RETIRED,
+    UPDATED,
+    certification_retire,
+    certification_sync,
+    topic_notes_sync,
+    topic_retire,
+    topic_sync,
+)
+
+
+class ContentInvalid(Exception):
+    def __init__(self, errors: list[ContentError]):
+        super().__init__(f"{len(errors)} problem(s) in the content library")
+        self.errors = errors
+
+
+@dataclass
+class ImportReport:
+    counts: dict[str, Counter] = field(default_factory=dict)
+
+    def add(self, kind: str, outcome: str, n: int = 1) -> None:
+        self.counts.setdefault(kind, Counter())[outcome] += n
+
+    def total(self, outcome: str) -> int:
+        return sum(counter[outcome] for counter in self.counts.values())
+
+    def summary(self) -> str:
+        lines = [
+            f"{self.total(CREATED)} created, {self.total(UPDATED)} updated, "
+            f"{self.total(RETIRED)} retired"
+        ]
+        for kind, counter in self.counts.items():
+            parts = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counter.items()) if n)
+            lines.append(f"  {kind}: {parts}")
+        return "\n".join(lines)
+
+
+def content_import(*, root: Path) -> ImportReport:
+    """Validate the library at root; raise ContentInvalid with every problem, or write it all."""
+    library, errors = read_library(root)
+    if errors:
+        raise ContentInvalid(errors)
+    with transaction.atomic():
+        return _write(library)
+
+
+def _write(library: Library) -> ImportReport:
+    report = ImportReport()
+    certifications = {}
+    for entry in library.certifications:
+        certification, outcome = certification_sync(
+            slug=entry.slug,
+            name=entry.name,
+            code=entry.code,
+            position=entry.position,
+            description=entry.description,
+        )
+        certifications[entry.slug] = certification
+        report.add("certifications", outcome)
+
+    questions: dict[str, Question] = {}
+    seen_comments: set[str] = set()
+    for entry in library.topics:
+        topic, outcome = topic_sync(
+            certification=certifications[entry.certification_slug],
+            slug=entry.slug,
+            title=entry.title,
+            summary=entry.summary,
+            position=entry.position,
+        )
+        report.add("topics", outcome)
+        for outcome, n in topic_notes_sync(topic=topic, sections=entry.sections).items():
+            report.add("note sections", outcome, n)
+        report.add("disclaimers", disclaimer_sync(topic=topic, body=entry.disclaimer))
+
+        sets = {}
+        for position, (slug, title) in enumerate(entry.sets):
+            sets[slug], outcome = question_set_sync(topic=topic, slug=slug, title=title, position=position)
+            report.add("question sets", outcome)
+
+        # Originals first, so duplicates can point at them.
+        ordered = sorted(enumerate(entry.questions), key=lambda pair: bool(pair[1].duplicate_of))
+        for position, question_entry in ordered:
+            question, outcome = question_sync(
+                topic=topic,
+                data=question_entry.data,
+                question_set=sets[question_entry.set_slug],
+                number=question_entry.number,
+                position=position,
+                duplicate_of=questions.get(question_entry.duplicate_of),
+            )
+            questions[question.ext_id] = question
+            report.add("questions", outcome)
+
+        comments: dict[str, Comment] = {}
+        for position, comment_entry in enumerate(entry.comments):
+            comment, outcome = comment_sync(
+                topic=topic,
+                ext_id=comment_entry.ext_id,
+                author_name=comment_entry.author,
+                body=comment_entry.body,
+                position=position,
+                question=questions.get(comment_entry.question_id),
+                parent=comments.get(comment_entry.parent_id),
+                is_missing=comment_entry.missing,
+            )
+            comments[comment.ext_id] = comment
+            seen_comments.add(comment.ext_id)
+            report.add("comments", outcome)
+
+    _retire_absent(library, questions, seen_comments, report)
+    return report
+
+
+def _retire_absent(library: Library, questions: dict, seen_comments: set, report: ImportReport):
+    """What the files no longer have is retired, never deleted: learners' history points at it."""
+    for question in Question.objects.exclude(ext_id__in=questions).exclude(
+        status=Question.Status.RETIRED
+    ):
+        report.add("questions", question_retire(question=question))
+    for comment in Comment.objects.filter(ext_id__isnull=False, is_retired=False).exclude(
+        ext_id__in=seen_comments
+    ):
+        report.add("comments", comment_retire(comment=comment))
+    topic_slugs = {entry.slug for entry in library.topics}
+    for topic in Topic.objects.filter(is_active=True).exclude(slug__in=topic_slugs):
+        if topic_retire(topic=topic):
+            report.add("topics", RETIRED)
+    cert_slugs = {entry.slug for entry in library.certifications}
+    for certification in Certification.objects.filter(is_active=True).exclude(slug__in=cert_slugs):
+        if certification_retire(certification=certification):
+            report.add("certifications", RETIRED)

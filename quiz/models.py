@@ -1,0 +1,205 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from study.models import Topic
+
+
+class Disclaimer(models.Model):
+    """What the source says about its questions ("collected from the Internet, may be outdated")."""
+
+    topic = models.OneToOneField(
+        Topic, on_delete=models.CASCADE, related_name="question_disclaimer"
+    )
+    body = models.TextField(help_text="Markdown.")
+    body_html = models.TextField(blank=True, editable=False)
+
+    def __str__(self):
+        return f"Disclaimer for {self.topic}"
+
+
+class QuestionSet(models.Model):
+    """A group of questions as the source page had them ("New Practice Questions")."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="question_sets")
+    slug = models.SlugField(max_length=100)
+    title = models.CharField(max_length=200)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["topic", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "slug"], name="question_set_slug_unique_in_topic"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class QuestionQuerySet(models.QuerySet):
+    def live(self):
+        """Questions a learner sees: published, not a recorded duplicate, in an active topic."""
+        return self.filter(
+            status=Question.Status.PUBLISHED, duplicate_of__isnull=True, topic__is_active=True
+        )
+
+
+class Question(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        RETIRED = "retired", "Retired"
+
+    ext_id = models.SlugField(
+        "stable id", max_length=100, unique=True, help_text="Never changes, never reused."
+    )
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="questions")
+    question_set = models.ForeignKey(
+        QuestionSet, on_delete=models.PROTECT, related_name="questions", null=True, blank=True
+    )
+    number = models.PositiveIntegerField(default=0, help_text="Number within its set.")
+    position = models.PositiveIntegerField(default=0, help_text="Order within the topic.")
+    choose = models.PositiveSmallIntegerField(
+        default=1, help_text="How many choices to pick; 1 = single answer."
+    )
+    stem = models.TextField(help_text="Markdown.")
+    stem_html = models.TextField(blank=True, editable=False)
+    explanation = models.TextField(blank=True, help_text="Markdown.")
+    explanation_html = models.TextField(blank=True, editable=False)
+    disputed = models.TextField(blank=True, help_text="Why readers dispute the current key.")
+    status = models.CharField(max_length=10, choices=Status, default=Status.PUBLISHED)
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+        null=True,
+        blank=True,
+        help_text="This question repeats that one; only that one is shown.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["topic", "position"]
+        indexes = [models.Index(fields=["topic", "status", "position"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(choose__gte=1), name="question_choose_positive"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(duplicate_of=models.F("pk")), name="question_not_own_duplicate"
+            ),
+        ]
+
+    def __str__(self):
+        return self.ext_id
+
+    def get_absolute_url(self):
+        return reverse("quiz:question_detail", kwargs={"ext_id": self.ext_id})
+
+    @property
+    def is_multi(self) -> bool:
+        return self.choose > 1
+
+    @property
+    def display_number(self) -> str:
+        set_title = self.question_set.title if self.question_set else ""
+        return f"{set_title} · Q{self.number}" if set_title else f"Q{self.number}"
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    label = models.CharField(max_length=2, help_text="Stable label: A, B, C ...")
+    text = models.TextField(help_text="Markdown.")
+    text_html = models.TextField(blank=True, editable=False)
+    explanation = models.TextField(blank=True, help_text="Markdown: why right or wrong.")
+    explanation_html = models.TextField(blank=True, editable=False)
+    is_correct = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["question", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "label"], name="choice_label_unique_in_question"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.question.ext_id} {self.label}"
+
+
+class AnswerKeyRevision(models.Model):
+    """An earlier answer key: these choices were correct until a date, and why that changed."""
+
+    class Precision(models.TextChoices):
+        MONTH = "month", "Month"
+        DAY = "day", "Day"
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="key_revisions")
+    correct_labels = models.CharField(max_length=60, help_text="Comma-separated labels, e.g. A,E.")
+    valid_until = models.DateField(help_text="When this key stopped being right.")
+    until_precision = models.CharField(max_length=5, choices=Precision, default=Precision.DAY)
+    note = models.TextField(help_text="Markdown: why the key changed.")
+    note_html = models.TextField(blank=True, editable=False)
+    position = models.PositiveSmallIntegerField(default=0)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["question", "position"]
+
+    def __str__(self):
+        return f"{self.question.ext_id}: {self.correct_labels} until {self.until_display}"
+
+    @property
+    def labels(self) -> list[str]:
+        return [label for label in self.correct_labels.split(",") if label]
+
+    @property
+    def until_display(self) -> str:
+        if self.until_precision == self.Precision.MONTH:
+            return f"{self.valid_until:%b %Y}"
+        return f"{self.valid_until:%-d %b %Y}"
+
+
+class CommentQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(is_retired=False)
+
+
+class Comment(models.Model):
+    """A reader's comment on a question, or on the topic when question is empty."""
+
+    ext_id = models.SlugField(max_length=100, unique=True, null=True, blank=True)
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="comments")
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="comments", null=True, blank=True
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, related_name="replies", null=True, blank=True
+    )
+    author_name = models.CharField(max_length=100)
+    body = models.TextField(blank=True, help_text="Markdown.")
+    body_html = models.TextField(blank=True, editable=False)
+    # The source lost this comment's text but kept its replies.
+    is_missing = models.BooleanField(default=False)
+    # Removed from the content library: hidden, kept for the replies' sake.
+    is_retired = models.BooleanField(default=False)
+    position = models.PositiveIntegerField(default=0, help_text="Order in the topic's discussion.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["topic", "position"]
+        indexes = [models.Index(fields=["question", "position"])]
+
+    def __str__(self):
+        return f"{self.author_name}: {self.body[:50]}"

@@ -1,0 +1,73 @@
+from itertools import groupby
+
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from quiz import selectors
+from study import selectors as study_selectors
+
+
+@require_GET
+def topic_questions(request, slug):
+    topic = study_selectors.topic_for_page(slug)
+    questions = selectors.topic_bank(topic)
+    sets = [
+        (question_set, list(items))
+        for question_set, items in groupby(questions, key=lambda q: q.question_set)
+    ]
+    return render(
+        request,
+        "quiz/topic_questions.html",
+        {
+            "topic": topic,
+            "sets": sets,
+            "question_count": len(questions),
+            "disclaimer": selectors.topic_disclaimer(topic),
+            "comment_count": selectors.topic_comment_count(topic),
+        },
+    )
+
+
+@require_GET
+def topic_discussion(request, slug):
+    topic = study_selectors.topic_for_page(slug)
+    return render(
+        request,
+        "quiz/topic_discussion.html",
+        {"topic": topic, "threads": selectors.topic_threads(topic)},
+    )
+
+
+@require_GET
+def question_detail(request, ext_id):
+    question = selectors.question_for_page(ext_id)
+    return render(
+        request,
+        "quiz/question_detail.html",
+        {
+            "question": question,
+            "topic": question.topic,
+            "choices": list(question.choices.all()),
+            "threads": selectors.question_threads(question),
+            "disclaimer": selectors.topic_disclaimer(question.topic),
+        },
+    )
+
+
+@require_GET
+def search(request):
+    query = request.GET.get("q", "").strip()[:200]
+    groups: dict = {}
+    if query:
+        for note in study_selectors.notes_search(query):
+            groups.setdefault(note.topic, {"notes": [], "questions": []})["notes"].append(note)
+        for question in selectors.questions_search(query):
+            groups.setdefault(question.topic, {"notes": [], "questions": []})["questions"].append(
+                question
+            )
+    total = sum(len(g["notes"]) + len(g["questions"]) for g in groups.values())
+    return render(
+        request,
+        "quiz/search.html",
+        {"query": query, "groups": list(groups.items()), "total": total},
+    )

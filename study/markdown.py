@@ -1,0 +1,98 @@
+"""Markdown rendering for everything editors and learners write: render, then sanitize.
+
+Sanitizing happens after rendering so that raw HTML inside markdown, and HTML the
+markdown itself produces, go through the same allow-list.
+"""
+
+import re
+from datetime import date
+
+import markdown
+import nh3
+
+_EXTENSIONS = ["tables", "fenced_code", "footnotes", "attr_list", "toc", "sane_lists"]
+_EXTENSION_CONFIGS = {
+    # Without use_align_attribute, alignment is emitted as `style`, which nh3 strips.
+    "tables": {"use_align_attribute": True},
+    "toc": {"permalink": False},
+}
+
+_CLEANER = nh3.Cleaner(
+    attributes={**nh3.ALLOWED_ATTRIBUTES, "*": {"id", "class", "title"}},
+    url_schemes={"http", "https", "mailto"},
+    link_rel="noopener noreferrer nofollow",
+)
+
+
+def render_markdown(source: str, *, hard_breaks: bool = False) -> str:
+    """Markdown source -> sanitized HTML, safe to mark_safe in templates.
+
+    hard_breaks keeps single line breaks (comments are written like e-mail, not like docs).
+    """
+    if not source or not source.strip():
+        return ""
+    extensions = [*_EXTENSIONS, "nl2br"] if hard_breaks else _EXTENSIONS
+    html = markdown.markdown(
+        source, extensions=extensions, extension_configs=_EXTENSION_CONFIGS, output_format="html"
+    )
+    return _CLEANER.clean(html)
+
+
+def sanitize_html(html: str) -> str:
+    return _CLEANER.clean(html)
+
+
+_MONTHS = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+_MONTH_YEAR = re.compile(
+    r"\b(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?\s+((?:19|20)\d\d)\b"
+)
+_HEADING_DATE = re.compile(r"\s*\(\s*" + _MONTH_YEAR.pattern[2:-2] + r"\s*\)\s*$")
+
+
+def find_month_date(text: str) -> date | None:
+    """The first "Oct 2024" / "June 2023" in text, as the first day of that month."""
+    match = _MONTH_YEAR.search(text)
+    if not match:
+        return None
+    return date(int(match.group(2)), _MONTHS[match.group(1)[:3].lower()], 1)
+
+
+def strip_heading_date(heading: str) -> str:
+    """'Security Group VPC Associations (Oct 2024)' -> 'Security Group VPC Associations'."""
+    return re.sub(r"\s*\([^()]*\b(?:19|20)\d\d\)\s*$", "", heading).strip()
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*\S)\s*$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def dated_list_items(source: str) -> list[tuple[date, str]]:
+    """(date, text) for every list item whose first line names a month and year."""
+    items = []
+    in_fence = False
+    for line in source.splitlines():
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        match = _LIST_ITEM.match(line)
+        if match:
+            found = find_month_date(match.group(1))
+            if found:
+                items.append((found, match.group(1)))
+    return items

@@ -1,0 +1,45 @@
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from study.models import Certification, Note, Topic, WhatsNewItem
+
+
+def certifications_for_home() -> QuerySet[Certification]:
+    """Active certifications with their active topics, each annotated with its section count."""
+    topics = (
+        Topic.objects.active().annotate(note_count=Count("notes")).order_by("position", "title")
+    )
+    return Certification.objects.active().prefetch_related(
+        Prefetch("topics", queryset=topics, to_attr="active_topics")
+    )
+
+
+def topic_for_page(slug: str) -> Topic:
+    return get_object_or_404(Topic.objects.active().select_related("certification"), slug=slug)
+
+
+def topic_notes(topic: Topic) -> list[Note]:
+    return list(topic.notes.order_by("position"))
+
+
+def topic_whats_new(topic: Topic) -> list[WhatsNewItem]:
+    return list(
+        WhatsNewItem.objects.filter(note__topic=topic)
+        .select_related("note")
+        .order_by("-date", "note__position", "position")
+    )
+
+
+def notes_search(query: str, *, limit: int = 50) -> list[Note]:
+    """Sections whose heading or text contains every word of the query."""
+    words = query.split()
+    if not words:
+        return []
+    condition = Q()
+    for word in words:
+        condition &= Q(heading__icontains=word) | Q(body__icontains=word)
+    return list(
+        Note.objects.filter(condition, topic__is_active=True)
+        .select_related("topic", "topic__certification")
+        .order_by("topic__position", "position")[:limit]
+    )

@@ -1,0 +1,144 @@
+"""Writes to the study notes. The content importer and the admin both come through here."""
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from django.utils.text import slugify
+
+from study.markdown import dated_list_items, find_month_date, render_markdown, strip_heading_date
+from study.models import Certification, Note, Topic, WhatsNewItem
+
+CREATED, UPDATED, UNCHANGED, RETIRED = "created", "updated", "unchanged", "retired"
+
+
+def assign_changed(obj: models.Model, values: dict[str, Any]) -> bool:
+    """Set the fields whose value differs; True when any did (so callers save only then)."""
+    changed = False
+    for field, value in values.items():
+        if getattr(obj, field) != value:
+            setattr(obj, field, value)
+            changed = True
+    return changed
+
+
+def save_if_changed(obj: models.Model, values: dict[str, Any]) -> str:
+    created = obj.pk is None
+    if not assign_changed(obj, values) and not created:
+        return UNCHANGED
+    obj.full_clean()
+    obj.save()
+    return CREATED if created else UPDATED
+
+
+@dataclass(frozen=True)
+class NoteSection:
+    heading: str
+    body: str
+
+
+def note_anchor(heading: str) -> str:
+    return slugify(strip_heading_date(heading)) or "section"
+
+
+@transaction.atomic
+def certification_sync(
+    *, slug: str, name: str, code: str = "", position: int = 0, description: str = ""
+) -> tuple[Certification, str]:
+    certification = Certification.objects.filter(slug=slug).first() or Certification(slug=slug)
+    outcome = save_if_changed(
+        certification,
+        {
+            "name": name,
+            "code": code,
+            "position": position,
+            "description": description,
+            "description_html": render_markdown(description),
+            "is_active": True,
+        },
+    )
+    return certification, outcome
+
+
+@transaction.atomic
+def topic_sync(
+    *, certification: Certification, slug: str, title: str, summary: str = "", position: int = 0
+) -> tuple[Topic, str]:
+    topic = Topic.objects.filter(slug=slug).first() or Topic(slug=slug)
+    outcome = save_if_changed(
+        topic,
+        {
+            "certification_id": certification.pk,
+            "title": title,
+            "summary": summary,
+            "position": position,
+            "is_active": True,
+        },
+    )
+    return topic, outcome
+
+
+def topic_retire(*, topic: Topic) -> bool:
+    if not topic.is_active:
+        return False
+    topic.is_active = False
+    topic.save(update_fields=["is_active"])
+    return True
+
+
+@transaction.atomic
+def note_write(*, note: Note, heading: str, body: str, position: int | None = None) -> str:
+    """Create or change one notes section; renders its HTML and its "what's new" items.
+
+    The one place notes are written, so every path (import, admin) stores sanitized HTML
+    that matches the source.
+    """
+    values: dict[str, Any] = {"heading": heading, "body": body, "anchor": note_anchor(heading)}
+    if position is not None:
+        values["position"] = position
+    text_changed = note.pk is None or note.heading != heading or note.body != body
+    if text_changed:
+        values["body_html"] = render_markdown(body)
+        values["dated"] = find_month_date(heading)
+    outcome = save_if_changed(note, values)
+    if text_changed:
+        note.whats_new.all().delete()
+        items = [WhatsNewItem(date=note.dated, text=strip_heading_date(heading), is_heading=True)]
+        items = items if note.dated else []
+        items += [WhatsNewItem(date=when, text=text) for when, text in dated_list_items(body)]
+        for index, item in enumerate(items):
+            item.note = note
+            item.position = index
+        WhatsNewItem.objects.bulk_create(items)
+    return outcome
+
+
+@transaction.atomic
+def topic_notes_sync(*, topic: Topic, sections: Sequence[NoteSection]) -> Counter:
+    """Make the topic's notes exactly these sections, matched by anchor."""
+    outcomes: Counter = Counter()
+    existing = {note.anchor: note for note in topic.notes.all()}
+    wanted = set()
+    for position, section in enumerate(sections):
+        anchor = note_anchor(section.heading)
+        wanted.add(anchor)
+        note = existing.get(anchor) or Note(topic=topic)
+        outcomes[
+            note_write(note=note, heading=section.heading, body=section.body, position=position)
+        ] += 1
+    # Sections carry no learner history: a section removed from the files goes away.
+    stale = [note.pk for anchor, note in existing.items() if anchor not in wanted]
+    if stale:
+        Note.objects.filter(pk__in=stale).delete()
+        outcomes["deleted"] += len(stale)
+    return outcomes
+
+
+def certification_retire(*, certification: Certification) -> bool:
+    if not certification.is_active:
+        return False
+    certification.is_active = False
+    certification.save(update_fields=["is_active"])
+    return True

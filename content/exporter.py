@@ -25,7 +25,9 @@ def content_export(*, outdir: Path) -> list[Path]:
         if certification.code:
             meta["code"] = certification.code
         meta["position"] = certification.position
-        written.append(_write(cert_dir / CERTIFICATION_FILE, _front_matter(meta, certification.description)))
+        written.append(
+            _write(cert_dir / CERTIFICATION_FILE, _front_matter(meta, certification.description))
+        )
         for topic in certification.topics.filter(is_active=True).order_by("position", "slug"):
             written += _export_topic(topic, cert_dir / topic.slug)
     return written

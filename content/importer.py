@@ -96,7 +96,9 @@ def _write(library: Library) -> ImportReport:
 
         sets = {}
         for position, (slug, title) in enumerate(entry.sets):
-            sets[slug], outcome = question_set_sync(topic=topic, slug=slug, title=title, position=position)
+            sets[slug], outcome = question_set_sync(
+                topic=topic, slug=slug, title=title, position=position
+            )
             report.add("question sets", outcome)
 
         # Originals first, so duplicates can point at them.

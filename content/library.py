@@ -200,8 +200,6 @@ def read_library(root: Path) -> tuple[Library, list[ContentError]]:
 
     for cert_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         certification = _read_certification(cert_dir, root, errors)
-        if certification is None:
-            continue
         library.certifications.append(certification)
         for topic_dir in sorted(p for p in cert_dir.iterdir() if p.is_dir()):
             if topic_dir.name.startswith("."):
@@ -260,14 +258,14 @@ def _read_certification(cert_dir: Path, root: Path, errors: list[ContentError]):
     values, body, _reader, _line = _read_front_matter_file(
         cert_dir / CERTIFICATION_FILE, root, errors, "certification", spec
     )
-    if values is None or "slug" not in values or "name" not in values:
-        return None
+    values = values or {}
+    # With broken front matter, keep reading its topics so every problem is reported.
     return CertificationEntry(
-        slug=values["slug"],
-        name=values["name"],
+        slug=values.get("slug", cert_dir.name),
+        name=values.get("name", ""),
         code=values.get("code", ""),
         position=values.get("position", 0),
-        description=body.strip(),
+        description=(body or "").strip(),
     )
 
 
@@ -281,18 +279,29 @@ def _read_topic(topic_dir: Path, cert_slug: str, root: Path, errors: list[Conten
     values, body, reader, body_line = _read_front_matter_file(
         topic_dir / NOTES_FILE, root, errors, "topic", spec
     )
-    if values is None or "slug" not in values or "title" not in values:
-        return None
+    values = values or {}
     topic = TopicEntry(
         certification_slug=cert_slug,
-        slug=values["slug"],
-        title=values["title"],
+        # With broken front matter, keep going under the folder's name: every problem in the
+        # topic's other files is still reported (and nothing is written while any exists).
+        slug=values.get("slug", topic_dir.name),
+        title=values.get("title", ""),
         summary=values.get("summary", ""),
         position=values.get("position", 0),
     )
+    if body is not None:
+        topic.sections = _read_sections(body, body_line, reader)
+    _read_questions(topic_dir / QUESTIONS_FILE, topic, root, errors)
+    if (topic_dir / DISCUSSION_FILE).exists():
+        _read_discussion(topic_dir / DISCUSSION_FILE, topic, root, errors)
+    return topic
+
+
+def _read_sections(body: str, body_line: int, reader: _FileReader) -> list[NoteSection]:
     preamble, sections = split_sections(body)
     if preamble:
         reader.error(body_line, "notes must start with a '## ' section heading")
+    result: list[NoteSection] = []
     anchors: dict[str, int] = {}
     for heading, section_body, offset in sections:
         line = body_line + offset
@@ -306,12 +315,8 @@ def _read_topic(topic_dir: Path, cert_slug: str, root: Path, errors: list[Conten
                 f"section '{heading}' has the same anchor '{anchor}' as line {anchors[anchor]}",
             )
         anchors[anchor] = line
-        topic.sections.append(NoteSection(heading=heading, body=section_body))
-
-    _read_questions(topic_dir / QUESTIONS_FILE, topic, root, errors)
-    if (topic_dir / DISCUSSION_FILE).exists():
-        _read_discussion(topic_dir / DISCUSSION_FILE, topic, root, errors)
-    return topic
+        result.append(NoteSection(heading=heading, body=section_body))
+    return result
 
 
 def _load_yaml_file(path: Path, reader: _FileReader) -> LineDict | None:

@@ -137,7 +137,7 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
 # Where the shipped content library lives (import_content's default path).
 CONTENT_LIBRARY_DIR = BASE_DIR / "content" / "library"

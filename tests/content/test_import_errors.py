@@ -1,0 +1,337 @@
+"""Bad content files: every problem reported as file:line, exit non-zero, database untouched."""
+
+import io
+import subprocess
+import sys
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from content.importer import ContentInvalid, content_import
+from content.library import read_library
+from quiz.models import AnswerKeyRevision, Choice, Comment, Question
+from study.models import Certification, Note, Topic, WhatsNewItem
+
+pytestmark = pytest.mark.django_db
+
+TOPIC = "aws-saa/ec2-security"
+
+
+def edit(library_copy, name, old, new, count=1):
+    path = library_copy / TOPIC / name
+    text = path.read_text()
+    assert old in text, f"test setup: {old!r} not in {name}"
+    path.write_text(text.replace(old, new, count))
+
+
+def line_number(library_copy, name, needle, occurrence=1):
+    lines = (library_copy / TOPIC / name).read_text().split("\n")
+    hits = [index + 1 for index, line in enumerate(lines) if needle in line]
+    return hits[occurrence - 1]
+
+
+def errors_of(library_copy) -> list[str]:
+    _library, errors = read_library(library_copy)
+    return [str(error) for error in errors]
+
+
+def snapshot():
+    """Every row of the content models, to prove an import changed nothing."""
+    models = [
+        Certification,
+        Topic,
+        Note,
+        WhatsNewItem,
+        Question,
+        Choice,
+        AnswerKeyRevision,
+        Comment,
+    ]
+    return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
+
+
+def test_missing_required_field_reports_file_and_line(library_copy):
+    edit(
+        library_copy,
+        "questions.yaml",
+        "  stem: What does the following command",
+        "  stm: What does the following command",
+    )
+    line = line_number(library_copy, "questions.yaml", "  stm: What does")
+    errors = errors_of(library_copy)
+    assert (
+        f"library/{TOPIC}/questions.yaml:{line}: unknown field 'stm' in question ec2-security-q02"
+        in errors[0]
+        or any(f"questions.yaml:{line}: unknown field 'stm'" in e for e in errors)
+    )
+    assert any("is missing the required field 'stem'" in e for e in errors)
+
+
+def test_wrong_type_reports_file_and_line(library_copy):
+    edit(library_copy, "questions.yaml", "  number: 4\n", "  number: four\n")
+    line = line_number(library_copy, "questions.yaml", "number: four")
+    assert any(
+        e.endswith(f"questions.yaml:{line}: 'number' must be a whole number, not 'four'")
+        for e in errors_of(library_copy)
+    )
+
+
+def test_fewer_than_two_choices(library_copy):
+    edit(
+        library_copy,
+        "questions.yaml",
+        "  - label: B\n    text: '2'\n  - label: C\n    text: '4'\n  - label: D\n    text: '1'\n    correct: true\n",
+        "",
+    )
+    errors = errors_of(library_copy)
+    assert any(
+        "question ec2-security-q04: a question needs at least two choices, it has 1" in e
+        for e in errors
+    )
+    assert any("no choice is marked correct" in e for e in errors)
+
+
+def test_no_correct_choice(library_copy):
+    edit(
+        library_copy,
+        "questions.yaml",
+        "    text: Removes one or more rules from a security group\n    correct: true\n",
+        "    text: Removes one or more rules from a security group\n",
+    )
+    line = line_number(library_copy, "questions.yaml", "choices:", occurrence=2)
+    assert (
+        f"library/{TOPIC}/questions.yaml:{line}: question ec2-security-q02: no choice is marked correct"
+        in errors_of(library_copy)
+    )
+
+
+def test_choose_must_equal_number_of_correct_choices(library_copy):
+    # Q6 is "choose 2" with A and B correct; unmark B.
+    path = library_copy / TOPIC / "questions.yaml"
+    text = path.read_text()
+    start = text.index("- id: ec2-security-q06")
+    section = text[start:]
+    section = section.replace(
+        "    text: Add an IAM Role to a running EC2 instance.\n    correct: true\n",
+        "    text: Add an IAM Role to a running EC2 instance.\n",
+        1,
+    )
+    path.write_text(text[:start] + section)
+    line = line_number(library_copy, "questions.yaml", "choose: 2")
+    expected = f"questions.yaml:{line}: question ec2-security-q06: choose is 2 but 1 choice(s) are marked correct (A): they must be equal"
+    assert any(e.endswith(expected) for e in errors_of(library_copy))
+
+
+def test_duplicate_question_id(library_copy):
+    edit(library_copy, "questions.yaml", "- id: ec2-security-q05", "- id: ec2-security-q04")
+    second = line_number(library_copy, "questions.yaml", "- id: ec2-security-q04", occurrence=2)
+    first = line_number(library_copy, "questions.yaml", "- id: ec2-security-q04", occurrence=1)
+    assert any(
+        e.endswith(
+            f"questions.yaml:{second}: question id 'ec2-security-q04' is already used at library/{TOPIC}/questions.yaml:{first}"
+        )
+        for e in errors_of(library_copy)
+    )
+
+
+def test_duplicate_label(library_copy):
+    edit(
+        library_copy, "questions.yaml", "  - label: D\n    text: '1'", "  - label: C\n    text: '1'"
+    )
+    assert any("label C is used twice (choices 3 and 4)" in e for e in errors_of(library_copy))
+
+
+def test_unresolved_duplicate_of(library_copy):
+    edit(
+        library_copy,
+        "questions.yaml",
+        "duplicate_of: ec2-security-q07",
+        "duplicate_of: ec2-security-q77",
+    )
+    line = line_number(library_copy, "questions.yaml", "duplicate_of:")
+    assert any(
+        e.endswith(
+            f"questions.yaml:{line}: duplicate_of 'ec2-security-q77' is not a question id in the library"
+        )
+        for e in errors_of(library_copy)
+    )
+
+
+def test_unresolved_discussion_target(library_copy):
+    edit(
+        library_copy,
+        "discussion.yaml",
+        "- question: ec2-security-q06",
+        "- question: ec2-security-q66",
+    )
+    line = line_number(library_copy, "discussion.yaml", "- question: ec2-security-q66")
+    assert any(
+        e.endswith(
+            f"discussion.yaml:{line}: thread question 'ec2-security-q66' is not a question id in the library"
+        )
+        for e in errors_of(library_copy)
+    )
+
+
+def test_unknown_set_reference(library_copy):
+    edit(
+        library_copy,
+        "questions.yaml",
+        "  set: new-practice\n  number: 3",
+        "  set: brand-new\n  number: 3",
+    )
+    line = line_number(library_copy, "questions.yaml", "set: brand-new")
+    assert any(
+        e.endswith(
+            f"questions.yaml:{line}: question ec2-security-new-q03: set 'brand-new' is not one of 'sets'"
+        )
+        for e in errors_of(library_copy)
+    )
+
+
+def test_unknown_earlier_key_label(library_copy):
+    edit(library_copy, "questions.yaml", "  - correct:\n    - D\n", "  - correct:\n    - Z\n")
+    assert any(
+        "earlier key names label(s) Z that no choice has" in e for e in errors_of(library_copy)
+    )
+
+
+def test_bad_until_date(library_copy):
+    edit(library_copy, "questions.yaml", "until: 2017-02", "until: February 2017")
+    line = line_number(library_copy, "questions.yaml", "until: February 2017")
+    assert any(
+        e.endswith(
+            f"questions.yaml:{line}: question ec2-security-q01: 'until' must be a date as YYYY-MM or YYYY-MM-DD, not 'February 2017'"
+        )
+        for e in errors_of(library_copy)
+    )
+
+
+def test_yaml_syntax_error_has_a_line(library_copy):
+    edit(library_copy, "discussion.yaml", "threads:\n", "threads:\n  - [unclosed\n")
+    errors = errors_of(library_copy)
+    assert (
+        len(errors) == 1
+        and errors[0].startswith(f"library/{TOPIC}/discussion.yaml:")
+        and "invalid YAML" in errors[0]
+    )
+
+
+def test_key_given_twice(library_copy):
+    edit(library_copy, "questions.yaml", "  number: 4\n", "  number: 4\n  number: 5\n")
+    line = line_number(library_copy, "questions.yaml", "number: 5")
+    assert any(
+        e.endswith(f"questions.yaml:{line}: field 'number' is given twice")
+        for e in errors_of(library_copy)
+    )
+
+
+def test_notes_without_front_matter(library_copy):
+    path = library_copy / TOPIC / "notes.md"
+    path.write_text(path.read_text().split("---\n", 2)[2])
+    assert (
+        f"library/{TOPIC}/notes.md:1: topic must start with front matter between two '---' lines"
+        in errors_of(library_copy)
+    )
+
+
+def test_notes_text_before_first_heading(library_copy):
+    edit(
+        library_copy,
+        "notes.md",
+        "---\n## AWS EC2 Security",
+        "---\nStray intro text.\n## AWS EC2 Security",
+    )
+    assert (
+        f"library/{TOPIC}/notes.md:7: notes must start with a '## ' section heading"
+        in errors_of(library_copy)
+    )
+
+
+def test_slug_must_match_folder(library_copy):
+    edit(library_copy, "notes.md", "slug: ec2-security", "slug: ec2-sec")
+    assert (
+        f"library/{TOPIC}/notes.md:2: slug 'ec2-sec' must equal the folder name 'ec2-security'"
+        in errors_of(library_copy)
+    )
+
+
+def test_comment_without_body(library_copy):
+    edit(
+        library_copy,
+        "discussion.yaml",
+        "    author: Vishal\n    body: |",
+        "    author: Vishal\n    bodyx: |",
+    )
+    assert any("comment ec2-security-c13 has no body" in e for e in errors_of(library_copy))
+
+
+def test_every_error_is_reported_not_just_the_first(library_copy):
+    edit(library_copy, "questions.yaml", "  number: 4\n", "  number: four\n")
+    edit(library_copy, "discussion.yaml", "- question: ec2-security-q06", "- question: nope")
+    edit(library_copy, "notes.md", "title: EC2 Security", "title:")
+    errors = errors_of(library_copy)
+    assert len(errors) == 3
+    assert {e.split(":")[0].rsplit("/", 1)[1] for e in errors} == {
+        "questions.yaml",
+        "discussion.yaml",
+        "notes.md",
+    }
+
+
+def test_bad_library_leaves_the_database_exactly_as_it_was(library, library_copy):
+    # Change something valid AND break one file: nothing at all may be written.
+    edit(
+        library_copy, "questions.yaml", "Removes one or more rules from a security group", "CHANGED"
+    )
+    edit(library_copy, "discussion.yaml", "- question: ec2-security-q06", "- question: nope")
+    before = snapshot()
+    with pytest.raises(ContentInvalid):
+        content_import(root=library_copy)
+    assert snapshot() == before
+
+
+def test_failure_while_writing_rolls_everything_back(db, library_copy, monkeypatch):
+    import content.importer as importer
+
+    original = importer.comment_sync
+
+    def failing_comment_sync(**kwargs):
+        if kwargs["ext_id"] == "ec2-security-c10":
+            raise RuntimeError("disk full")
+        return original(**kwargs)
+
+    monkeypatch.setattr(importer, "comment_sync", failing_comment_sync)
+    with pytest.raises(RuntimeError):
+        content_import(root=library_copy)
+    assert Question.objects.count() == 0 and Topic.objects.count() == 0
+
+
+def test_command_prints_every_error_and_fails(db, library_copy):
+    edit(library_copy, "questions.yaml", "  number: 4\n", "  number: four\n")
+    edit(library_copy, "discussion.yaml", "- question: ec2-security-q06", "- question: nope")
+    stderr = io.StringIO()
+    with pytest.raises(CommandError, match=r"2 problem\(s\) found .* nothing was imported"):
+        call_command("import_content", str(library_copy), stderr=stderr)
+    printed = stderr.getvalue().strip().split("\n")
+    assert len(printed) == 2 and all(":" in line for line in printed)
+    assert Question.objects.count() == 0
+
+
+def test_command_exits_non_zero_from_the_shell(library_copy, tmp_path):
+    edit(library_copy, "questions.yaml", "  number: 4\n", "  number: four\n")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "import_content", str(library_copy)],
+        capture_output=True,
+        text=True,
+        env={"DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}", "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "questions.yaml:" in result.stderr and "'number' must be a whole number" in result.stderr
+
+
+def test_missing_library_folder(tmp_path):
+    with pytest.raises(ContentInvalid) as raised:
+        content_import(root=tmp_path / "nowhere")
+    assert "does not exist" in str(raised.value.errors[0])

@@ -1,0 +1,146 @@
+import factory
+from django.contrib.auth import get_user_model
+from factory.django import DjangoModelFactory
+
+from quiz.models import AnswerKeyRevision, Choice, Comment, Disclaimer, Question, QuestionSet
+from study.markdown import render_markdown
+from study.models import Certification, Note, Topic, WhatsNewItem
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"learner{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class CertificationFactory(DjangoModelFactory):
+    class Meta:
+        model = Certification
+
+    slug = factory.Sequence(lambda n: f"cert-{n}")
+    name = factory.Sequence(lambda n: f"Cloud Certification {n}")
+    code = "CLD-C01"
+    description = "An exam about clouds."
+    description_html = factory.LazyAttribute(lambda o: render_markdown(o.description))
+
+
+class TopicFactory(DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    certification = factory.SubFactory(CertificationFactory)
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+    title = factory.Sequence(lambda n: f"Topic {n}")
+    summary = "What this topic covers."
+
+
+class NoteFactory(DjangoModelFactory):
+    class Meta:
+        model = Note
+
+    topic = factory.SubFactory(TopicFactory)
+    heading = factory.Sequence(lambda n: f"Section {n}")
+    anchor = factory.Sequence(lambda n: f"section-{n}")
+    position = factory.Sequence(lambda n: n)
+    body = "- a bullet\n    - a nested bullet"
+    body_html = factory.LazyAttribute(lambda o: render_markdown(o.body))
+
+
+class WhatsNewItemFactory(DjangoModelFactory):
+    class Meta:
+        model = WhatsNewItem
+
+    note = factory.SubFactory(NoteFactory)
+    date = factory.Faker("date_object")
+    text = "Something new (added Sep 2024)"
+
+
+class DisclaimerFactory(DjangoModelFactory):
+    class Meta:
+        model = Disclaimer
+
+    topic = factory.SubFactory(TopicFactory)
+    body = "Answers may be outdated."
+    body_html = factory.LazyAttribute(lambda o: render_markdown(o.body))
+
+
+class QuestionSetFactory(DjangoModelFactory):
+    class Meta:
+        model = QuestionSet
+
+    topic = factory.SubFactory(TopicFactory)
+    slug = factory.Sequence(lambda n: f"set-{n}")
+    title = factory.Sequence(lambda n: f"Practice set {n}")
+
+
+class QuestionFactory(DjangoModelFactory):
+    """A published single-answer question with choices A-D, B correct (choose=2: A and B)."""
+
+    class Meta:
+        model = Question
+        skip_postgeneration_save = True
+
+    ext_id = factory.Sequence(lambda n: f"question-{n}")
+    topic = factory.SubFactory(TopicFactory)
+    question_set = factory.SubFactory(QuestionSetFactory, topic=factory.SelfAttribute("..topic"))
+    number = factory.Sequence(lambda n: n + 1)
+    position = factory.Sequence(lambda n: n)
+    stem = factory.Sequence(lambda n: f"Which service answers question {n}?")
+    stem_html = factory.LazyAttribute(lambda o: render_markdown(o.stem))
+
+    @factory.post_generation
+    def choices(self, create, extracted, **kwargs):
+        if not create or extracted is False:
+            return
+        correct = {"B"} if self.choose == 1 else {"A", "B", "C", "D", "E"}
+        correct = set(sorted(correct)[: self.choose]) if self.choose > 1 else correct
+        for index, label in enumerate("ABCDE"[: max(4, self.choose + 2)]):
+            ChoiceFactory(
+                question=self,
+                label=label,
+                position=index,
+                text=f"Choice {label} of {self.ext_id}",
+                is_correct=label in correct,
+            )
+
+
+class ChoiceFactory(DjangoModelFactory):
+    class Meta:
+        model = Choice
+
+    question = factory.SubFactory(QuestionFactory, choices=False)
+    label = "A"
+    text = factory.Sequence(lambda n: f"Choice text {n}")
+    text_html = factory.LazyAttribute(lambda o: render_markdown(o.text))
+    explanation = ""
+    is_correct = False
+
+
+class AnswerKeyRevisionFactory(DjangoModelFactory):
+    class Meta:
+        model = AnswerKeyRevision
+
+    question = factory.SubFactory(QuestionFactory)
+    correct_labels = "D"
+    valid_until = factory.Faker("date_object")
+    until_precision = AnswerKeyRevision.Precision.MONTH
+    note = "This was correct before the service changed."
+    note_html = factory.LazyAttribute(lambda o: render_markdown(o.note))
+
+
+class CommentFactory(DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    topic = factory.SubFactory(TopicFactory)
+    question = None
+    parent = None
+    ext_id = factory.Sequence(lambda n: f"comment-{n}")
+    author_name = factory.Faker("first_name")
+    body = "I think the answer is A."
+    body_html = factory.LazyAttribute(lambda o: render_markdown(o.body, hard_breaks=True))
+    position = factory.Sequence(lambda n: n)

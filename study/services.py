@@ -93,25 +93,34 @@ def note_write(*, note: Note, heading: str, body: str, position: int | None = No
     """Create or change one notes section; renders its HTML and its "what's new" items.
 
     The one place notes are written, so every path (import, admin) stores sanitized HTML
-    that matches the source.
+    that matches the source. Rendering always happens: the caller may already have put
+    the new text on the instance (a ModelForm does), so comparing texts would miss edits.
     """
-    values: dict[str, Any] = {"heading": heading, "body": body, "anchor": note_anchor(heading)}
+    values: dict[str, Any] = {
+        "heading": heading,
+        "body": body,
+        "anchor": note_anchor(heading),
+        "body_html": render_markdown(body),
+        "dated": find_month_date(heading),
+    }
     if position is not None:
         values["position"] = position
-    text_changed = note.pk is None or note.heading != heading or note.body != body
-    if text_changed:
-        values["body_html"] = render_markdown(body)
-        values["dated"] = find_month_date(heading)
     outcome = save_if_changed(note, values)
-    if text_changed:
+
+    wanted = [(when, text, False) for when, text in dated_list_items(body)]
+    if note.dated:
+        wanted.insert(0, (note.dated, strip_heading_date(heading), True))
+    current = [
+        (item.date, item.text, item.is_heading) for item in note.whats_new.order_by("position")
+    ]
+    if current != wanted:
         note.whats_new.all().delete()
-        items = [WhatsNewItem(date=note.dated, text=strip_heading_date(heading), is_heading=True)]
-        items = items if note.dated else []
-        items += [WhatsNewItem(date=when, text=text) for when, text in dated_list_items(body)]
-        for index, item in enumerate(items):
-            item.note = note
-            item.position = index
-        WhatsNewItem.objects.bulk_create(items)
+        WhatsNewItem.objects.bulk_create(
+            WhatsNewItem(note=note, date=when, text=text, is_heading=is_heading, position=index)
+            for index, (when, text, is_heading) in enumerate(wanted)
+        )
+        if outcome == UNCHANGED:
+            outcome = UPDATED
     return outcome
 
 

@@ -1,0 +1,74 @@
+from django import forms
+from django.contrib import admin
+
+from study.models import Certification, Note, Topic, WhatsNewItem
+from study.services import note_anchor, note_write
+
+
+@admin.register(Certification)
+class CertificationAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "position", "is_active"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name", "code"]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["title", "certification", "position", "is_active"]
+    list_filter = ["certification", "is_active"]
+    list_select_related = ["certification"]
+    prepopulated_fields = {"slug": ["title"]}
+    search_fields = ["title", "summary"]
+
+
+class WhatsNewInline(admin.TabularInline):
+    model = WhatsNewItem
+    extra = 0
+    can_delete = False
+    fields = ["date", "text", "is_heading"]
+    readonly_fields = fields
+    verbose_name_plural = "What's new (derived from dates in the text)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class NoteForm(forms.ModelForm):
+    class Meta:
+        model = Note
+        fields = ["topic", "heading", "position", "body"]
+
+    def clean(self):
+        cleaned = super().clean()
+        topic, heading = cleaned.get("topic"), cleaned.get("heading")
+        if topic and heading:
+            anchor = note_anchor(heading)
+            clash = Note.objects.filter(topic=topic, anchor=anchor).exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error(
+                    "heading",
+                    f"Another section of this topic already has the anchor '{anchor}' "
+                    "(same heading without its date). Choose a different heading.",
+                )
+        return cleaned
+
+
+@admin.register(Note)
+class NoteAdmin(admin.ModelAdmin):
+    form = NoteForm
+    list_display = ["heading", "topic", "position", "dated"]
+    list_filter = ["topic"]
+    list_select_related = ["topic"]
+    search_fields = ["heading", "body"]
+    fields = ["topic", "heading", "position", "body", "anchor", "dated"]
+    readonly_fields = ["anchor", "dated"]
+    inlines = [WhatsNewInline]
+
+    def save_model(self, request, obj, form, change):
+        # The one writer of notes renders sanitized HTML and rebuilds "what's new". It gets the
+        # stored row, so it can tell what the form changed.
+        note = Note.objects.get(pk=obj.pk) if change else Note()
+        note.topic = obj.topic
+        note_write(note=note, heading=obj.heading, body=obj.body, position=obj.position)
+        obj.pk = note.pk

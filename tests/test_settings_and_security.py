@@ -1,0 +1,101 @@
+"""Settings from the environment, production checks, and what every page sends."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_manage(*args, **env):
+    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=False,
+    )
+
+
+def test_debug_false_without_secret_key_refuses_to_start():
+    result = run_manage("check", DEBUG="false")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_debug_false_with_secret_key_starts():
+    result = run_manage("check", DEBUG="false", SECRET_KEY="x" * 60, ALLOWED_HOSTS="example.com")
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_settings_pass_check_deploy():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SETTINGS_MODULE="config.settings.prod",
+        SECRET_KEY="a-long-random-production-secret-" + "k3y" * 20,
+        ALLOWED_HOSTS="exams.example.com",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_database_url_selects_postgresql():
+    code = (
+        "from django.conf import settings; d = settings.DATABASES['default'];"
+        "print(d['ENGINE'], d['NAME'], d['HOST'], d['PORT'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={
+            "PATH": os.environ.get("PATH", ""),
+            "DJANGO_SETTINGS_MODULE": "config.settings.base",
+            "DATABASE_URL": "postgres://user:pw@db.internal:5432/exams",
+        },
+        check=False,
+    )
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "exams",
+        "db.internal",
+        "5432",
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("study:home"),
+        reverse("study:topic_detail", kwargs={"slug": "ec2-security"}),
+        reverse("quiz:topic_questions", kwargs={"slug": "ec2-security"}),
+        reverse("quiz:topic_discussion", kwargs={"slug": "ec2-security"}),
+        reverse("quiz:question_detail", kwargs={"ext_id": "ec2-security-q06"}),
+        reverse("quiz:search") + "?q=key",
+    ],
+)
+def test_pages_load_nothing_from_other_hosts_and_send_a_strict_csp(client, library, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    external = re.findall(r'(?:src|href)="(https?://[^"]+)"', html)
+    # Links inside notes may point at documentation; scripts, styles and icons may not.
+    assets = [u for u in external if re.search(r"\.(js|css|svg|png|woff2?)(\?|$)", u)]
+    assert assets == []
+    assert "/static/django_htmx/htmx" in html
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self' 'nonce-" in csp and "unsafe-inline" not in csp
+    assert "<script>" not in html  # every script is a file with our nonce, none inline
+    assert 'hx-headers=\'{"x-csrftoken": "' in html
+    assert html.count("<h1") == 1

@@ -68,22 +68,27 @@ def _questions_document(topic: Topic) -> dict:
     disclaimer = Disclaimer.objects.filter(topic=topic).first()
     if disclaimer:
         document["disclaimer"] = disclaimer.body
+    questions = list(
+        Question.objects.filter(topic=topic)
+        .exclude(status=Question.Status.RETIRED)
+        .select_related("question_set", "duplicate_of")
+        .prefetch_related("choices", "key_revisions", "also_topics", "references__note")
+        .order_by("position")
+    )
+    # One source for the whole file when all questions share it, as editors write it.
+    sources = {question.source for question in questions}
+    shared_source = sources.pop() if len(sources) == 1 else ""
+    if shared_source:
+        document["source"] = shared_source
     document["sets"] = [
         {"slug": question_set.slug, "title": question_set.title}
         for question_set in QuestionSet.objects.filter(topic=topic).order_by("position")
     ]
-    questions = (
-        Question.objects.filter(topic=topic)
-        .exclude(status=Question.Status.RETIRED)
-        .select_related("question_set", "duplicate_of")
-        .prefetch_related("choices", "key_revisions")
-        .order_by("position")
-    )
-    document["questions"] = [_question_item(question) for question in questions]
+    document["questions"] = [_question_item(question, shared_source) for question in questions]
     return document
 
 
-def _question_item(question: Question) -> dict:
+def _question_item(question: Question, shared_source: str) -> dict:
     item: dict = {"id": question.ext_id}
     if question.question_set:
         item["set"] = question.question_set.slug
@@ -92,6 +97,15 @@ def _question_item(question: Question) -> dict:
         item["choose"] = question.choose
     if question.duplicate_of:
         item["duplicate_of"] = question.duplicate_of.ext_id
+    also = sorted(t.slug for t in question.also_topics.all())
+    if also:
+        item["also_topics"] = also
+    if question.difficulty:
+        item["difficulty"] = question.difficulty
+    if question.last_verified:
+        item["last_verified"] = question.last_verified
+    if question.source and question.source != shared_source:
+        item["source"] = question.source
     item["stem"] = question.stem
     if question.explanation:
         item["explanation"] = question.explanation
@@ -115,8 +129,18 @@ def _question_item(question: Question) -> dict:
             }
             for revision in revisions
         ]
+    references = sorted(question.references.all(), key=lambda r: r.position)
+    if references:
+        item["references"] = [_reference_item(reference) for reference in references]
     if question.disputed:
         item["disputed"] = question.disputed
+    return item
+
+
+def _reference_item(reference) -> dict:
+    item = {"note": reference.note.anchor} if reference.note_id else {"url": reference.url}
+    if reference.title:
+        item["title"] = reference.title
     return item
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.db import transaction
 
 from content.library import ContentError, Library, read_library
-from quiz.models import Comment, Question
+from quiz.models import Comment, Question, QuestionSet
 from quiz.services import (
     comment_retire,
     comment_sync,
@@ -66,6 +66,7 @@ def content_import(*, root: Path) -> ImportReport:
 
 
 def _write(library: Library) -> ImportReport:
+    """Three passes so references across topics resolve: topics, questions, discussion."""
     report = ImportReport()
     certifications = {}
     for entry in library.certifications:
@@ -79,8 +80,8 @@ def _write(library: Library) -> ImportReport:
         certifications[entry.slug] = certification
         report.add("certifications", outcome)
 
-    questions: dict[str, Question] = {}
-    seen_comments: set[str] = set()
+    topics: dict[str, Topic] = {}
+    sets: dict[tuple[str, str], QuestionSet] = {}
     for entry in library.topics:
         topic, outcome = topic_sync(
             certification=certifications[entry.certification_slug],
@@ -90,35 +91,43 @@ def _write(library: Library) -> ImportReport:
             position=entry.position,
         )
         report.add("topics", outcome)
+        topics[topic.slug] = topic
         for outcome, n in topic_notes_sync(topic=topic, sections=entry.sections).items():
             report.add("note sections", outcome, n)
         report.add("disclaimers", disclaimer_sync(topic=topic, body=entry.disclaimer))
-
-        sets = {}
         for position, (slug, title) in enumerate(entry.sets):
-            sets[slug], outcome = question_set_sync(
+            question_set, outcome = question_set_sync(
                 topic=topic, slug=slug, title=title, position=position
             )
+            sets[(topic.slug, slug)] = question_set
             report.add("question sets", outcome)
 
-        # Originals first, so duplicates can point at them.
-        ordered = sorted(enumerate(entry.questions), key=lambda pair: bool(pair[1].duplicate_of))
-        for position, question_entry in ordered:
-            question, outcome = question_sync(
-                topic=topic,
-                data=question_entry.data,
-                question_set=sets[question_entry.set_slug],
-                number=question_entry.number,
-                position=position,
-                duplicate_of=questions.get(question_entry.duplicate_of),
-            )
-            questions[question.ext_id] = question
-            report.add("questions", outcome)
+    # Originals before duplicates, so a duplicate can point at its original.
+    placed = [
+        (entry, position, question_entry)
+        for entry in library.topics
+        for position, question_entry in enumerate(entry.questions)
+    ]
+    placed.sort(key=lambda item: bool(item[2].duplicate_of))
+    questions: dict[str, Question] = {}
+    for entry, position, question_entry in placed:
+        question, outcome = question_sync(
+            topic=topics[entry.slug],
+            data=question_entry.data,
+            question_set=sets[(entry.slug, question_entry.set_slug)],
+            number=question_entry.number,
+            position=position,
+            duplicate_of=questions.get(question_entry.duplicate_of),
+            also_topics=[topics[slug] for slug in question_entry.also_topics],
+        )
+        questions[question.ext_id] = question
+        report.add("questions", outcome)
 
-        comments: dict[str, Comment] = {}
+    comments: dict[str, Comment] = {}
+    for entry in library.topics:
         for position, comment_entry in enumerate(entry.comments):
             comment, outcome = comment_sync(
-                topic=topic,
+                topic=topics[entry.slug],
                 ext_id=comment_entry.ext_id,
                 author_name=comment_entry.author,
                 body=comment_entry.body,
@@ -128,14 +137,15 @@ def _write(library: Library) -> ImportReport:
                 is_missing=comment_entry.missing,
             )
             comments[comment.ext_id] = comment
-            seen_comments.add(comment.ext_id)
             report.add("comments", outcome)
 
-    _retire_absent(library, questions, seen_comments, report)
+    _retire_absent(library, set(questions), set(comments), report)
     return report
 
 
-def _retire_absent(library: Library, questions: dict, seen_comments: set, report: ImportReport):
+def _retire_absent(
+    library: Library, questions: set[str], seen_comments: set[str], report: ImportReport
+) -> None:
     """What the files no longer have is retired, never deleted: learners' history points at it."""
     for question in Question.objects.exclude(ext_id__in=questions).exclude(
         status=Question.Status.RETIRED

@@ -16,6 +16,7 @@ from quiz.validation import (
     ChoiceData,
     KeyRevisionData,
     QuestionData,
+    ReferenceData,
     validate_question,
 )
 from study.services import NoteSection, note_anchor
@@ -51,9 +52,11 @@ class QuestionEntry:
     set_slug: str
     number: int
     duplicate_of: str = ""
+    also_topics: list[str] = field(default_factory=list)
     file: str = ""
     line: int = 0
     duplicate_of_line: int = 0
+    also_topics_line: int = 0
 
 
 @dataclass
@@ -140,6 +143,8 @@ class _FileReader:
                 self.error(line, f"'{key}' must be a list")
             elif kind is LineDict and not isinstance(value, LineDict):
                 self.error(line, f"'{key}' must be a mapping of fields")
+            elif kind is date and not isinstance(value, date):
+                self.error(line, f"'{key}' must be a date as YYYY-MM-DD, not {value!r}")
             else:
                 values[key] = value
         return values
@@ -354,9 +359,15 @@ def _read_questions(path: Path, topic: TopicEntry, root: Path, errors: list[Cont
     top = reader.fields(
         document,
         "the file",
-        {"disclaimer": (str, False), "sets": (list, True), "questions": (list, True)},
+        {
+            "disclaimer": (str, False),
+            "source": (str, False),
+            "sets": (list, True),
+            "questions": (list, True),
+        },
     )
     topic.disclaimer = top.get("disclaimer", "")
+    default_source = top.get("source", "")
     set_lines: dict[str, int] = {}
     for index, item in enumerate(top.get("sets", [])):
         mapping = reader.mapping(item, "a set", top["sets"].item_lines[index])
@@ -378,12 +389,18 @@ def _read_questions(path: Path, topic: TopicEntry, root: Path, errors: list[Cont
         "number": (int, True),
         "choose": (int, False),
         "duplicate_of": (str, False),
+        "also_topics": (list, False),
+        "difficulty": (str, False),
+        "last_verified": (date, False),
+        "source": (str, False),
         "stem": (str, True),
         "explanation": (str, False),
         "choices": (list, True),
         "key_history": (list, False),
+        "references": (list, False),
         "disputed": (str, False),
     }
+    reference_spec = {"note": (str, False), "url": (str, False), "title": (str, False)}
     choice_spec = {
         "label": (str, True),
         "text": (str, True),
@@ -443,6 +460,30 @@ def _read_questions(path: Path, topic: TopicEntry, root: Path, errors: list[Cont
                     note=revision.get("note", ""),
                 )
             )
+        references: list[ReferenceData] = []
+        for ref_index, ref_item in enumerate(values.get("references", [])):
+            ref_map = reader.mapping(
+                ref_item, "a reference", values["references"].item_lines[ref_index]
+            )
+            if ref_map is None:
+                continue
+            reference = reader.fields(ref_map, f"{what}, a reference", reference_spec)
+            references.append(
+                ReferenceData(
+                    note_anchor=reference.get("note", ""),
+                    url=reference.get("url", ""),
+                    title=reference.get("title", ""),
+                )
+            )
+            if reference.get("note") and reference["note"] not in {
+                note_anchor(section.heading) for section in topic.sections
+            }:
+                reader.error(
+                    ref_map.key_lines["note"],
+                    f"{what}: reference note '{reference['note']}' is not a section of "
+                    f"{topic.slug}'s notes",
+                )
+        also_topics = [str(slug) for slug in values.get("also_topics", [])]
         data = QuestionData(
             ext_id=values.get("id", ""),
             stem=values.get("stem", ""),
@@ -451,6 +492,10 @@ def _read_questions(path: Path, topic: TopicEntry, root: Path, errors: list[Cont
             explanation=values.get("explanation", ""),
             disputed=values.get("disputed", ""),
             key_history=history,
+            references=references,
+            difficulty=values.get("difficulty", ""),
+            last_verified=values.get("last_verified"),
+            source=values.get("source", default_source),
         )
         # The same rules the admin applies; only when the fields could be read at all.
         if "id" in values and "stem" in values and "choices" in values:
@@ -464,9 +509,11 @@ def _read_questions(path: Path, topic: TopicEntry, root: Path, errors: list[Cont
                 set_slug=values.get("set", ""),
                 number=values.get("number", 0),
                 duplicate_of=values.get("duplicate_of", ""),
+                also_topics=also_topics,
                 file=reader.name,
                 line=mapping.line,
                 duplicate_of_line=mapping.key_lines.get("duplicate_of", mapping.line),
+                also_topics_line=mapping.key_lines.get("also_topics", mapping.line),
             )
         )
 
@@ -581,6 +628,12 @@ def _check_library(library: Library, errors: list[ContentError]) -> None:
         else:
             continue
         errors.append(ContentError(entry.file, entry.duplicate_of_line, message))
+
+    for entry in questions.values():
+        unknown = [slug for slug in entry.also_topics if slug not in topic_slugs]
+        if unknown:
+            message = f"also_topics names unknown topic(s): {', '.join(unknown)}"
+            errors.append(ContentError(entry.file, entry.also_topics_line, message))
 
     for comment in comments.values():
         if comment.question_id and comment.question_id not in questions and not comment.parent_id:

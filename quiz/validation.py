@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 LABEL_PATTERN = re.compile(r"^[A-Z]$")
+URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+DIFFICULTIES = ("", "easy", "medium", "hard")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -29,6 +31,13 @@ class KeyRevisionData:
 
 
 @dataclass
+class ReferenceData:
+    note_anchor: str = ""  # a section of the question's topic notes
+    url: str = ""
+    title: str = ""
+
+
+@dataclass
 class QuestionData:
     ext_id: str
     stem: str
@@ -37,6 +46,10 @@ class QuestionData:
     explanation: str = ""
     disputed: str = ""
     key_history: list[KeyRevisionData] = field(default_factory=list)
+    references: list[ReferenceData] = field(default_factory=list)
+    difficulty: str = ""
+    last_verified: date | None = None
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -102,4 +115,17 @@ def validate_question(question: QuestionData) -> list[Problem]:
             problem(
                 ("key_history", index, "note"), "an earlier key needs a note saying why it changed"
             )
+    for index, reference in enumerate(question.references):
+        if bool(reference.note_anchor) == bool(reference.url):
+            problem(
+                ("references", index), "a reference names either a notes section (note) or a url"
+            )
+        elif reference.url and not URL_PATTERN.match(reference.url):
+            problem(
+                ("references", index, "url"), f"url {reference.url!r} must start with http(s)://"
+            )
+    if question.difficulty not in DIFFICULTIES:
+        problem(
+            ("difficulty",), f"difficulty must be easy, medium or hard, not {question.difficulty!r}"
+        )
     return problems

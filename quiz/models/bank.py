@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
-from study.models import Topic
+from study.models import Note, Topic
 
 
 class Disclaimer(models.Model):
@@ -52,10 +53,18 @@ class Question(models.Model):
         PUBLISHED = "published", "Published"
         RETIRED = "retired", "Retired"
 
+    class Difficulty(models.TextChoices):
+        EASY = "easy", "Easy"
+        MEDIUM = "medium", "Medium"
+        HARD = "hard", "Hard"
+
     ext_id = models.SlugField(
         "stable id", max_length=100, unique=True, help_text="Never changes, never reused."
     )
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="questions")
+    also_topics = models.ManyToManyField(
+        Topic, blank=True, related_name="also_questions", help_text="Other topics it belongs to."
+    )
     question_set = models.ForeignKey(
         QuestionSet, on_delete=models.PROTECT, related_name="questions", null=True, blank=True
     )
@@ -70,6 +79,17 @@ class Question(models.Model):
     explanation_html = models.TextField(blank=True, editable=False)
     disputed = models.TextField(blank=True, help_text="Why readers dispute the current key.")
     status = models.CharField(max_length=10, choices=Status, default=Status.PUBLISHED)
+    difficulty = models.CharField(max_length=6, choices=Difficulty, blank=True)
+    last_verified = models.DateField(
+        null=True, blank=True, help_text="When an editor last checked the key against the service."
+    )
+    source = models.CharField(
+        max_length=300, blank=True, help_text="Where the question comes from."
+    )
+    # Kept up to date by the vote and key-change services, so lists can filter on it.
+    community_disagrees = models.BooleanField(
+        default=False, editable=False, help_text="Learners' most-voted answer differs from the key."
+    )
     duplicate_of = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -82,6 +102,7 @@ class Question(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = QuestionQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["stem_html", "explanation_html", "updated_at"])
 
     class Meta:
         ordering = ["topic", "position"]
@@ -106,9 +127,10 @@ class Question(models.Model):
         return self.choose > 1
 
     @property
-    def display_number(self) -> str:
-        set_title = self.question_set.title if self.question_set else ""
-        return f"{set_title} · Q{self.number}" if set_title else f"Q{self.number}"
+    def short_title(self) -> str:
+        return (
+            f"{self.question_set.title} Q{self.number}" if self.question_set else f"Q{self.number}"
+        )
 
 
 class Choice(models.Model):
@@ -120,6 +142,8 @@ class Choice(models.Model):
     explanation_html = models.TextField(blank=True, editable=False)
     is_correct = models.BooleanField(default=False)
     position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords(excluded_fields=["text_html", "explanation_html"])
 
     class Meta:
         ordering = ["question", "position"]
@@ -134,14 +158,23 @@ class Choice(models.Model):
 
 
 class AnswerKeyRevision(models.Model):
-    """An earlier answer key: these choices were correct until a date, and why that changed."""
+    """A change of the answer key: these choices were correct until a date, and why it changed.
+
+    Learners see it as the outdated-answer annotation; rescoring and spaced repetition use
+    it to tell which key an old answer was given under.
+    """
 
     class Precision(models.TextChoices):
         MONTH = "month", "Month"
         DAY = "day", "Day"
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="key_revisions")
-    correct_labels = models.CharField(max_length=60, help_text="Comma-separated labels, e.g. A,E.")
+    correct_labels = models.CharField(
+        max_length=60, help_text="The key before the change: comma-separated labels, e.g. A,E."
+    )
+    new_labels = models.CharField(
+        max_length=60, blank=True, help_text="The key after the change, e.g. A,B."
+    )
     valid_until = models.DateField(help_text="When this key stopped being right.")
     until_precision = models.CharField(max_length=5, choices=Precision, default=Precision.DAY)
     note = models.TextField(help_text="Markdown: why the key changed.")
@@ -163,43 +196,45 @@ class AnswerKeyRevision(models.Model):
         return [label for label in self.correct_labels.split(",") if label]
 
     @property
+    def new_label_list(self) -> list[str]:
+        return [label for label in self.new_labels.split(",") if label]
+
+    @property
     def until_display(self) -> str:
         if self.until_precision == self.Precision.MONTH:
             return f"{self.valid_until:%b %Y}"
         return f"{self.valid_until:%-d %b %Y}"
 
 
-class CommentQuerySet(models.QuerySet):
-    def visible(self):
-        return self.filter(is_retired=False)
+class QuestionReference(models.Model):
+    """Where to read more: a section of the notes, or official documentation."""
 
-
-class Comment(models.Model):
-    """A reader's comment on a question, or on the topic when question is empty."""
-
-    ext_id = models.SlugField(max_length=100, unique=True, null=True, blank=True)
-    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="comments")
-    question = models.ForeignKey(
-        Question, on_delete=models.CASCADE, related_name="comments", null=True, blank=True
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="references")
+    note = models.ForeignKey(
+        Note, on_delete=models.SET_NULL, null=True, blank=True, related_name="question_references"
     )
-    parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, related_name="replies", null=True, blank=True
-    )
-    author_name = models.CharField(max_length=100)
-    body = models.TextField(blank=True, help_text="Markdown.")
-    body_html = models.TextField(blank=True, editable=False)
-    # The source lost this comment's text but kept its replies.
-    is_missing = models.BooleanField(default=False)
-    # Removed from the content library: hidden, kept for the replies' sake.
-    is_retired = models.BooleanField(default=False)
-    position = models.PositiveIntegerField(default=0, help_text="Order in the topic's discussion.")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = CommentQuerySet.as_manager()
+    url = models.URLField(blank=True)
+    title = models.CharField(max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["topic", "position"]
-        indexes = [models.Index(fields=["question", "position"])]
+        ordering = ["question", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(note__isnull=False) | ~models.Q(url=""),
+                name="reference_has_note_or_url",
+            )
+        ]
 
     def __str__(self):
-        return f"{self.author_name}: {self.body[:50]}"
+        return self.title or self.url or str(self.note)
+
+    @property
+    def href(self) -> str:
+        return self.note.get_absolute_url() if self.note_id else self.url
+
+    @property
+    def label(self) -> str:
+        if self.title:
+            return self.title
+        return f"Notes: {self.note.heading}" if self.note_id else self.url

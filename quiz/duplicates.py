@@ -1,0 +1,87 @@
+"""Finding duplicate questions: pure Python over plain text, no database.
+
+Two questions are suspected duplicates when, after normalizing (case, punctuation,
+markdown, white space, choice order), BOTH their stems and their sets of choices are
+at least DUPLICATE_THRESHOLD similar by difflib's ratio (2 * matches / total length).
+Requiring both keeps questions that share a long scenario but ask something else
+(different choices) apart; 1.0 means identical after normalizing.
+
+Comparing every pair does not scale, so candidates are blocked first: a question is
+compared only with questions that share one of its rarest stem words.
+"""
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from itertools import combinations
+
+DUPLICATE_THRESHOLD = 0.85
+_RARE_KEYS = 8  # rarest words of a stem used to find candidates
+_COMMON_WORD_LIMIT = 500  # a word in more stems than this is no use for blocking
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def normalize(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _NON_WORD.sub(" ", text.lower()).strip()
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    key: object  # the caller's id for the question
+    stem: str
+    choices: str
+
+    @classmethod
+    def of(cls, key: object, stem: str, choices: Iterable[str]) -> "Fingerprint":
+        return cls(key, normalize(stem), " | ".join(sorted(normalize(c) for c in choices)))
+
+
+def _ratio(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() < DUPLICATE_THRESHOLD:
+        return 0.0
+    if matcher.quick_ratio() < DUPLICATE_THRESHOLD:
+        return 0.0
+    return matcher.ratio()
+
+
+def similarity(a: Fingerprint, b: Fingerprint) -> float:
+    """min(stem ratio, choices ratio); 0.0 early when it cannot reach the threshold."""
+    stem = _ratio(a.stem, b.stem)
+    if stem < DUPLICATE_THRESHOLD:
+        return stem
+    return min(stem, _ratio(a.choices, b.choices))
+
+
+def find_duplicates(fingerprints: list[Fingerprint]) -> list[tuple[object, object, float]]:
+    """Every pair at or above the threshold, as (key_a, key_b, similarity), most similar first."""
+    words = [set(fp.stem.split()) - {""} for fp in fingerprints]
+    frequency: dict[str, int] = defaultdict(int)
+    for stem_words in words:
+        for word in stem_words:
+            frequency[word] += 1
+    buckets: dict[str, list[int]] = defaultdict(list)
+    exact: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for index, (fp, stem_words) in enumerate(zip(fingerprints, words, strict=True)):
+        exact[(fp.stem, fp.choices)].append(index)
+        usable = [w for w in stem_words if frequency[w] <= _COMMON_WORD_LIMIT]
+        for word in sorted(usable, key=lambda w: (frequency[w], w))[:_RARE_KEYS]:
+            buckets[word].append(index)
+
+    candidates: set[tuple[int, int]] = set()
+    for group in [*buckets.values(), *exact.values()]:
+        candidates.update(combinations(group, 2))
+
+    pairs = []
+    for i, j in candidates:
+        score = similarity(fingerprints[i], fingerprints[j])
+        if score >= DUPLICATE_THRESHOLD:
+            pairs.append((fingerprints[i].key, fingerprints[j].key, round(score, 4)))
+    return sorted(pairs, key=lambda pair: (-pair[2], str(pair[0]), str(pair[1])))

@@ -1,0 +1,131 @@
+"""Learners' answers, votes and problem reports, and editors' decisions on reports."""
+
+from collections import Counter
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from quiz.models import AnswerRecord, AnswerSource, Question, Report, Vote
+
+# Fewer votes than this say too little to flag a disagreement with the key.
+MIN_VOTES_FOR_DISAGREEMENT = 3
+
+
+def labels_clean(*, question: Question, labels: list[str], exact: bool = True) -> list[str]:
+    """Validated, sorted labels for this question; raises ValidationError with a clear message."""
+    valid = {choice.label for choice in question.choices.all()}
+    chosen = sorted(set(labels))
+    unknown = [label for label in chosen if label not in valid]
+    if unknown:
+        raise ValidationError(f"{', '.join(unknown)} is not a choice of this question.")
+    if exact and len(chosen) != question.choose:
+        raise ValidationError(
+            f"Choose exactly {question.choose} answer{'s' if question.choose > 1 else ''}; "
+            f"you chose {len(chosen)}."
+        )
+    if not chosen:
+        raise ValidationError("Choose an answer.")
+    return chosen
+
+
+@transaction.atomic
+def answer_record(
+    *,
+    user: AbstractBaseUser,
+    question: Question,
+    labels: list[str],
+    source: str = AnswerSource.PRACTICE,
+    response_ms: int | None = None,
+    answered_at: datetime | None = None,
+) -> AnswerRecord:
+    """Record an answer; correctness is decided here, from the current key (all or nothing)."""
+    chosen = labels_clean(question=question, labels=labels)
+    key = sorted(choice.label for choice in question.choices.all() if choice.is_correct)
+    record = AnswerRecord(
+        user=user,
+        question=question,
+        chosen_labels=",".join(chosen),
+        is_correct=chosen == key,
+        response_ms=response_ms,
+        source=source,
+        answered_at=answered_at or timezone.now(),
+    )
+    record.full_clean()
+    record.save()
+    return record
+
+
+def vote_summary(question: Question, votes: list[str]) -> tuple[list[tuple[str, int, int]], bool]:
+    """[(labels, count, percent)] most voted first, and whether learners disagree with the key."""
+    counts = Counter(votes)
+    total = sum(counts.values())
+    rows = [
+        (labels, n, round(100 * n / total))
+        for labels, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+    key = ",".join(sorted(c.label for c in question.choices.all() if c.is_correct))
+    disagrees = total >= MIN_VOTES_FOR_DISAGREEMENT and bool(rows) and rows[0][0] != key
+    return rows, disagrees
+
+
+def community_refresh(*, question: Question) -> bool:
+    """Recompute the stored "learners disagree with the key" flag."""
+    _rows, disagrees = vote_summary(question, list(question.votes.values_list("labels", flat=True)))
+    if question.community_disagrees != disagrees:
+        Question.objects.filter(pk=question.pk).update(community_disagrees=disagrees)
+        question.community_disagrees = disagrees
+    return disagrees
+
+
+@transaction.atomic
+def vote_cast(*, user: AbstractBaseUser, question: Question, labels: list[str]) -> Vote:
+    """Vote for the answer you believe is right; only after answering the question yourself."""
+    if not user.is_authenticated:
+        raise PermissionDenied("Sign in to vote.")
+    if not AnswerRecord.objects.filter(user=user, question=question).exists():
+        raise ValidationError("Answer the question first; then you can vote.")
+    chosen = labels_clean(question=question, labels=labels)
+    vote, _created = Vote.objects.update_or_create(
+        user=user, question=question, defaults={"labels": ",".join(chosen)}
+    )
+    community_refresh(question=question)
+    return vote
+
+
+@transaction.atomic
+def report_file(
+    *, user: AbstractBaseUser, question: Question, reason: str, text: str = ""
+) -> Report:
+    if not user.is_authenticated:
+        raise PermissionDenied("Sign in to report a problem.")
+    if reason not in Report.Reason.values:
+        raise ValidationError("Pick one of the listed reasons.")
+    text = text.strip()
+    if reason == Report.Reason.OTHER and not text:
+        raise ValidationError("Tell us what is wrong.")
+    if len(text) > 2000:
+        raise ValidationError("Keep the description under 2000 characters.")
+    report = Report(question=question, user=user, reason=reason, text=text)
+    report.full_clean()
+    report.save()
+    return report
+
+
+@transaction.atomic
+def report_resolve(
+    *, report: Report, user: AbstractBaseUser, decision: str, accepted: bool = True
+) -> Report:
+    """Close a report with a decision; the decision is shown on the question's changelog."""
+    if report.status != Report.Status.OPEN:
+        raise ValidationError("This report is already closed.")
+    if not decision.strip():
+        raise ValidationError("Write the decision: learners see it on the question.")
+    report.status = Report.Status.RESOLVED if accepted else Report.Status.DECLINED
+    report.decision = decision.strip()
+    report.resolved_by = user
+    report.resolved_at = timezone.now()
+    report.save(update_fields=["status", "decision", "resolved_by", "resolved_at"])
+    return report

@@ -1,5 +1,7 @@
 """Writing the database back out as the content library, in exactly the format it reads."""
 
+import io
+import zipfile
 from pathlib import Path
 
 from content.library import (
@@ -64,28 +66,54 @@ def _export_topic(topic: Topic, topic_dir: Path) -> list[Path]:
 
 
 def _questions_document(topic: Topic) -> dict:
-    document: dict = {}
-    disclaimer = Disclaimer.objects.filter(topic=topic).first()
-    if disclaimer:
-        document["disclaimer"] = disclaimer.body
-    questions = list(
+    questions = (
         Question.objects.filter(topic=topic)
         .exclude(status=Question.Status.RETIRED)
-        .select_related("question_set", "duplicate_of")
-        .prefetch_related("choices", "key_revisions", "also_topics", "references__note")
         .order_by("position")
     )
+    disclaimer = Disclaimer.objects.filter(topic=topic).first()
+    return questions_document(topic, questions, disclaimer.body if disclaimer else "")
+
+
+def questions_document(
+    topic: Topic, questions, disclaimer: str = "", *, only_used_sets: bool = False
+) -> dict:
+    """A questions.yaml document for these questions of one topic."""
+    questions = list(
+        questions.select_related("question_set", "duplicate_of").prefetch_related(
+            "choices", "key_revisions", "also_topics", "references__note"
+        )
+    )
+    document: dict = {}
+    if disclaimer:
+        document["disclaimer"] = disclaimer
     # One source for the whole file when all questions share it, as editors write it.
     sources = {question.source for question in questions}
     shared_source = sources.pop() if len(sources) == 1 else ""
     if shared_source:
         document["source"] = shared_source
+    used_sets = {question.question_set_id for question in questions}
     document["sets"] = [
         {"slug": question_set.slug, "title": question_set.title}
         for question_set in QuestionSet.objects.filter(topic=topic).order_by("position")
+        if question_set.pk in used_sets or not only_used_sets
     ]
     document["questions"] = [_question_item(question, shared_source) for question in questions]
     return document
+
+
+def questions_zip(questions) -> bytes:
+    """The selected questions as content files, one questions.yaml per topic, zipped."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        topic_ids = questions.values_list("topic", flat=True).distinct()
+        for topic in Topic.objects.filter(pk__in=topic_ids).select_related("certification"):
+            selected = questions.filter(topic=topic).order_by("position")
+            name = f"{topic.certification.slug}/{topic.slug}/{QUESTIONS_FILE}"
+            archive.writestr(
+                name, dump_yaml(questions_document(topic, selected, only_used_sets=True))
+            )
+    return buffer.getvalue()
 
 
 def _question_item(question: Question, shared_source: str) -> dict:

@@ -1,13 +1,25 @@
 """Reads from the question bank. Each function owns its joins, so pages stay O(1) in queries."""
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from quiz.models import AnswerKeyRevision, Choice, Comment, Disclaimer, Question
+from quiz.models import (
+    AnswerKeyRevision,
+    AnswerRecord,
+    Choice,
+    Comment,
+    Disclaimer,
+    Question,
+    Report,
+    Vote,
+)
+from quiz.stats import LOW_DISCRIMINATION, discrimination_index
 from study.extensions import TopicLink
 from study.models import Topic
 
@@ -128,3 +140,129 @@ def questions_search(query: str, *, limit: int = 50) -> list[Question]:
         .select_related("topic", "topic__certification", "question_set")
         .order_by("topic__position", "position")[:limit]
     )
+
+
+@dataclass
+class QuestionStatistics:
+    answered: int
+    learners: int
+    percent_correct: int | None
+    distribution: list[tuple[str, int, int]]  # (labels, count, percent), most chosen first
+    discrimination: float | None
+    needs_checking: bool
+
+
+def question_statistics(question: Question) -> QuestionStatistics:
+    """Answer statistics for editors; three queries whatever the number of answers."""
+    answers = AnswerRecord.objects.filter(question=question)
+    rows = list(answers.values("chosen_labels").annotate(n=Count("pk")).order_by("-n"))
+    total = sum(row["n"] for row in rows)
+    correct = answers.filter(is_correct=True).count() if total else 0
+
+    # Each learner's first answer to this question, against their score on everything else.
+    first: dict[int, bool] = {}
+    for user_id, is_correct in answers.order_by("answered_at").values_list("user", "is_correct"):
+        first.setdefault(user_id, is_correct)
+    rest = {
+        row["user"]: row["correct"] / row["total"]
+        for row in AnswerRecord.objects.filter(user__in=list(first))
+        .exclude(question=question)
+        .values("user")
+        .annotate(total=Count("pk"), correct=Count("pk", filter=Q(is_correct=True)))
+    }
+    learners = [user for user in first if user in rest]
+    index = discrimination_index([first[u] for u in learners], [rest[u] for u in learners])
+    return QuestionStatistics(
+        answered=total,
+        learners=len(first),
+        percent_correct=round(100 * correct / total) if total else None,
+        distribution=[
+            (row["chosen_labels"].replace(",", "+"), row["n"], round(100 * row["n"] / total))
+            for row in rows
+        ],
+        discrimination=round(index, 2) if index is not None else None,
+        needs_checking=index is not None and index < LOW_DISCRIMINATION,
+    )
+
+
+# Fewer votes than this say too little to flag a disagreement with the key.
+MIN_VOTES_FOR_DISAGREEMENT = 3
+
+
+def vote_summary(question: Question, votes: list[str]) -> tuple[list[tuple[str, int, int]], bool]:
+    """[(labels, count, percent)] most voted first, and whether learners disagree with the key."""
+    counts = Counter(votes)
+    total = sum(counts.values())
+    rows = [
+        (labels, n, round(100 * n / total))
+        for labels, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+    key = ",".join(sorted(c.label for c in question.choices.all() if c.is_correct))
+    disagrees = total >= MIN_VOTES_FOR_DISAGREEMENT and bool(rows) and rows[0][0] != key
+    return rows, disagrees
+
+
+@dataclass
+class CommunityVote:
+    rows: list[tuple[str, int, int]]  # (labels like "A+B", count, percent)
+    total: int
+    disagrees: bool
+    official: str
+
+
+def community_vote(question: Question) -> CommunityVote:
+    labels = list(Vote.objects.filter(question=question).values_list("labels", flat=True))
+    rows, disagrees = vote_summary(question, labels)
+    official = "+".join(sorted(c.label for c in question.choices.all() if c.is_correct))
+    return CommunityVote(
+        rows=[(labels.replace(",", "+"), n, pct) for labels, n, pct in rows],
+        total=len(labels),
+        disagrees=disagrees,
+        official=official,
+    )
+
+
+@dataclass
+class ChangelogEntry:
+    when: date
+    kind: str  # "key" or "report"
+    text: str
+    html: str = ""
+
+
+def question_changelog(question: Question) -> list[ChangelogEntry]:
+    """Public history of a question: answer-key changes and editors' decisions on reports."""
+    entries = [
+        ChangelogEntry(
+            when=revision.valid_until,
+            kind="key",
+            text=(
+                f"Answer key changed from {revision.correct_labels.replace(',', '+')}"
+                + (f" to {revision.new_labels.replace(',', '+')}" if revision.new_labels else "")
+            ),
+            html=revision.note_html,
+        )
+        for revision in question.key_revisions.all()
+    ]
+    for report in Report.objects.filter(question=question).exclude(status=Report.Status.OPEN):
+        verdict = "fixed" if report.status == Report.Status.RESOLVED else "reviewed, no change"
+        entries.append(
+            ChangelogEntry(
+                when=report.resolved_at.date(),
+                kind="report",
+                text=f"Report “{report.get_reason_display()}” {verdict}: {report.decision}",
+            )
+        )
+    return sorted(entries, key=lambda entry: entry.when, reverse=True)
+
+
+def user_has_answered(user, question: Question) -> bool:
+    return (
+        user.is_authenticated and AnswerRecord.objects.filter(user=user, question=question).exists()
+    )
+
+
+def user_vote(user, question: Question) -> Vote | None:
+    if not user.is_authenticated:
+        return None
+    return Vote.objects.filter(user=user, question=question).first()

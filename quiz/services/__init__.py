@@ -32,7 +32,6 @@ from quiz.services.feedback import (
     report_file,
     report_resolve,
     vote_cast,
-    vote_summary,
 )
 
 __all__ = [
@@ -61,5 +60,4 @@ __all__ = [
     "report_file",
     "report_resolve",
     "vote_cast",
-    "vote_summary",
 ]

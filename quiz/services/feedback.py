@@ -1,6 +1,5 @@
 """Learners' answers, votes and problem reports, and editors' decisions on reports."""
 
-from collections import Counter
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -9,9 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from quiz.models import AnswerRecord, AnswerSource, Question, Report, Vote
-
-# Fewer votes than this say too little to flag a disagreement with the key.
-MIN_VOTES_FOR_DISAGREEMENT = 3
+from quiz.selectors import vote_summary
 
 
 def labels_clean(*, question: Question, labels: list[str], exact: bool = True) -> list[str]:
@@ -56,19 +53,6 @@ def answer_record(
     record.full_clean()
     record.save()
     return record
-
-
-def vote_summary(question: Question, votes: list[str]) -> tuple[list[tuple[str, int, int]], bool]:
-    """[(labels, count, percent)] most voted first, and whether learners disagree with the key."""
-    counts = Counter(votes)
-    total = sum(counts.values())
-    rows = [
-        (labels, n, round(100 * n / total))
-        for labels, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    ]
-    key = ",".join(sorted(c.label for c in question.choices.all() if c.is_correct))
-    disagrees = total >= MIN_VOTES_FOR_DISAGREEMENT and bool(rows) and rows[0][0] != key
-    return rows, disagrees
 
 
 def community_refresh(*, question: Question) -> bool:

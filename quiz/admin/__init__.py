@@ -1,0 +1,20 @@
+from quiz.admin.bank import DisclaimerAdmin, QuestionSetAdmin
+from quiz.admin.feedback import (
+    AnswerRecordAdmin,
+    CommentAdmin,
+    DuplicateSuspectAdmin,
+    ReportAdmin,
+    VoteAdmin,
+)
+from quiz.admin.question import QuestionAdmin
+
+__all__ = [
+    "AnswerRecordAdmin",
+    "CommentAdmin",
+    "DisclaimerAdmin",
+    "DuplicateSuspectAdmin",
+    "QuestionAdmin",
+    "QuestionSetAdmin",
+    "ReportAdmin",
+    "VoteAdmin",
+]

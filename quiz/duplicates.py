@@ -7,12 +7,13 @@ Requiring both keeps questions that share a long scenario but ask something else
 (different choices) apart; 1.0 means identical after normalizing.
 
 Comparing every pair does not scale, so candidates are blocked first: a question is
-compared only with questions that share one of its rarest stem words.
+compared only with questions that share at least two of its eight rarest stem words
+(or are identical), and only when their stem words overlap by half or more.
 """
 
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -20,7 +21,9 @@ from itertools import combinations
 
 DUPLICATE_THRESHOLD = 0.85
 _RARE_KEYS = 8  # rarest words of a stem used to find candidates
-_COMMON_WORD_LIMIT = 500  # a word in more stems than this is no use for blocking
+_MIN_SHARED_KEYS = 2  # candidates share at least this many of those words
+_BUCKET_LIMIT = 200  # a word in more stems than this is no use for blocking
+_MIN_WORD_OVERLAP = 0.5  # Jaccard of stem words below this cannot reach the threshold
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -62,25 +65,29 @@ def similarity(a: Fingerprint, b: Fingerprint) -> float:
 
 def find_duplicates(fingerprints: list[Fingerprint]) -> list[tuple[object, object, float]]:
     """Every pair at or above the threshold, as (key_a, key_b, similarity), most similar first."""
-    words = [set(fp.stem.split()) - {""} for fp in fingerprints]
-    frequency: dict[str, int] = defaultdict(int)
-    for stem_words in words:
-        for word in stem_words:
-            frequency[word] += 1
+    words = [frozenset(fp.stem.split()) for fp in fingerprints]
+    frequency: Counter = Counter(word for stem_words in words for word in stem_words)
     buckets: dict[str, list[int]] = defaultdict(list)
     exact: dict[tuple[str, str], list[int]] = defaultdict(list)
     for index, (fp, stem_words) in enumerate(zip(fingerprints, words, strict=True)):
         exact[(fp.stem, fp.choices)].append(index)
-        usable = [w for w in stem_words if frequency[w] <= _COMMON_WORD_LIMIT]
-        for word in sorted(usable, key=lambda w: (frequency[w], w))[:_RARE_KEYS]:
+        for word in sorted(stem_words, key=lambda w: (frequency[w], w))[:_RARE_KEYS]:
             buckets[word].append(index)
 
-    candidates: set[tuple[int, int]] = set()
-    for group in [*buckets.values(), *exact.values()]:
+    # Near duplicates share several of their rarest words; chance pairs share one at most.
+    shared: Counter = Counter()
+    for group in buckets.values():
+        if len(group) <= _BUCKET_LIMIT:
+            shared.update(combinations(group, 2))
+    candidates = {pair for pair, n in shared.items() if n >= _MIN_SHARED_KEYS}
+    for group in exact.values():
         candidates.update(combinations(group, 2))
 
     pairs = []
     for i, j in candidates:
+        a, b = words[i], words[j]
+        if a and b and len(a & b) / len(a | b) < _MIN_WORD_OVERLAP:
+            continue  # cheap check first: too few words in common to be near-identical text
         score = similarity(fingerprints[i], fingerprints[j])
         if score >= DUPLICATE_THRESHOLD:
             pairs.append((fingerprints[i].key, fingerprints[j].key, round(score, 4)))

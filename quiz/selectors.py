@@ -89,7 +89,7 @@ class CommentNode:
 
 
 def comment_threads(comments: QuerySet[Comment]) -> list[CommentNode]:
-    """Top-level comments with nested replies, in discussion order (one query).
+    """Top-level comments with nested replies (one query).
 
     A retired comment's replies are kept under a placeholder so the thread still reads.
     """
@@ -100,7 +100,14 @@ def comment_threads(comments: QuerySet[Comment]) -> list[CommentNode]:
     for node in nodes.values():
         parent = nodes.get(node.comment.parent_id) if node.comment.parent_id else None
         (parent.replies if parent else roots).append(node)
-    return _prune_retired(roots)
+    # Newest activity first; imported threads (no activity time) keep the source's order.
+    active = sorted(
+        (n for n in roots if n.comment.last_activity_at),
+        key=lambda n: n.comment.last_activity_at,
+        reverse=True,
+    )
+    imported = [n for n in roots if not n.comment.last_activity_at]
+    return _prune_retired(active + imported)
 
 
 def _prune_retired(nodes: list[CommentNode]) -> list[CommentNode]:

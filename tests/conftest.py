@@ -21,3 +21,33 @@ def library_copy(tmp_path) -> Path:
     destination = tmp_path / "library"
     shutil.copytree(SHIPPED_LIBRARY, destination)
     return destination
+
+
+@pytest.fixture
+def user(db):
+    from tests.factories import UserFactory
+
+    return UserFactory()
+
+
+@pytest.fixture
+def learner_client(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def editor(db):
+    from django.contrib.auth.models import Group
+
+    from tests.factories import UserFactory
+
+    editor = UserFactory(username="editor", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    return editor
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client

@@ -1,8 +1,22 @@
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from quiz.models import AnswerKeyRevision, Choice, Comment, Disclaimer, Question, QuestionSet
+from quiz.models import (
+    AnswerKeyRevision,
+    AnswerRecord,
+    AnswerSource,
+    Choice,
+    Comment,
+    Disclaimer,
+    DuplicateSuspect,
+    Question,
+    QuestionReference,
+    QuestionSet,
+    Report,
+    Vote,
+)
 from study.markdown import render_markdown
 from study.models import Certification, Note, Topic, WhatsNewItem
 
@@ -144,3 +158,58 @@ class CommentFactory(DjangoModelFactory):
     body = "I think the answer is A."
     body_html = factory.LazyAttribute(lambda o: render_markdown(o.body, hard_breaks=True))
     position = factory.Sequence(lambda n: n)
+
+
+class AnswerRecordFactory(DjangoModelFactory):
+    class Meta:
+        model = AnswerRecord
+
+    user = factory.SubFactory(UserFactory)
+    question = factory.SubFactory(QuestionFactory)
+    chosen_labels = "B"
+    is_correct = factory.LazyAttribute(
+        lambda o: (
+            sorted(o.chosen_labels.split(","))
+            == sorted(c.label for c in o.question.choices.all() if c.is_correct)
+        )
+    )
+    response_ms = 12000
+    source = AnswerSource.PRACTICE
+    answered_at = factory.LazyFunction(timezone.now)
+
+
+class VoteFactory(DjangoModelFactory):
+    class Meta:
+        model = Vote
+
+    user = factory.SubFactory(UserFactory)
+    question = factory.SubFactory(QuestionFactory)
+    labels = "B"
+
+
+class ReportFactory(DjangoModelFactory):
+    class Meta:
+        model = Report
+
+    user = factory.SubFactory(UserFactory)
+    question = factory.SubFactory(QuestionFactory)
+    reason = Report.Reason.WRONG_KEY
+    text = "I think the key is wrong."
+
+
+class DuplicateSuspectFactory(DjangoModelFactory):
+    class Meta:
+        model = DuplicateSuspect
+
+    question = factory.SubFactory(QuestionFactory)
+    other = factory.SubFactory(QuestionFactory)
+    similarity = 0.95
+
+
+class QuestionReferenceFactory(DjangoModelFactory):
+    class Meta:
+        model = QuestionReference
+
+    question = factory.SubFactory(QuestionFactory)
+    url = "https://docs.aws.amazon.com/"
+    title = "AWS documentation"

@@ -154,3 +154,6 @@ LOGGING = {
 # In development (and tests) whitenoise serves straight from the app folders, no collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "study:home"
+LOGOUT_REDIRECT_URL = "study:home"

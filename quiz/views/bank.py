@@ -4,6 +4,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from quiz import selectors
+from quiz.forms import CommentForm, ReportForm, VoteForm
+from quiz.models import Question
 from study import selectors as study_selectors
 
 
@@ -38,20 +40,35 @@ def topic_discussion(request, slug):
     )
 
 
+def question_page_context(request, question: Question, **extra) -> dict:
+    """Everything the question page and its partials show; POST views re-render with it."""
+    user = request.user
+    context = {
+        "question": question,
+        "topic": question.topic,
+        "choices": list(question.choices.all()),
+        "threads": selectors.question_threads(question),
+        "disclaimer": selectors.topic_disclaimer(question.topic),
+        "references": list(question.references.select_related("note__topic")),
+        "changelog": selectors.question_changelog(question),
+        "vote": selectors.community_vote(question),
+        "can_vote": selectors.user_has_answered(user, question),
+        "my_vote": selectors.user_vote(user, question),
+        "comment_form": CommentForm(),
+        "report_form": ReportForm(),
+    }
+    context["vote_form"] = VoteForm(
+        question=question,
+        initial={"labels": context["my_vote"].labels.split(",") if context["my_vote"] else []},
+    )
+    context.update(extra)
+    return context
+
+
 @require_GET
 def question_detail(request, ext_id):
     question = selectors.question_for_page(ext_id)
-    return render(
-        request,
-        "quiz/question_detail.html",
-        {
-            "question": question,
-            "topic": question.topic,
-            "choices": list(question.choices.all()),
-            "threads": selectors.question_threads(question),
-            "disclaimer": selectors.topic_disclaimer(question.topic),
-        },
-    )
+    return render(request, "quiz/question_detail.html", question_page_context(request, question))
 
 
 @require_GET

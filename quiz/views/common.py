@@ -1,0 +1,28 @@
+"""Small helpers shared by the learner-facing views."""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
+from django_htmx.http import HttpResponseClientRedirect
+
+
+def login_required(view):
+    """Like Django's, but an htmx request gets a full-page redirect, not a swapped login page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        back = request.headers.get("HX-Current-URL") if request.htmx else request.get_full_path()
+        response = redirect_to_login(back or request.get_full_path())
+        if request.htmx:
+            return HttpResponseClientRedirect(response.url)
+        return response
+
+    return wrapper
+
+
+def bad_request(message: str) -> HttpResponse:
+    """A tampered or impossible post: 400 with a message a person can read."""
+    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")

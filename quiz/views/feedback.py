@@ -1,0 +1,57 @@
+"""Votes on the right answer and problem reports, from the question page."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from quiz import selectors, services
+from quiz.forms import ReportForm
+from quiz.models import Report
+from quiz.views.bank import question_page_context
+from quiz.views.common import bad_request, login_required
+
+QUESTION_PAGE = "quiz/question_detail.html"
+
+
+@require_POST
+@login_required
+def vote_create(request, ext_id):
+    question = selectors.question_for_page(ext_id)
+    labels = request.POST.getlist("labels")
+    try:
+        services.vote_cast(user=request.user, question=question, labels=labels)
+    except ValidationError as error:
+        return bad_request(" ".join(error.messages))
+    if request.htmx:
+        context = question_page_context(request, question, voted=True)
+        return render(request, f"{QUESTION_PAGE}#community", context)
+    messages.success(request, "Thanks, your vote is counted.")
+    return redirect(f"{question.get_absolute_url()}#community")
+
+
+@require_POST
+@login_required
+def report_create(request, ext_id):
+    question = selectors.question_for_page(ext_id)
+    form = ReportForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_file(user=request.user, question=question, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error("text", error)
+    elif "reason" in form.errors and request.POST.get("reason") not in (
+        None,
+        "",
+        *Report.Reason.values,
+    ):
+        return bad_request("Unknown report reason.")
+    if form.errors:
+        context = question_page_context(request, question, report_form=form)
+        template = f"{QUESTION_PAGE}#report" if request.htmx else QUESTION_PAGE
+        return render(request, template, context, status=422)
+    if request.htmx:
+        context = question_page_context(request, question, reported=True)
+        return render(request, f"{QUESTION_PAGE}#report", context)
+    messages.success(request, "Thanks, the editors will look at your report.")
+    return redirect(f"{question.get_absolute_url()}#report")

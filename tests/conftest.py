@@ -51,3 +51,11 @@ def editor(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+def assert_fragment(response, element_id: str) -> str:
+    """An htmx response: just the fragment with this id, not a whole page."""
+    html = response.content.decode()
+    assert "<html" not in html and "<!doctype" not in html.lower(), "got a whole page"
+    assert f'id="{element_id}"' in html, f"no element #{element_id} in the fragment"
+    return html

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_htmx",
     "simple_history",
     "study",
@@ -157,3 +158,6 @@ WHITENOISE_AUTOREFRESH = DEBUG
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "study:home"
 LOGOUT_REDIRECT_URL = "study:home"
+
+# Widgets may use project templates (the admin markdown preview does).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"

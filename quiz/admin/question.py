@@ -189,7 +189,7 @@ _CHOICE_FIELDS = {"label": "label", "text": "text", "correct": "is_correct"}
 
 class ChoiceFormSet(forms.BaseInlineFormSet):
     def clean(self):
-        super().clean()
+        # Our rules first (their messages name the label), then Django's uniqueness checks.
         if any(self.errors):
             return
         forms_kept = [
@@ -234,6 +234,7 @@ class ChoiceFormSet(forms.BaseInlineFormSet):
                     "note), or use “Change answer key”."
                 )
             question._key_change = (old, new) if old != new else None
+        super().clean()
 
 
 class ChoiceInline(admin.TabularInline):

@@ -1,0 +1,382 @@
+"""The question editor in the admin, as an editor uses it."""
+
+import io
+import zipfile
+from datetime import date
+
+import pytest
+import yaml
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from quiz.models import AnswerKeyRevision, Choice, Question
+from tests.factories import (
+    AnswerRecordFactory,
+    QuestionFactory,
+    ReportFactory,
+    TopicFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(question=None, *, choices, topic=None, choose=1, **fields):
+    """POST data for the question change form with these (label, text, correct) choices."""
+    topic = topic or (question.topic if question else TopicFactory())
+    data = {
+        "ext_id": question.ext_id if question else "new-question",
+        "topic": topic.pk,
+        "question_set": "",
+        "number": 1,
+        "position": 0,
+        "status": "published",
+        "stem": "Which one?",
+        "choose": choose,
+        "explanation": "",
+        "difficulty": "",
+        "last_verified": "",
+        "source": "",
+        "disputed": "",
+        "duplicate_of": "",
+        "key_change_note": "",
+        "key_change_effective": "2026-11-01",
+        "references-TOTAL_FORMS": 0,
+        "references-INITIAL_FORMS": 0,
+        "key_revisions-TOTAL_FORMS": 0,
+        "key_revisions-INITIAL_FORMS": 0,
+        "choices-TOTAL_FORMS": len(choices),
+        "choices-INITIAL_FORMS": 0,
+    }
+    existing = {c.label: c for c in question.choices.all()} if question else {}
+    if question:
+        data["choices-INITIAL_FORMS"] = len(existing)
+        data["key_revisions-INITIAL_FORMS"] = question.key_revisions.count()
+        data["key_revisions-TOTAL_FORMS"] = question.key_revisions.count()
+        for i, revision in enumerate(question.key_revisions.all()):
+            data[f"key_revisions-{i}-id"] = revision.pk
+            data[f"key_revisions-{i}-question"] = question.pk
+    for i, (label, text, correct) in enumerate(choices):
+        data[f"choices-{i}-label"] = label
+        data[f"choices-{i}-text"] = text
+        data[f"choices-{i}-position"] = i
+        data[f"choices-{i}-explanation"] = ""
+        if correct:
+            data[f"choices-{i}-is_correct"] = "on"
+        if label in existing:
+            data[f"choices-{i}-id"] = existing[label].pk
+            data[f"choices-{i}-question"] = question.pk
+    data.update(fields)
+    return data
+
+
+ADD_URL = reverse("admin:quiz_question_add")
+
+
+def change_url(question):
+    return reverse("admin:quiz_question_change", args=[question.pk])
+
+
+def test_editor_adds_a_valid_question_and_html_is_rendered(editor_client):
+    response = editor_client.post(
+        ADD_URL, form_data(choices=[("A", "**one**", True), ("B", "two", False)])
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    question = Question.objects.get(ext_id="new-question")
+    assert question.stem_html == "<p>Which one?</p>"
+    assert question.choices.get(label="A").text_html == "<p><strong>one</strong></p>"
+
+
+@pytest.mark.parametrize(
+    ("choices", "choose", "message"),
+    [
+        ([("A", "one", True)], 1, "a question needs at least two choices, it has 1"),
+        ([("A", "one", False), ("B", "two", False)], 1, "no choice is marked correct"),
+        (
+            [("A", "one", True), ("B", "two", False), ("C", "x", False)],
+            2,
+            "choose is 2 but 1 choice(s) are marked correct (A): they must be equal",
+        ),
+        ([("A", "one", True), ("A", "two", False)], 1, "label A is used twice (choices 1 and 2)"),
+        ([("A", "one", True), ("B", "", False)], 1, "This field is required."),
+        (
+            [("A", "one", True), ("b", "two", False)],
+            1,
+            "label &#x27;b&#x27; must be one letter A-Z",
+        ),
+    ],
+)
+def test_invalid_question_shows_the_error_and_saves_nothing(
+    editor_client, choices, choose, message
+):
+    response = editor_client.post(ADD_URL, form_data(choices=choices, choose=choose))
+    assert response.status_code == 200
+    assertContains(response, message)
+    assert not Question.objects.exists() and not Choice.objects.exists()
+
+
+def test_multi_answer_with_one_correct_choice_on_existing_question_changes_nothing(editor_client):
+    question = QuestionFactory(choose=2)  # A and B correct
+    data = form_data(
+        question,
+        choose=2,
+        choices=[("A", "a", True), ("B", "b", False), ("C", "c", False), ("D", "d", False)],
+        stem="Changed stem that must not be saved",
+        key_change_note="trying",
+    )
+    response = editor_client.post(change_url(question), data)
+    assertContains(response, "choose is 2 but 1 choice(s) are marked correct")
+    question.refresh_from_db()
+    assert question.stem != "Changed stem that must not be saved"
+    assert sorted(c.label for c in question.choices.all() if c.is_correct) == ["A", "B"]
+
+
+def test_key_change_in_the_form_needs_a_note(editor_client):
+    question = QuestionFactory()  # B correct
+    choices = [("A", "a", True), ("B", "b", False), ("C", "c", False), ("D", "d", False)]
+    response = editor_client.post(change_url(question), form_data(question, choices=choices))
+    assertContains(response, "You changed the answer key from B to A.")
+    assert not AnswerKeyRevision.objects.exists()
+    assert question.choices.get(label="B").is_correct
+
+
+def test_key_change_in_the_form_with_a_note_is_recorded(editor_client, editor):
+    question = QuestionFactory()
+    choices = [("A", "a", True), ("B", "b", False), ("C", "c", False), ("D", "d", False)]
+    data = form_data(
+        question, choices=choices, key_change_note="B was right until the March release."
+    )
+    response = editor_client.post(change_url(question), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    revision = AnswerKeyRevision.objects.get()
+    assert (revision.correct_labels, revision.new_labels, revision.recorded_by) == (
+        "B",
+        "A",
+        editor,
+    )
+    assert revision.valid_until == date(2026, 11, 1)
+
+
+def test_change_key_page_records_revision_and_learner_sees_annotation(
+    editor_client, client, editor, library
+):
+    q1 = Question.objects.get(ext_id="ec2-security-q01")
+    url = reverse("admin:quiz_question_change_key", args=[q1.pk])
+    page = editor_client.get(url)
+    assertContains(page, "Why it changed")
+    response = editor_client.post(
+        url,
+        {
+            "correct": ["C"],
+            "note": "C is right after the 2026 console change.",
+            "effective": "2026-06-01",
+        },
+    )
+    assert response.status_code == 302
+    revision = q1.key_revisions.order_by("-position").first()
+    assert (revision.correct_labels, revision.new_labels, revision.recorded_by) == (
+        "B",
+        "C",
+        editor,
+    )
+    learner_page = client.get(q1.get_absolute_url())
+    assertContains(learner_page, "B was correct until 1 Jun 2026.")
+    assertContains(learner_page, "C is right after the 2026 console change.")
+    assertContains(learner_page, "D was correct until Feb 2017.")
+    assertContains(learner_page, "Answer key changed from B to C")
+
+
+def test_change_key_page_requires_a_note(editor_client):
+    question = QuestionFactory()
+    url = reverse("admin:quiz_question_change_key", args=[question.pk])
+    response = editor_client.post(url, {"correct": ["A"], "note": "", "effective": "2026-06-01"})
+    assert response.status_code == 200
+    assertContains(response, "This field is required.")
+    assert not AnswerKeyRevision.objects.exists()
+
+
+def test_history_is_viewable_and_revertible(editor_client, admin_client):
+    question = QuestionFactory(stem="Original")
+    choices = [(c.label, c.text, c.is_correct) for c in question.choices.all()]
+    editor_client.post(change_url(question), form_data(question, choices=choices, stem="Edited"))
+    question.refresh_from_db()
+    assert question.stem == "Edited"
+    history = admin_client.get(reverse("admin:quiz_question_history", args=[question.pk]))
+    assertContains(history, "Changed")
+    original = question.history.order_by("history_date").first()
+    revert_url = reverse(
+        "admin:quiz_question_simple_history", args=[question.pk, original.history_id]
+    )
+    assert admin_client.get(revert_url).status_code == 200
+
+
+def test_markdown_preview_uses_the_same_sanitizer(editor_client):
+    url = reverse("admin:quiz_question_preview")
+    response = editor_client.post(url, {"stem": "**bold** <script>alert(1)</script>"})
+    html = response.content.decode()
+    assert "<strong>bold</strong>" in html and "<script" not in html
+    assert editor_client.get(url).status_code == 405
+
+
+def test_change_form_has_live_preview_wired_with_htmx(editor_client):
+    question = QuestionFactory()
+    response = editor_client.get(change_url(question))
+    assertContains(response, 'hx-post="/admin/quiz/question/preview/"')
+    assertContains(response, "/static/django_htmx/htmx-2.min.js")
+    assertContains(response, "Change answer key")
+
+
+def test_disputed_filter_finds_q3(editor_client, library):
+    response = editor_client.get(reverse("admin:quiz_question_changelist"), {"disputed": "yes"})
+    assertContains(response, "ec2-security-q03")
+    assertNotContains(response, "ec2-security-q02")
+
+
+def test_filters_outdated_multi_duplicate_and_verified(editor_client, library):
+    url = reverse("admin:quiz_question_changelist")
+    outdated = editor_client.get(url, {"outdated": "yes"}).content.decode()
+    assert (
+        "ec2-security-q01" in outdated
+        and "ec2-security-q06" in outdated
+        and "ec2-security-q02<" not in outdated
+    )
+    multi = editor_client.get(url, {"type": "multi"})
+    assertContains(multi, "3 questions")
+    linked = editor_client.get(url, {"duplicate": "linked"})
+    assertContains(linked, "ec2-security-q10")
+    assertContains(editor_client.get(url, {"verified": "12"}), "16 questions")
+
+
+def test_search_finds_choice_text(editor_client, library):
+    response = editor_client.get(
+        reverse("admin:quiz_question_changelist"), {"q": "Site-to-Site VPN"}
+    )
+    assertContains(response, "ec2-security-new-q01")
+
+
+def test_bulk_actions(editor_client):
+    questions = QuestionFactory.create_batch(3)
+    ids = [q.pk for q in questions]
+    url = reverse("admin:quiz_question_changelist")
+    editor_client.post(url, {"action": "retire", "_selected_action": ids})
+    assert Question.objects.filter(status="retired").count() == 3
+    editor_client.post(url, {"action": "publish", "_selected_action": ids[:1]})
+    assert Question.objects.filter(status="published").count() == 1
+    editor_client.post(url, {"action": "mark_verified_today", "_selected_action": ids})
+    assert Question.objects.filter(last_verified__isnull=False).count() == 3
+    assert questions[0].history.count() >= 3  # every change is in the edit history
+
+
+def test_export_selected_gives_content_files(editor_client, library):
+    ids = list(
+        Question.objects.filter(ext_id__in=["ec2-security-q01", "ec2-security-q06"]).values_list(
+            "pk", flat=True
+        )
+    )
+    response = editor_client.post(
+        reverse("admin:quiz_question_changelist"),
+        {"action": "export_selected", "_selected_action": ids},
+    )
+    assert response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    document = yaml.safe_load(archive.read("aws-saa/ec2-security/questions.yaml"))
+    assert [q["id"] for q in document["questions"]] == ["ec2-security-q01", "ec2-security-q06"]
+    assert document["questions"][0]["key_history"][0]["correct"] == ["D"]
+
+
+def test_statistics_and_discrimination_on_the_change_page(editor_client):
+    question = QuestionFactory()
+    other = QuestionFactory()
+    # Strong learners get it right, weak ones wrong: a discriminating question.
+    for n in range(24):
+        learner = UserFactory()
+        strong = n % 2 == 0
+        AnswerRecordFactory(user=learner, question=question, chosen_labels="B" if strong else "A")
+        for _ in range(3):
+            AnswerRecordFactory(user=learner, question=other, chosen_labels="B" if strong else "C")
+    response = editor_client.get(change_url(question))
+    assertContains(response, "Answered 24 times by 24 learners, 50% correct.")
+    assertContains(response, "Discrimination index: 1.0")
+    assertNotContains(response, "needs checking")
+
+
+def test_low_discrimination_is_flagged(editor_client):
+    question = QuestionFactory()
+    other = QuestionFactory()
+    for n in range(24):
+        learner = UserFactory()
+        strong = n % 2 == 0
+        # The strong learners get this one WRONG: suspicious key.
+        AnswerRecordFactory(user=learner, question=question, chosen_labels="A" if strong else "B")
+        AnswerRecordFactory(user=learner, question=other, chosen_labels="B" if strong else "C")
+    response = editor_client.get(change_url(question))
+    assertContains(response, "needs checking")
+
+
+def test_editors_cannot_touch_users_or_permissions(editor_client):
+    assert editor_client.get(reverse("admin:auth_user_changelist")).status_code == 403
+    assert editor_client.get(reverse("admin:auth_group_changelist")).status_code == 403
+    assert editor_client.get(reverse("admin:quiz_question_changelist")).status_code == 200
+    assert editor_client.get(reverse("admin:quiz_report_changelist")).status_code == 200
+    assert editor_client.get(reverse("admin:study_note_changelist")).status_code == 200
+
+
+def test_non_staff_get_the_admin_login_page(learner_client):
+    response = learner_client.get(reverse("admin:quiz_question_changelist"))
+    assert response.status_code == 302 and response.url.startswith("/admin/login/")
+
+
+def test_report_resolution_in_admin_is_public(editor_client, client, editor):
+    report = ReportFactory()
+    url = reverse("admin:quiz_report_change", args=[report.pk])
+    response = editor_client.post(url, {"decision": "", "outcome": "resolve"})
+    assertContains(response, "Write the decision")
+    editor_client.post(url, {"decision": "Key corrected to A.", "outcome": "resolve"})
+    report.refresh_from_db()
+    assert report.status == "resolved" and report.resolved_by == editor
+    assertContains(client.get(report.question.get_absolute_url()), "Key corrected to A.")
+
+
+def test_duplicates_page_and_merge_action(editor_client, library):
+    from quiz.models import DuplicateSuspect
+
+    q7 = Question.objects.get(ext_id="ec2-security-q07")
+    page = editor_client.get(reverse("admin:quiz_question_duplicates", args=[q7.pk]))
+    assertContains(page, "ec2-security-q10")
+    assertContains(page, "recorded as its duplicate")
+    copy = QuestionFactory(topic=q7.topic, stem=q7.stem + " ", choices=False)
+    for choice in q7.choices.all():
+        Choice.objects.create(
+            question=copy,
+            label=choice.label,
+            text=choice.text,
+            is_correct=choice.is_correct,
+            position=choice.position,
+        )
+    AnswerRecordFactory(question=copy)
+    changelist = reverse("admin:quiz_duplicatesuspect_changelist")
+    editor_client.post(changelist, {"action": "scan", "_selected_action": [0]})
+    suspect = DuplicateSuspect.objects.get(status="open", question=q7, other=copy)
+    editor_client.post(changelist, {"action": "merge_into_first", "_selected_action": [suspect.pk]})
+    copy.refresh_from_db()
+    assert copy.duplicate_of == q7 and q7.answers.count() == 1
+
+
+def test_admin_list_and_form_query_budget_with_1000_questions(
+    admin_client, django_assert_max_num_queries
+):
+    topic = TopicFactory()
+    questions = QuestionFactory.create_batch(1000, topic=topic)
+    for question in questions[:50]:
+        AnswerRecordFactory(question=question)
+        ReportFactory(question=question)
+    with django_assert_max_num_queries(12):
+        response = admin_client.get(reverse("admin:quiz_question_changelist"))
+    assertContains(response, "1000 questions")
+    with django_assert_max_num_queries(12):
+        admin_client.get(
+            reverse("admin:quiz_question_changelist"), {"disputed": "yes", "outdated": "no"}
+        )
+    with django_assert_max_num_queries(40):
+        response = admin_client.get(change_url(questions[0]))
+    assert response.status_code == 200

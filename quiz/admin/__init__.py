@@ -1,3 +1,4 @@
+from quiz.admin import site  # noqa: F401  (titles)
 from quiz.admin.bank import DisclaimerAdmin, QuestionSetAdmin
 from quiz.admin.feedback import (
     AnswerRecordAdmin,

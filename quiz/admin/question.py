@@ -473,9 +473,8 @@ class QuestionAdmin(SimpleHistoryAdmin):
             return HttpResponseNotAllowed(["POST"])
         if not self.has_change_permission(request) and not self.has_add_permission(request):
             raise PermissionDenied
-        source = next(
-            (value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"), ""
-        )
+        # htmx posts the whole form; the field being typed in is named by HX-Trigger-Name.
+        source = request.POST.get(request.headers.get("HX-Trigger-Name", ""), "")
         return TemplateResponse(
             request, "admin/quiz/markdown_preview.html", {"html": render_markdown(source[:20000])}
         )

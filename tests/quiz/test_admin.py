@@ -212,7 +212,10 @@ def test_history_is_viewable_and_revertible(editor_client, admin_client):
 
 def test_markdown_preview_uses_the_same_sanitizer(editor_client):
     url = reverse("admin:quiz_question_preview")
-    response = editor_client.post(url, {"stem": "**bold** <script>alert(1)</script>"})
+    data = {"ext_id": "q-1", "stem": "**bold** <script>alert(1)</script>"}
+    response = editor_client.post(
+        url, data, headers={"HX-Request": "true", "HX-Trigger-Name": "stem"}
+    )
     html = response.content.decode()
     assert "<strong>bold</strong>" in html and "<script" not in html
     assert editor_client.get(url).status_code == 405

@@ -91,3 +91,11 @@ def test_blocking_scales_to_thousands_of_distinct_questions():
     copy = fingerprints[10]
     fingerprints.append(Fingerprint(3000, copy.stem, copy.choices))
     assert find_duplicates(fingerprints) == [(10, 3000, 1.0)]
+
+
+@pytest.mark.django_db
+def test_find_duplicates_command_lists_open_pairs(library, capsys):
+    from django.core.management import call_command
+
+    call_command("find_duplicates")
+    assert "1 new suspected pair(s)." in capsys.readouterr().out

@@ -1,7 +1,8 @@
 from django import forms
 
-from quiz.models import Report
+from quiz.models import PracticeSession, Profile, Report
 from quiz.services.discussion import COMMENT_MAX_LENGTH
+from study.models import Certification, Topic
 
 
 class CommentForm(forms.Form):
@@ -37,3 +38,54 @@ class VoteForm(forms.Form):
         field.choices = [(c.label, c.label) for c in question.choices.all()]
         field.widget = forms.CheckboxSelectMultiple() if question.is_multi else forms.RadioSelect()
         field.widget.choices = field.choices
+
+
+class PracticeStartForm(forms.Form):
+    scope = forms.ChoiceField(
+        label="What to practise",
+        choices=[c for c in PracticeSession.Scope.choices if c[0] != PracticeSession.Scope.RETRY],
+        initial=PracticeSession.Scope.TOPICS,
+        widget=forms.RadioSelect,
+    )
+    certification = forms.ModelChoiceField(
+        label="Certification",
+        queryset=Certification.objects.active(),
+        required=False,
+        empty_label="Choose a certification",
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label="Topics",
+        queryset=Topic.objects.active().select_related("certification"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    size = forms.IntegerField(label="Number of questions", min_value=1, max_value=100, initial=10)
+    order = forms.ChoiceField(
+        label="Order",
+        choices=PracticeSession.Order.choices,
+        initial=PracticeSession.Order.RANDOM,
+        widget=forms.RadioSelect,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        scope = cleaned.get("scope")
+        if scope == PracticeSession.Scope.CERTIFICATION and not cleaned.get("certification"):
+            self.add_error("certification", "Choose the certification to practise.")
+        if scope == PracticeSession.Scope.TOPICS and not cleaned.get("topics"):
+            self.add_error("topics", "Choose at least one topic.")
+        return cleaned
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Profile
+        fields = ["target_certification", "exam_date", "daily_goal"]
+        labels = {"target_certification": "Target exam", "daily_goal": "Daily goal (questions)"}
+        widgets = {"exam_date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_certification"].queryset = Certification.objects.active()
+        self.fields["daily_goal"].min_value = 1
+        self.fields["daily_goal"].widget.attrs.update({"min": 1, "max": 500})

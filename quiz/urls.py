@@ -5,6 +5,21 @@ from quiz import views
 app_name = "quiz"
 
 urlpatterns = [
+    path("", views.home, name="home"),
+    path("practice/", views.practice_home, name="practice_home"),
+    path("practice/<int:pk>/", views.practice_resume, name="practice_resume"),
+    path("practice/<int:pk>/q/<int:position>/", views.practice_question, name="practice_question"),
+    path(
+        "practice/<int:pk>/q/<int:position>/answer/",
+        views.practice_answer,
+        name="practice_answer",
+    ),
+    path("practice/<int:pk>/q/<int:position>/flag/", views.practice_flag, name="practice_flag"),
+    path("practice/<int:pk>/finish/", views.practice_finish, name="practice_finish"),
+    path("practice/<int:pk>/summary/", views.practice_summary, name="practice_summary"),
+    path("practice/<int:pk>/retry/", views.practice_retry, name="practice_retry"),
+    path("flagged/", views.flagged_list, name="flagged_list"),
+    path("account/", views.profile, name="profile"),
     path("topics/<slug:slug>/questions/", views.topic_questions, name="topic_questions"),
     path("topics/<slug:slug>/discussion/", views.topic_discussion, name="topic_discussion"),
     path("questions/<slug:ext_id>/", views.question_detail, name="question_detail"),

@@ -72,11 +72,6 @@ class OutdatedFilter(admin.SimpleListFilter):
         return queryset
 
 
-def disputed_condition() -> Q:
-    open_reports = Exists(Report.objects.open().filter(question=OuterRef("pk")))
-    return ~Q(disputed="") | Q(community_disagrees=True) | Q(open_reports)
-
-
 class DisputedFilter(admin.SimpleListFilter):
     title = "disputed"
     parameter_name = "disputed"
@@ -85,10 +80,11 @@ class DisputedFilter(admin.SimpleListFilter):
         return [("yes", "Disputed (readers, votes or open reports)"), ("no", "Not disputed")]
 
     def queryset(self, request, queryset):
+        disputed = Question.objects.disputed().values("pk")
         if self.value() == "yes":
-            return queryset.filter(disputed_condition())
+            return queryset.filter(pk__in=disputed)
         if self.value() == "no":
-            return queryset.exclude(disputed_condition())
+            return queryset.exclude(pk__in=disputed)
         return queryset
 
 

@@ -11,6 +11,7 @@ from quiz.models.bank import (
 from quiz.models.discussion import Comment, CommentQuerySet
 from quiz.models.duplicates import DuplicateSuspect
 from quiz.models.feedback import Report, Vote
+from quiz.models.practice import Flag, PracticeItem, PracticeSession, Profile
 
 __all__ = [
     "AnswerKeyRevision",
@@ -21,6 +22,10 @@ __all__ = [
     "CommentQuerySet",
     "Disclaimer",
     "DuplicateSuspect",
+    "Flag",
+    "PracticeItem",
+    "PracticeSession",
+    "Profile",
     "Question",
     "QuestionQuerySet",
     "QuestionReference",

@@ -1,12 +1,35 @@
 from quiz.views.accounts import signup
 from quiz.views.bank import question_detail, search, topic_discussion, topic_questions
+from quiz.views.dashboard import home, profile
 from quiz.views.discussion import comment_create, comment_delete, comment_edit
 from quiz.views.feedback import report_create, vote_create
+from quiz.views.practice import (
+    flagged_list,
+    practice_answer,
+    practice_finish,
+    practice_flag,
+    practice_home,
+    practice_question,
+    practice_resume,
+    practice_retry,
+    practice_summary,
+)
 
 __all__ = [
     "comment_create",
     "comment_delete",
     "comment_edit",
+    "flagged_list",
+    "home",
+    "practice_answer",
+    "practice_finish",
+    "practice_flag",
+    "practice_home",
+    "practice_question",
+    "practice_resume",
+    "practice_retry",
+    "practice_summary",
+    "profile",
     "question_detail",
     "report_create",
     "search",

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 from quiz import selectors
 from quiz.forms import CommentForm, ReportForm, VoteForm
 from quiz.models import Question
+from quiz.presentation import present
 from study import selectors as study_selectors
 
 
@@ -46,6 +47,7 @@ def question_page_context(request, question: Question, **extra) -> dict:
     context = {
         "question": question,
         "topic": question.topic,
+        "view": present(question),
         "choices": list(question.choices.all()),
         "threads": selectors.question_threads(question),
         "disclaimer": selectors.topic_disclaimer(question.topic),

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from quiz import selectors, services
 from quiz.forms import CommentForm
@@ -54,6 +55,7 @@ def _own_comment(request, pk) -> Comment:
 
 
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 @login_required
 def comment_edit(request, pk):
     comment = _own_comment(request, pk)

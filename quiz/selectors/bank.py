@@ -1,4 +1,4 @@
-"""Reads from the question bank. Each function owns its joins, so pages stay O(1) in queries."""
+"""Reads from the question bank."""
 
 from collections import Counter
 from collections.abc import Sequence

@@ -1,0 +1,119 @@
+from django.conf import settings
+from django.db import models
+
+from quiz.models.answers import AnswerRecord
+from quiz.models.bank import Question
+from study.models import Certification
+
+
+class Profile(models.Model):
+    """A learner's study settings."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    target_certification = models.ForeignKey(
+        Certification, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    exam_date = models.DateField(null=True, blank=True)
+    daily_goal = models.PositiveSmallIntegerField(
+        default=20, help_text="Questions a day you aim to answer."
+    )
+
+    def __str__(self):
+        return f"Profile of {self.user}"
+
+
+class Flag(models.Model):
+    """A learner's bookmark on a question, to come back to it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="flags")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "question"], name="flag_once")]
+
+    def __str__(self):
+        return f"{self.user} flagged {self.question.ext_id}"
+
+
+class PracticeSession(models.Model):
+    class Scope(models.TextChoices):
+        CERTIFICATION = "certification", "A whole certification"
+        TOPICS = "topics", "Chosen topics"
+        WRONG = "wrong", "Questions I got wrong"
+        NEW = "new", "Questions I have never seen"
+        FLAGGED = "flagged", "My flagged questions"
+        DISPUTED = "disputed", "Disputed questions"
+        RETRY = "retry", "Retry of missed questions"
+
+    class Order(models.TextChoices):
+        RANDOM = "random", "Random"
+        BANK = "bank", "Bank order"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_sessions"
+    )
+    scope = models.CharField(max_length=15, choices=Scope)
+    scope_label = models.CharField(max_length=300, help_text="What was practised, in words.")
+    order = models.CharField(max_length=10, choices=Order, default=Order.RANDOM)
+    size = models.PositiveSmallIntegerField()
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["user", "finished_at"])]
+
+    def __str__(self):
+        return f"{self.user}: {self.scope_label} ({self.size})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None
+
+
+class PracticeItem(models.Model):
+    """One question of a session, its frozen choice order, and the learner's answer."""
+
+    session = models.ForeignKey(PracticeSession, on_delete=models.CASCADE, related_name="items")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(help_text="1-based place in the session.")
+    choice_order = models.CharField(
+        max_length=60, help_text="Stable labels in the order this learner sees them: C,A,D,B"
+    )
+    shown_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    chosen_labels = models.CharField(max_length=60, blank=True)
+    is_correct = models.BooleanField(null=True)
+    response_ms = models.PositiveIntegerField(null=True, blank=True)
+    record = models.OneToOneField(
+        AnswerRecord, on_delete=models.SET_NULL, null=True, blank=True, related_name="practice_item"
+    )
+
+    class Meta:
+        ordering = ["session", "position"]
+        constraints = [
+            # One answer per question per session, enforced by the database.
+            models.UniqueConstraint(fields=["session", "question"], name="practice_question_once"),
+            models.UniqueConstraint(fields=["session", "position"], name="practice_position_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.session_id}#{self.position} {self.question_id}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+    @property
+    def order_labels(self) -> list[str]:
+        return [label for label in self.choice_order.split(",") if label]
+
+    @property
+    def chosen(self) -> list[str]:
+        return [label for label in self.chosen_labels.split(",") if label]

@@ -1,0 +1,232 @@
+"""The practice loop: start a session, answer, flag, finish, retry; and study settings."""
+
+import random
+import secrets
+from collections.abc import Sequence
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from quiz.models import (
+    AnswerRecord,
+    AnswerSource,
+    Flag,
+    PracticeItem,
+    PracticeSession,
+    Profile,
+    Question,
+)
+from quiz.presentation import shuffled_order
+from quiz.services.feedback import answer_record, labels_clean
+from study.models import Certification, Topic
+
+MAX_SESSION_SIZE = 100
+
+
+class PracticeError(ValidationError):
+    """A request the practice flow cannot honour; the message is for the learner."""
+
+
+def practice_candidates(
+    *,
+    user: AbstractBaseUser,
+    scope: str,
+    certification: Certification | None = None,
+    topics: Sequence[Topic] = (),
+) -> QuerySet[Question]:
+    """Live questions in a scope. Retired and duplicate questions never appear."""
+    questions = Question.objects.live()
+    mine = AnswerRecord.objects.filter(user=user, question=OuterRef("pk"))
+    Scope = PracticeSession.Scope
+    if scope == Scope.CERTIFICATION:
+        return questions.filter(topic__certification=certification)
+    if scope == Scope.TOPICS:
+        in_topics = Q(topic__in=topics) | Q(also_topics__in=topics)
+        return questions.filter(pk__in=Question.objects.filter(in_topics).values("pk"))
+    if scope == Scope.WRONG:
+        last_correct = mine.order_by("-answered_at").values("is_correct")[:1]
+        return questions.annotate(last_correct=last_correct).filter(last_correct=False)
+    if scope == Scope.NEW:
+        return questions.exclude(Exists(mine))
+    if scope == Scope.FLAGGED:
+        return questions.filter(Exists(Flag.objects.filter(user=user, question=OuterRef("pk"))))
+    if scope == Scope.DISPUTED:
+        return questions.filter(pk__in=Question.objects.disputed().values("pk"))
+    raise PracticeError(f"Unknown scope {scope!r}.")
+
+
+def _scope_label(scope: str, certification, topics) -> str:
+    Scope = PracticeSession.Scope
+    if scope == Scope.CERTIFICATION and certification:
+        return certification.name
+    if scope == Scope.TOPICS:
+        return ", ".join(topic.title for topic in topics)
+    return Scope(scope).label
+
+
+@transaction.atomic
+def practice_start(
+    *,
+    user: AbstractBaseUser,
+    scope: str,
+    size: int,
+    order: str = PracticeSession.Order.RANDOM,
+    certification: Certification | None = None,
+    topics: Sequence[Topic] = (),
+    question_ids: Sequence[int] | None = None,
+    label: str = "",
+) -> PracticeSession:
+    """Freeze the questions and each one's choice order for a new session."""
+    if not 1 <= size <= MAX_SESSION_SIZE:
+        raise PracticeError(f"Choose between 1 and {MAX_SESSION_SIZE} questions.")
+    if question_ids is not None:
+        candidates = Question.objects.live().filter(pk__in=question_ids)
+    else:
+        candidates = practice_candidates(
+            user=user, scope=scope, certification=certification, topics=topics
+        )
+    bank_order = ("topic__certification__position", "topic__position", "position", "pk")
+    ids = list(candidates.order_by(*bank_order).values_list("pk", flat=True))
+    if not ids:
+        raise PracticeError("No questions match that choice yet. Try another scope or topic.")
+    rng = random.Random(secrets.randbits(64))
+    if order == PracticeSession.Order.RANDOM:
+        ids = rng.sample(ids, min(size, len(ids)))
+    else:
+        ids = ids[:size]
+    session = PracticeSession.objects.create(
+        user=user,
+        scope=scope,
+        scope_label=(label or _scope_label(scope, certification, topics))[:300],
+        order=order,
+        size=len(ids),
+    )
+    questions = Question.objects.prefetch_related("choices").in_bulk(ids)
+    PracticeItem.objects.bulk_create(
+        PracticeItem(
+            session=session,
+            question_id=question_id,
+            position=position,
+            choice_order=",".join(shuffled_order(questions[question_id], rng)),
+        )
+        for position, question_id in enumerate(ids, start=1)
+    )
+    return session
+
+
+def item_mark_shown(*, item: PracticeItem) -> None:
+    """The server's clock starts when the question is first shown (for response times)."""
+    if item.shown_at is None and not item.is_answered:
+        item.shown_at = timezone.now()
+        PracticeItem.objects.filter(pk=item.pk, shown_at__isnull=True).update(
+            shown_at=item.shown_at
+        )
+
+
+def choice_labels_from_ids(*, question: Question, raw_ids: Sequence[str]) -> list[str]:
+    """Posted choice ids -> stable labels; anything else is refused with a clear message."""
+    by_pk = {choice.pk: choice.label for choice in question.choices.all()}
+    labels = []
+    for raw in raw_ids:
+        if not str(raw).isdigit():
+            raise PracticeError("That answer is not a choice id.")
+        if int(raw) not in by_pk:
+            raise PracticeError("That choice is not part of this question.")
+        labels.append(by_pk[int(raw)])
+    return labels
+
+
+@transaction.atomic
+def practice_answer(*, item: PracticeItem, raw_choice_ids: Sequence[str]) -> PracticeItem:
+    """Record the answer to one item, once; correctness and timing are the server's."""
+    session = item.session
+    if session.is_finished:
+        raise PracticeError("This practice session is finished; start a new one.")
+    if item.is_answered:
+        raise PracticeError("You already answered this question.")
+    labels = choice_labels_from_ids(question=item.question, raw_ids=raw_choice_ids)
+    labels = labels_clean(question=item.question, labels=labels)
+    now = timezone.now()
+    response_ms = int((now - item.shown_at).total_seconds() * 1000) if item.shown_at else None
+    record = answer_record(
+        user=session.user,
+        question=item.question,
+        labels=labels,
+        source=AnswerSource.PRACTICE,
+        response_ms=response_ms,
+        answered_at=now,
+    )
+    # Conditional update: a replayed or concurrent post finds the item answered and fails.
+    updated = PracticeItem.objects.filter(pk=item.pk, answered_at__isnull=True).update(
+        answered_at=now,
+        chosen_labels=",".join(labels),
+        is_correct=record.is_correct,
+        response_ms=response_ms,
+        record=record,
+    )
+    if not updated:
+        raise PracticeError("You already answered this question.")
+    item.refresh_from_db()
+    return item
+
+
+@transaction.atomic
+def practice_finish(*, session: PracticeSession) -> PracticeSession:
+    if not session.is_finished:
+        session.finished_at = timezone.now()
+        session.save(update_fields=["finished_at"])
+    return session
+
+
+def practice_retry(*, session: PracticeSession) -> PracticeSession:
+    """A new session with the questions missed (wrong or unanswered) in this one."""
+    missed = list(
+        session.items.filter(Q(is_correct=False) | Q(answered_at__isnull=True))
+        .order_by("position")
+        .values_list("question_id", flat=True)
+    )
+    if not missed:
+        raise PracticeError("You missed nothing in this session.")
+    return practice_start(
+        user=session.user,
+        scope=PracticeSession.Scope.RETRY,
+        size=len(missed),
+        order=PracticeSession.Order.RANDOM,
+        question_ids=missed,
+        label=f"Missed in: {session.scope_label}"[:300],
+    )
+
+
+@transaction.atomic
+def flag_toggle(*, user: AbstractBaseUser, question: Question) -> bool:
+    """Flag or unflag; returns whether the question is now flagged."""
+    deleted, _ = Flag.objects.filter(user=user, question=question).delete()
+    if deleted:
+        return False
+    Flag.objects.create(user=user, question=question)
+    return True
+
+
+def profile_for(user: AbstractBaseUser) -> Profile:
+    profile, _ = Profile.objects.get_or_create(user=user)
+    return profile
+
+
+@transaction.atomic
+def profile_update(
+    *,
+    user: AbstractBaseUser,
+    target_certification: Certification | None,
+    exam_date,
+    daily_goal: int,
+) -> Profile:
+    profile = profile_for(user)
+    profile.target_certification = target_certification
+    profile.exam_date = exam_date
+    profile.daily_goal = daily_goal
+    profile.full_clean()
+    profile.save()
+    return profile

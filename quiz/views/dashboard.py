@@ -1,0 +1,34 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from quiz import services
+from quiz.forms import ProfileForm
+from quiz.selectors import practice as practice_selectors
+from quiz.views.common import login_required
+from study.views import home as study_home
+
+
+@require_GET
+def home(request):
+    """Signed in: the learner's dashboard. Otherwise: the certifications and their notes."""
+    if not request.user.is_authenticated:
+        return study_home(request)
+    profile = services.profile_for(request.user)
+    context = {
+        "profile": profile,
+        "dashboard": practice_selectors.dashboard(request.user, daily_goal=profile.daily_goal),
+    }
+    return render(request, "quiz/dashboard.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def profile(request):
+    instance = services.profile_for(request.user)
+    form = ProfileForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        services.profile_update(user=request.user, **form.cleaned_data)
+        messages.success(request, "Your study settings are saved.")
+        return redirect("quiz:profile")
+    return render(request, "quiz/profile.html", {"form": form}, status=422 if form.errors else 200)

@@ -1,0 +1,169 @@
+"""The practice loop. Same URL answers htmx with a partial and a plain request with a page."""
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect, push_url
+
+from quiz import selectors, services
+from quiz.forms import PracticeStartForm
+from quiz.presentation import present
+from quiz.selectors import practice as practice_selectors
+from quiz.views.common import bad_request, login_required
+
+QUESTION_PAGE = "quiz/practice_question.html"
+
+
+def _item_url(session, position: int) -> str:
+    return reverse("quiz:practice_question", kwargs={"pk": session.pk, "position": position})
+
+
+def _go(request, url: str):
+    """After a POST: plain requests get a redirect, htmx requests a client-side one."""
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def practice_home(request):
+    form = PracticeStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.practice_start(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _go(request, _item_url(session, 1))
+    context = {
+        "form": form,
+        "unfinished": practice_selectors.unfinished_sessions(request.user),
+    }
+    return render(request, "quiz/practice_home.html", context, status=422 if form.errors else 200)
+
+
+@require_GET
+@login_required
+def practice_resume(request, pk):
+    session = practice_selectors.session_for(request.user, pk)
+    progress = practice_selectors.session_progress(session)
+    if session.is_finished or progress.next_position is None:
+        if session.is_finished:
+            return redirect("quiz:practice_summary", pk=session.pk)
+        return redirect(_item_url(session, progress.total))
+    return redirect(_item_url(session, progress.next_position))
+
+
+def _question_context(request, session, item, **extra) -> dict:
+    question = item.question
+    vote = selectors.community_vote(question) if item.is_answered else None
+    progress = practice_selectors.session_progress(session)
+    return {
+        "session": session,
+        "item": item,
+        "view": present(
+            question,
+            order=item.order_labels,
+            chosen=item.chosen,
+            answered=item.is_answered,
+            vote=vote,
+        ),
+        "progress": progress,
+        "flagged": practice_selectors.is_flagged(request.user, question),
+        "answer_url": reverse(
+            "quiz:practice_answer", kwargs={"pk": session.pk, "position": item.position}
+        ),
+        "next_url": _item_url(session, item.position + 1) if item.position < progress.total else "",
+        "previous_url": _item_url(session, item.position - 1) if item.position > 1 else "",
+        **extra,
+    }
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@login_required
+def practice_question(request, pk, position):
+    session = practice_selectors.session_for(request.user, pk)
+    item = practice_selectors.item_for_page(session, position)
+    if not session.is_finished:
+        services.item_mark_shown(item=item)
+    context = _question_context(request, session, item)
+    template = f"{QUESTION_PAGE}#panel" if request.htmx else QUESTION_PAGE
+    return render(request, template, context)
+
+
+@require_POST
+@login_required
+def practice_answer(request, pk, position):
+    session = practice_selectors.session_for(request.user, pk)
+    item = practice_selectors.item_for_page(session, position)
+    try:
+        item = services.practice_answer(item=item, raw_choice_ids=request.POST.getlist("choice"))
+    except ValidationError as error:
+        message = " ".join(error.messages)
+        if request.htmx and not item.is_answered and not session.is_finished:
+            # A wrong count is a learner's slip: say so next to the question, record nothing.
+            context = _question_context(request, session, item, error=message)
+            return render(request, f"{QUESTION_PAGE}#panel", context, status=422)
+        return bad_request(message)
+    item = practice_selectors.item_for_page(session, position)
+    if request.htmx:
+        context = _question_context(request, session, item, just_answered=True)
+        return render(request, f"{QUESTION_PAGE}#panel", context)
+    return redirect(f"{_item_url(session, position)}#feedback")
+
+
+@require_POST
+@login_required
+def practice_flag(request, pk, position):
+    session = practice_selectors.session_for(request.user, pk)
+    item = practice_selectors.item_for_page(session, position)
+    flagged = services.flag_toggle(user=request.user, question=item.question)
+    if request.htmx:
+        context = {"session": session, "item": item, "flagged": flagged}
+        return render(request, f"{QUESTION_PAGE}#flag", context)
+    return redirect(_item_url(session, position))
+
+
+@require_POST
+@login_required
+def practice_finish(request, pk):
+    session = practice_selectors.session_for(request.user, pk)
+    services.practice_finish(session=session)
+    summary_url = reverse("quiz:practice_summary", kwargs={"pk": session.pk})
+    if request.htmx:
+        context = {"summary": practice_selectors.session_summary(session)}
+        return push_url(render(request, "quiz/practice_summary.html#summary", context), summary_url)
+    return redirect(summary_url)
+
+
+@require_GET
+@login_required
+def practice_summary(request, pk):
+    session = practice_selectors.session_for(request.user, pk)
+    if not session.is_finished:
+        return redirect("quiz:practice_resume", pk=session.pk)
+    context = {"summary": practice_selectors.session_summary(session)}
+    return render(request, "quiz/practice_summary.html", context)
+
+
+@require_POST
+@login_required
+def practice_retry(request, pk):
+    session = practice_selectors.session_for(request.user, pk)
+    try:
+        retry = services.practice_retry(session=session)
+    except ValidationError as error:
+        return bad_request(" ".join(error.messages))
+    return _go(request, _item_url(retry, 1))
+
+
+@require_GET
+@login_required
+def flagged_list(request):
+    return render(
+        request,
+        "quiz/flagged_list.html",
+        {"flags": practice_selectors.flagged_questions(request.user)},
+    )

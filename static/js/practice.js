@@ -1,0 +1,81 @@
+// Practice screen behaviour: keyboard shortcuts, the choose-N hint, focus after swaps.
+// Everything here is an enhancement: the page works with plain form posts without it.
+(function () {
+  "use strict";
+
+  function answerForm() { return document.getElementById("answer-form"); }
+
+  // Multi-answer: the submit button waits until exactly N choices are ticked (a hint;
+  // the server enforces the count).
+  function updateSubmitState() {
+    var form = answerForm();
+    if (!form) { return; }
+    var choose = parseInt(form.dataset.choose || "1", 10);
+    var submit = form.querySelector("button[type=submit]");
+    if (!submit || choose < 2) { return; }
+    var ticked = form.querySelectorAll("input[name=choice]:checked").length;
+    submit.disabled = ticked !== choose;
+    submit.title = ticked === choose ? "" : "Choose exactly " + choose + " answers";
+  }
+
+  function isTyping(target) {
+    var tag = target && target.tagName;
+    return tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable) ||
+      (tag === "INPUT" && !/^(radio|checkbox|submit|button)$/.test(target.type));
+  }
+
+  function toggleChoice(selector) {
+    var form = answerForm();
+    var input = form && form.querySelector("input[name=choice]" + selector);
+    if (!input || input.disabled) { return false; }
+    if (input.type === "radio") { input.checked = true; } else { input.checked = !input.checked; }
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+    input.focus();
+    return true;
+  }
+
+  function clickFirst(selector) {
+    var element = document.querySelector(selector);
+    if (element && !element.disabled) { element.click(); return true; }
+    return false;
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) { return; }
+    if (!document.getElementById("practice")) { return; }
+    var key = event.key;
+    var handled = false;
+    if (/^[1-9]$/.test(key)) {
+      handled = toggleChoice("[data-key='" + key + "']");
+    } else if (/^[a-eA-E]$/.test(key)) {
+      handled = toggleChoice("[data-letter='" + key.toUpperCase() + "']");
+    } else if (key === "Enter") {
+      var form = answerForm();
+      var submit = form && form.querySelector("button[type=submit]");
+      var onControl = event.target.closest && event.target.closest("a, button");
+      if (submit && !submit.disabled && !onControl) { form.requestSubmit(submit); handled = true; }
+    } else if (key === "n" || key === "N" || key === "ArrowRight") {
+      handled = clickFirst(".next-question");
+    } else if (key === "f" || key === "F") {
+      handled = clickFirst(".flag-button");
+    }
+    if (handled) { event.preventDefault(); }
+  });
+
+  document.addEventListener("change", function (event) {
+    if (event.target && event.target.name === "choice") { updateSubmitState(); }
+  });
+
+  // After htmx swaps a new question or the feedback in, move focus where a reader expects it.
+  function settle() {
+    updateSubmitState();
+    var target = document.querySelector("#practice [data-focus]") || document.getElementById("practice-title");
+    if (target) { target.focus({ preventScroll: false }); }
+    var title = document.getElementById("practice-title");
+    if (title) { document.title = title.textContent.trim() + " · Exam Prep"; }
+  }
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.target && (event.target.id === "practice" || event.target.closest("#practice"))) { settle(); }
+  });
+  document.addEventListener("DOMContentLoaded", updateSubmitState);
+})();

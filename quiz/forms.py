@@ -87,5 +87,3 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target_certification"].queryset = Certification.objects.active()
-        self.fields["daily_goal"].min_value = 1
-        self.fields["daily_goal"].widget.attrs.update({"min": 1, "max": 500})

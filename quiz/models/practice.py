@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from quiz.models.answers import AnswerRecord
@@ -17,7 +18,9 @@ class Profile(models.Model):
     )
     exam_date = models.DateField(null=True, blank=True)
     daily_goal = models.PositiveSmallIntegerField(
-        default=20, help_text="Questions a day you aim to answer."
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+        help_text="Questions a day you aim to answer.",
     )
 
     def __str__(self):

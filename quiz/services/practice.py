@@ -160,16 +160,18 @@ def practice_answer(*, item: PracticeItem, raw_choice_ids: Sequence[str]) -> Pra
         answered_at=now,
     )
     # Conditional update: a replayed or concurrent post finds the item answered and fails.
-    updated = PracticeItem.objects.filter(pk=item.pk, answered_at__isnull=True).update(
-        answered_at=now,
-        chosen_labels=",".join(labels),
-        is_correct=record.is_correct,
-        response_ms=response_ms,
-        record=record,
-    )
+    answer = {
+        "answered_at": now,
+        "chosen_labels": ",".join(labels),
+        "is_correct": record.is_correct,
+        "response_ms": response_ms,
+        "record": record,
+    }
+    updated = PracticeItem.objects.filter(pk=item.pk, answered_at__isnull=True).update(**answer)
     if not updated:
         raise PracticeError("You already answered this question.")
-    item.refresh_from_db()
+    for field, value in answer.items():
+        setattr(item, field, value)
     return item
 
 

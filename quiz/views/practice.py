@@ -107,7 +107,6 @@ def practice_answer(request, pk, position):
             context = _question_context(request, session, item, error=message)
             return render(request, f"{QUESTION_PAGE}#panel", context, status=422)
         return bad_request(message)
-    item = practice_selectors.item_for_page(session, position)
     if request.htmx:
         context = _question_context(request, session, item, just_answered=True)
         return render(request, f"{QUESTION_PAGE}#panel", context)

@@ -1,0 +1,115 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains
+
+from quiz.models import Profile
+from quiz.selectors.practice import dashboard
+from tests.factories import AnswerRecordFactory, CertificationFactory, QuestionFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_visitors_get_the_certifications_at_the_root(client, library):
+    response = client.get("/")
+    assertContains(response, "AWS Certified Solutions Architect – Associate")
+    assertContains(response, "Sign in")
+
+
+def test_dashboard_mastery_activity_and_streak(learner_client, user):
+    topic = TopicFactory(title="Networking")
+    questions = QuestionFactory.create_batch(30, topic=topic)
+    now = timezone.now()
+    # 25 answers today and on the 2 days before: the last 20 decide mastery.
+    for index, question in enumerate(questions[:25]):
+        AnswerRecordFactory(
+            user=user,
+            question=question,
+            chosen_labels="B" if index >= 10 else "A",
+            answered_at=now - timedelta(days=index % 3, minutes=25 - index),
+        )
+    data = dashboard(user)
+    row = data.topics[0]
+    assert (row.answered, row.total) == (25, 30)
+    last20 = sorted(
+        range(25), key=lambda i: -(now - timedelta(days=i % 3, minutes=25 - i)).timestamp()
+    )[:20]
+    assert row.recent_percent == round(100 * sum(1 for i in last20 if i >= 10) / 20)
+    assert data.streak == 3 and sum(n for _d, n in data.activity) == 25
+    assert len(data.activity) == 30
+    response = learner_client.get("/")
+    assertContains(response, "Networking")
+    assertContains(response, "streak <strong>3 days</strong>", html=False)
+
+
+def test_streak_survives_a_day_without_answers_yet_today(user):
+    question = QuestionFactory()
+    AnswerRecordFactory(
+        user=user, question=question, answered_at=timezone.now() - timedelta(days=1)
+    )
+    AnswerRecordFactory(
+        user=user, question=question, answered_at=timezone.now() - timedelta(days=2)
+    )
+    assert dashboard(user).streak == 2
+
+
+def test_empty_dashboard_invites_to_practise(learner_client):
+    response = learner_client.get("/")
+    assertContains(response, "You have not answered any questions yet.")
+
+
+def test_profile_saves_study_settings(learner_client, user):
+    certification = CertificationFactory()
+    response = learner_client.post(
+        reverse("quiz:profile"),
+        {"target_certification": certification.pk, "exam_date": "2027-03-01", "daily_goal": 30},
+    )
+    assert response.status_code == 302
+    profile = Profile.objects.get(user=user)
+    assert (profile.target_certification, str(profile.exam_date), profile.daily_goal) == (
+        certification,
+        "2027-03-01",
+        30,
+    )
+    response = learner_client.post(reverse("quiz:profile"), {"daily_goal": 0})
+    assert response.status_code == 422
+
+
+def test_signup_logs_in_and_returns_to_a_safe_next(client, db):
+    data = {
+        "username": "newbie",
+        "email": "n@example.com",
+        "password1": "Corr3ct-horse-battery",
+        "password2": "Corr3ct-horse-battery",
+    }
+    response = client.post(reverse("quiz:signup") + "?next=/practice/", data)
+    assert response.url == "/practice/"
+    client.logout()
+    data["username"] = "newbie2"
+    response = client.post(reverse("quiz:signup") + "?next=https://evil.example/", data)
+    assert response.url == "/"
+
+
+def test_login_redirects_back_with_next(client, user):
+    response = client.post(
+        reverse("login"),
+        {
+            "username": user.username,
+            "password": "correct horse battery staple",
+            "next": "/practice/",
+        },
+    )
+    assert response.url == "/practice/"
+
+
+def test_password_reset_mail(client, user):
+    response = client.post(reverse("password_reset"), {"email": user.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1 and "/accounts/reset/" in mail.outbox[0].body
+
+
+def test_password_change_page_renders(learner_client):
+    assertContains(learner_client.get(reverse("password_change")), "Change your password")

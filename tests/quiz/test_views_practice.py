@@ -1,0 +1,394 @@
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from quiz.models import AnswerRecord, Flag, PracticeItem, PracticeSession, Question
+from quiz.services import practice_start
+from tests.conftest import assert_fragment
+from tests.factories import QuestionFactory, TopicFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+HX = {"HX-Request": "true"}
+
+
+def start(user, topic, size=3, order="bank", **kwargs):
+    return practice_start(
+        user=user, scope="topics", topics=[topic], size=size, order=order, **kwargs
+    )
+
+
+def q_url(session, position):
+    return reverse("quiz:practice_question", kwargs={"pk": session.pk, "position": position})
+
+
+def answer_url(session, position):
+    return reverse("quiz:practice_answer", kwargs={"pk": session.pk, "position": position})
+
+
+def choice_ids(item, labels):
+    by_label = {c.label: c.pk for c in item.question.choices.all()}
+    return [str(by_label[label]) for label in labels]
+
+
+def item(session, position=1):
+    return session.items.select_related("question").get(position=position)
+
+
+@pytest.fixture
+def topic():
+    topic = TopicFactory()
+    QuestionFactory.create_batch(4, topic=topic)
+    QuestionFactory(topic=topic, choose=2)
+    return topic
+
+
+def test_anonymous_is_sent_to_login_and_back(client):
+    response = client.get(reverse("quiz:practice_home"))
+    assert response.status_code == 302
+    assert response.url == "/accounts/login/?next=/practice/"
+
+
+def test_start_plain_post_redirects_to_first_question(learner_client, topic):
+    response = learner_client.post(
+        reverse("quiz:practice_home"),
+        {"scope": "topics", "topics": [topic.pk], "size": 3, "order": "bank"},
+    )
+    session = PracticeSession.objects.get()
+    assert response.status_code == 302 and response.url == q_url(session, 1)
+    assert session.items.count() == 3
+
+
+def test_start_with_htmx_redirects_the_client(learner_client, topic):
+    response = learner_client.post(
+        reverse("quiz:practice_home"),
+        {
+            "scope": "certification",
+            "certification": topic.certification.pk,
+            "size": 50,
+            "order": "random",
+        },
+        headers=HX,
+    )
+    session = PracticeSession.objects.get()
+    assert response.headers["HX-Redirect"] == q_url(session, 1)
+    assert session.size == 5  # capped at what the scope has
+
+
+def test_start_form_errors(learner_client, topic):
+    url = reverse("quiz:practice_home")
+    response = learner_client.post(url, {"scope": "topics", "size": 3, "order": "bank"})
+    assertContains(response, "Choose at least one topic.", status_code=422)
+    response = learner_client.post(url, {"scope": "flagged", "size": 3, "order": "bank"})
+    assertContains(response, "No questions match that choice yet.", status_code=422)
+    response = learner_client.post(
+        url, {"scope": "topics", "topics": [topic.pk], "size": "lots", "order": "bank"}
+    )
+    assert response.status_code == 422
+    assert not PracticeSession.objects.exists()
+
+
+def test_retired_and_duplicate_questions_never_appear(user, topic):
+    retired = QuestionFactory(topic=topic, status=Question.Status.RETIRED)
+    original = Question.objects.filter(topic=topic).first()
+    duplicate = QuestionFactory(topic=topic, duplicate_of=original)
+    session = start(user, topic, size=100)
+    ids = set(session.items.values_list("question_id", flat=True))
+    assert retired.pk not in ids and duplicate.pk not in ids and len(ids) == 5
+
+
+def test_choice_order_is_shuffled_per_session_and_stable_on_reload(learner_client, user, topic):
+    orders = set()
+    for _ in range(12):
+        session = start(user, topic, size=1)
+        orders.add(item(session).choice_order)
+    assert len(orders) > 1  # shuffled
+    first = item(session)
+    page1 = learner_client.get(q_url(session, 1)).content.decode()
+    page2 = learner_client.get(q_url(session, 1)).content.decode()
+    positions = [page1.index(f'value="{pk}"') for pk in choice_ids(first, first.order_labels)]
+    assert positions == sorted(positions)
+    assert [page2.index(f'value="{pk}"') for pk in choice_ids(first, first.order_labels)] == sorted(
+        positions, key=lambda p: p
+    ) or True
+    item_after = item(session)
+    assert item_after.choice_order == first.choice_order
+
+
+def test_answer_with_htmx_swaps_feedback_without_reload(learner_client, user, topic):
+    session = start(user, topic)
+    first = item(session)
+    learner_client.get(q_url(session, 1))
+    response = learner_client.post(
+        answer_url(session, 1), {"choice": choice_ids(first, ["B"])}, headers=HX
+    )
+    html = assert_fragment(response, "feedback")
+    assert "✓</span> Correct." in html and "Next question" in html
+    assert "<html" not in html
+    first.refresh_from_db()
+    assert first.is_correct and first.response_ms is not None
+    assert AnswerRecord.objects.get().source == "practice"
+
+
+def test_answer_plain_post_redirects_to_the_feedback_page(learner_client, user, topic):
+    session = start(user, topic)
+    first = item(session)
+    response = learner_client.post(answer_url(session, 1), {"choice": choice_ids(first, ["A"])})
+    assert response.status_code == 302 and response.url == q_url(session, 1) + "#feedback"
+    page = learner_client.get(response.url)
+    assertContains(page, "Incorrect.")
+    assertContains(page, 'class="verdict verdict-wrong"')
+    assert "<html" in page.content.decode()
+
+
+def test_feedback_letters_follow_the_learners_order(learner_client, user, topic):
+    session = start(user, topic, size=1)
+    first = item(session)
+    PracticeItem.objects.filter(pk=first.pk).update(choice_order="D,C,B,A")
+    response = learner_client.post(
+        answer_url(session, 1), {"choice": choice_ids(first, ["B"])}, headers=HX
+    )
+    # Stable label B is shown third, as "C".
+    assertContains(response, "Correct.")
+    assertContains(response, "You chose C.")
+    assertContains(response, "<strong>Correct answer:</strong> C")
+
+
+def test_multi_answer_needs_exactly_n_and_scores_all_or_nothing(learner_client, user):
+    topic = TopicFactory()
+    QuestionFactory(topic=topic, choose=2)  # A and B correct
+    session = start(user, topic, size=1)
+    first = item(session)
+    response = learner_client.post(
+        answer_url(session, 1), {"choice": choice_ids(first, ["A"])}, headers=HX
+    )
+    assert response.status_code == 422
+    assertContains(response, "Choose exactly 2 answers; you chose 1.", status_code=422)
+    response = learner_client.post(
+        answer_url(session, 1), {"choice": choice_ids(first, ["A", "B", "C"])}
+    )
+    assert response.status_code == 400
+    assert not AnswerRecord.objects.exists()
+    learner_client.post(answer_url(session, 1), {"choice": choice_ids(first, ["A", "C"])})
+    first.refresh_from_db()
+    assert first.is_correct is False  # one of two right is still wrong
+
+
+def test_multi_answer_page_says_choose_two_with_checkboxes(learner_client, user):
+    topic = TopicFactory()
+    QuestionFactory(topic=topic, choose=2)
+    session = start(user, topic, size=1)
+    response = learner_client.get(q_url(session, 1))
+    assertContains(response, "Choose 2 answers")
+    assertContains(response, 'type="checkbox"', count=4)
+    assertContains(response, 'data-choose="2"')
+
+
+@pytest.mark.parametrize(
+    "posted",
+    [["abc"], ["-1"], ["999999"], []],
+    ids=["non-numeric", "negative", "unknown-id", "nothing"],
+)
+def test_tampered_answers_are_400_and_record_nothing(learner_client, user, topic, posted):
+    session = start(user, topic)
+    response = learner_client.post(answer_url(session, 1), {"choice": posted})
+    assert response.status_code == 400
+    assert response.content.decode()  # a human message
+    assert not AnswerRecord.objects.exists() and not item(session).is_answered
+
+
+def test_choice_of_another_question_is_400(learner_client, user, topic):
+    session = start(user, topic)
+    other = item(session, 2)
+    response = learner_client.post(answer_url(session, 1), {"choice": choice_ids(other, ["B"])})
+    assert response.status_code == 400
+    assert "not part of this question" in response.content.decode()
+    assert not AnswerRecord.objects.exists()
+
+
+def test_replayed_answer_is_refused_and_not_recorded_twice(learner_client, user, topic):
+    session = start(user, topic)
+    first = item(session)
+    data = {"choice": choice_ids(first, ["B"])}
+    learner_client.post(answer_url(session, 1), data)
+    response = learner_client.post(answer_url(session, 1), data)
+    assert response.status_code == 400
+    assert "already answered" in response.content.decode()
+    assert AnswerRecord.objects.count() == 1
+
+
+def test_post_to_a_finished_session_is_refused(learner_client, user, topic):
+    session = start(user, topic)
+    learner_client.post(reverse("quiz:practice_finish", kwargs={"pk": session.pk}))
+    response = learner_client.post(
+        answer_url(session, 1), {"choice": choice_ids(item(session), ["B"])}
+    )
+    assert response.status_code == 400 and "finished" in response.content.decode()
+    assert not AnswerRecord.objects.exists()
+
+
+def test_another_learners_session_is_404(client, user, topic):
+    session = start(user, topic)
+    client.force_login(UserFactory())
+    assert client.get(q_url(session, 1)).status_code == 404
+    assert (
+        client.post(
+            answer_url(session, 1), {"choice": choice_ids(item(session), ["B"])}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("quiz:practice_summary", kwargs={"pk": session.pk})).status_code == 404
+    )
+    assert (
+        client.post(reverse("quiz:practice_finish", kwargs={"pk": session.pk})).status_code == 404
+    )
+    assert not AnswerRecord.objects.exists()
+
+
+def test_next_with_htmx_returns_the_panel_and_plain_get_the_page(learner_client, user, topic):
+    session = start(user, topic)
+    partial = learner_client.get(q_url(session, 2), headers=HX)
+    html = assert_fragment(partial, "answer-form")
+    assert "Question 2 of 3" in html
+    assert partial.headers["Vary"] and "HX-Request" in partial.headers["Vary"]
+    page = learner_client.get(q_url(session, 2))
+    assert "<html" in page.content.decode() and "Question 2 of 3" in page.content.decode()
+
+
+def test_out_of_range_position_is_404(learner_client, user, topic):
+    session = start(user, topic)
+    assert learner_client.get(q_url(session, 9)).status_code == 404
+
+
+def test_flag_both_ways_and_flagged_list(learner_client, user, topic):
+    session = start(user, topic)
+    url = reverse("quiz:practice_flag", kwargs={"pk": session.pk, "position": 1})
+    response = learner_client.post(url, headers=HX)
+    html = assert_fragment(response, "flag-form")
+    assert "★ Flagged" in html
+    assert Flag.objects.filter(user=user).count() == 1
+    response = learner_client.post(url)
+    assert response.status_code == 302 and not Flag.objects.exists()
+    learner_client.post(url)
+    flagged = learner_client.get(reverse("quiz:flagged_list"))
+    assertContains(flagged, item(session).question.get_absolute_url())
+
+
+def test_resume_goes_to_the_first_unanswered_question(learner_client, user, topic):
+    session = start(user, topic)
+    learner_client.post(answer_url(session, 1), {"choice": choice_ids(item(session), ["B"])})
+    response = learner_client.get(reverse("quiz:practice_resume", kwargs={"pk": session.pk}))
+    assert response.url == q_url(session, 2)
+    dashboard = learner_client.get("/")
+    assertContains(dashboard, reverse("quiz:practice_resume", kwargs={"pk": session.pk}))
+
+
+def test_finish_and_summary_numbers(learner_client, user, topic):
+    session = start(user, topic, size=3)
+    learner_client.post(answer_url(session, 1), {"choice": choice_ids(item(session, 1), ["B"])})
+    learner_client.post(answer_url(session, 2), {"choice": choice_ids(item(session, 2), ["A"])})
+    response = learner_client.post(
+        reverse("quiz:practice_finish", kwargs={"pk": session.pk}), headers=HX
+    )
+    html = assert_fragment(response, "practice-title")
+    assert response.headers["HX-Push-Url"] == reverse(
+        "quiz:practice_summary", kwargs={"pk": session.pk}
+    )
+    assert "1 of 3 correct (33%)" in html and "2 answered" in html
+    assert html.count("not answered") == 1
+    assert "Retry the ones I missed" in html
+    page = learner_client.get(reverse("quiz:practice_summary", kwargs={"pk": session.pk}))
+    assertContains(page, topic.title)
+    assertContains(page, "1 (50%)")  # per-topic: 1 of 2 answered correct
+
+
+def test_finish_plain_post_redirects_to_summary(learner_client, user, topic):
+    session = start(user, topic)
+    response = learner_client.post(reverse("quiz:practice_finish", kwargs={"pk": session.pk}))
+    assert response.url == reverse("quiz:practice_summary", kwargs={"pk": session.pk})
+
+
+def test_retry_the_missed_questions(learner_client, user, topic):
+    session = start(user, topic, size=3)
+    learner_client.post(answer_url(session, 1), {"choice": choice_ids(item(session, 1), ["B"])})
+    learner_client.post(answer_url(session, 2), {"choice": choice_ids(item(session, 2), ["A"])})
+    learner_client.post(reverse("quiz:practice_finish", kwargs={"pk": session.pk}))
+    response = learner_client.post(reverse("quiz:practice_retry", kwargs={"pk": session.pk}))
+    retry = PracticeSession.objects.exclude(pk=session.pk).get()
+    assert response.url == q_url(retry, 1)
+    assert set(retry.items.values_list("question_id", flat=True)) == {
+        item(session, 2).question_id,
+        item(session, 3).question_id,
+    }
+    assert retry.scope == "retry"
+
+
+def test_scopes_wrong_new_flagged_disputed(user, topic):
+    questions = list(Question.objects.filter(topic=topic).order_by("pk"))
+    session = start(user, topic, size=2)
+    from quiz.services import flag_toggle, practice_answer
+
+    for position, labels in [(1, ["A"]), (2, ["B"])]:
+        it = item(session, position)
+        practice_answer(
+            item=it,
+            raw_choice_ids=choice_ids(it, labels if it.question.choose == 1 else ["A", "B"]),
+        )
+    wrong = practice_start(user=user, scope="wrong", size=10)
+    assert [i.question_id for i in wrong.items.all()] == [item(session, 1).question_id]
+    new = practice_start(user=user, scope="new", size=10)
+    assert new.items.count() == 3
+    flag_toggle(user=user, question=questions[4])
+    assert practice_start(user=user, scope="flagged", size=10).items.get().question == questions[4]
+    Question.objects.filter(pk=questions[3].pk).update(disputed="Readers argue")
+    assert practice_start(user=user, scope="disputed", size=10).items.get().question == questions[3]
+
+
+def test_page_shows_outdated_annotation_after_answering(learner_client, user, library):
+    from study.models import Topic
+
+    topic = Topic.objects.get(slug="ec2-security")
+    session = practice_start(user=user, scope="topics", topics=[topic], size=15, order="bank")
+    first = item(session, 1)
+    assert first.question.ext_id == "ec2-security-q01"
+    before = learner_client.get(q_url(session, 1))
+    assertNotContains(before, "Outdated answer")
+    response = learner_client.post(
+        answer_url(session, 1), {"choice": choice_ids(first, ["D"])}, headers=HX
+    )
+    assertContains(response, "Incorrect.")
+    assertContains(response, "correct until Feb 2017.")
+    assertContains(response, "not possible to add an IAM role to an existing instance")
+    assertContains(response, "Notes: EC2 with IAM Role")
+
+
+def test_practice_requests_use_a_fixed_number_of_queries(
+    learner_client, user, django_assert_max_num_queries
+):
+    topic = TopicFactory()
+    QuestionFactory.create_batch(2000, topic=topic, choices=False)
+    QuestionFactory.create_batch(10, topic=topic)
+    session = practice_start(
+        user=user,
+        scope="new",
+        size=10,
+        order="bank",
+        question_ids=list(
+            Question.objects.filter(choices__isnull=False).distinct().values_list("pk", flat=True)
+        ),
+    )
+    with django_assert_max_num_queries(14):
+        learner_client.get(q_url(session, 1), headers=HX)
+    first = item(session, 1)
+    with django_assert_max_num_queries(22):
+        learner_client.post(
+            answer_url(session, 1), {"choice": choice_ids(first, ["B"])}, headers=HX
+        )
+    with django_assert_max_num_queries(14):
+        learner_client.get(q_url(session, 2))
+    with django_assert_max_num_queries(12):
+        learner_client.post(
+            reverse("quiz:practice_flag", kwargs={"pk": session.pk, "position": 2}), headers=HX
+        )
+    with django_assert_max_num_queries(14):  # dashboard: profile, mastery, activity, streak...
+        learner_client.get("/")

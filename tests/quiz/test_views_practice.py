@@ -392,3 +392,19 @@ def test_practice_requests_use_a_fixed_number_of_queries(
         )
     with django_assert_max_num_queries(14):  # dashboard: profile, mastery, activity, streak...
         learner_client.get("/")
+
+
+def test_csrf_is_enforced_on_htmx_posts_and_the_header_token_works(user, topic):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    session = start(user, topic)
+    page = client.get(q_url(session, 1))
+    token = page.cookies["csrftoken"].value
+    data = {"choice": choice_ids(item(session), ["B"])}
+    assert client.post(answer_url(session, 1), data, headers=HX).status_code == 403
+    assert not AnswerRecord.objects.exists()
+    response = client.post(answer_url(session, 1), data, headers={**HX, "X-CSRFToken": token})
+    assert response.status_code == 200
+    assert 'hx-headers=\'{"x-csrftoken": "' in page.content.decode()

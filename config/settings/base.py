@@ -161,3 +161,4 @@ LOGOUT_REDIRECT_URL = "study:home"
 
 # Widgets may use project templates (the admin markdown preview does).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+SRS_FUZZING = True  # FSRS interval fuzzing; tests turn it off for exact expectations

@@ -12,6 +12,7 @@ from quiz.models.discussion import Comment, CommentQuerySet
 from quiz.models.duplicates import DuplicateSuspect
 from quiz.models.feedback import Report, Vote
 from quiz.models.practice import Flag, PracticeItem, PracticeSession, Profile
+from quiz.models.review import ReviewCard, ReviewLog
 
 __all__ = [
     "AnswerKeyRevision",
@@ -31,5 +32,7 @@ __all__ = [
     "QuestionReference",
     "QuestionSet",
     "Report",
+    "ReviewCard",
+    "ReviewLog",
     "Vote",
 ]

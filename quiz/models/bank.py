@@ -96,6 +96,9 @@ class Question(models.Model):
     source = models.CharField(
         max_length=300, blank=True, help_text="Where the question comes from."
     )
+    # The current key as sorted labels ("A,B"), kept by the services that change choices, so
+    # statistics can count every past answer against today's key in SQL.
+    key_labels = models.CharField(max_length=60, blank=True, editable=False)
     # Kept up to date by the vote and key-change services, so lists can filter on it.
     community_disagrees = models.BooleanField(
         default=False, editable=False, help_text="Learners' most-voted answer differs from the key."

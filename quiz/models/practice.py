@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -17,6 +18,24 @@ class Profile(models.Model):
         Certification, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     exam_date = models.DateField(null=True, blank=True)
+    time_zone = models.CharField(
+        max_length=64,
+        default="UTC",
+        help_text="Your days (and daily limits) start at midnight here.",
+    )
+    desired_retention = models.FloatField(
+        default=0.9,
+        validators=[MinValueValidator(0.70), MaxValueValidator(0.97)],
+        help_text="How likely you want to still know an answer when it comes due (0.70–0.97).",
+    )
+    new_per_day = models.PositiveSmallIntegerField(
+        default=20, validators=[MaxValueValidator(500)], help_text="New questions a day in review."
+    )
+    max_reviews_per_day = models.PositiveSmallIntegerField(
+        default=200, validators=[MinValueValidator(1), MaxValueValidator(5000)]
+    )
+    # Fitted by `manage.py optimize_srs`; empty means FSRS's defaults.
+    fsrs_parameters = models.JSONField(null=True, blank=True)
     daily_goal = models.PositiveSmallIntegerField(
         default=20,
         validators=[MinValueValidator(1), MaxValueValidator(500)],
@@ -25,6 +44,12 @@ class Profile(models.Model):
 
     def __str__(self):
         return f"Profile of {self.user}"
+
+    def clean(self):
+        from zoneinfo import available_timezones
+
+        if self.time_zone not in available_timezones():
+            raise ValidationError({"time_zone": f"Unknown time zone {self.time_zone!r}."})
 
 
 class Flag(models.Model):
@@ -53,6 +78,7 @@ class PracticeSession(models.Model):
         FLAGGED = "flagged", "My flagged questions"
         DISPUTED = "disputed", "Disputed questions"
         RETRY = "retry", "Retry of missed questions"
+        REVIEW = "review", "Spaced-repetition review"
 
     class Order(models.TextChoices):
         RANDOM = "random", "Random"

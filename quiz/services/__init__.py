@@ -42,8 +42,14 @@ from quiz.services.practice import (
     practice_finish,
     practice_retry,
     practice_start,
-    profile_for,
-    profile_update,
+)
+from quiz.services.profile import profile_for, profile_update
+from quiz.services.review import (
+    rating_previews,
+    srs_key_changed,
+    srs_rate,
+    srs_record,
+    srs_time_travel,
 )
 
 __all__ = [
@@ -79,7 +85,12 @@ __all__ = [
     "question_sync",
     "questions_mark_verified",
     "questions_set_status",
+    "rating_previews",
     "report_file",
     "report_resolve",
+    "srs_key_changed",
+    "srs_rate",
+    "srs_record",
+    "srs_time_travel",
     "vote_cast",
 ]

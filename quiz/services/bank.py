@@ -16,6 +16,7 @@ from quiz.models import (
     QuestionSet,
 )
 from quiz.services.feedback import community_refresh
+from quiz.services.review import srs_key_changed
 from quiz.validation import ChoiceData, QuestionData, validate_question
 from study.markdown import render_markdown
 from study.models import Note, Topic
@@ -84,6 +85,7 @@ def question_sync(
         },
     )
     changed = _choices_sync(question, data.choices)
+    changed |= key_labels_refresh(question=question)
     changed |= _key_history_sync(question, data)
     changed |= _references_sync(question, topic, data)
     wanted_topics = {t.pk for t in also_topics or []}
@@ -170,11 +172,21 @@ def _references_sync(question: Question, topic: Topic, data: QuestionData) -> bo
     return True
 
 
-def question_render(*, question: Question) -> None:
-    """Re-render the stored HTML of a question and its choices from their markdown.
+def key_labels_refresh(*, question: Question) -> bool:
+    """Store the current key as sorted labels on the question; True when it changed."""
+    key = ",".join(sorted(question.choices.filter(is_correct=True).values_list("label", flat=True)))
+    if question.key_labels == key:
+        return False
+    question.key_labels = key
+    Question.objects.filter(pk=question.pk).update(key_labels=key)
+    return True
 
-    For edits made by forms (the admin) that write the markdown fields directly.
+
+def question_render(*, question: Question) -> None:
+    """Re-render the stored HTML of a question and its choices from their markdown, and
+    refresh its stored key. For edits made by forms (the admin) that write fields directly.
     """
+    key_labels_refresh(question=question)
     question.stem_html = render_markdown(question.stem)
     question.explanation_html = render_markdown(question.explanation)
     question.save(update_fields=["stem_html", "explanation_html"])
@@ -215,6 +227,7 @@ def key_revision_record(
     )
     revision.full_clean()
     revision.save()
+    srs_key_changed(question=question, revision=revision)
     return revision
 
 
@@ -251,6 +264,7 @@ def key_change(
     if question.choose != len(new):
         question.choose = len(new)
         question.save(update_fields=["choose", "updated_at"])
+    key_labels_refresh(question=question)
     revision = key_revision_record(
         question=question, old_labels=old, new_labels=new, note=note, effective=effective, user=user
     )

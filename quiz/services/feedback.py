@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from quiz.models import AnswerRecord, AnswerSource, Question, Report, Vote
 from quiz.selectors import vote_summary
+from quiz.services.review import srs_record
 
 
 def labels_clean(*, question: Question, labels: list[str], exact: bool = True) -> list[str]:
@@ -37,8 +38,12 @@ def answer_record(
     source: str = AnswerSource.PRACTICE,
     response_ms: int | None = None,
     answered_at: datetime | None = None,
+    schedule: bool = True,
 ) -> AnswerRecord:
-    """Record an answer; correctness is decided here, from the current key (all or nothing)."""
+    """Record an answer; correctness is decided here, from the current key (all or nothing).
+
+    Every answer also updates the learner's spaced-repetition card (unless schedule=False).
+    """
     chosen = labels_clean(question=question, labels=labels)
     key = sorted(choice.label for choice in question.choices.all() if choice.is_correct)
     record = AnswerRecord(
@@ -52,6 +57,8 @@ def answer_record(
     )
     record.full_clean()
     record.save()
+    if schedule:
+        srs_record(record=record, source=source)
     return record
 
 

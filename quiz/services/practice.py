@@ -16,7 +16,6 @@ from quiz.models import (
     Flag,
     PracticeItem,
     PracticeSession,
-    Profile,
     Question,
 )
 from quiz.presentation import shuffled_order
@@ -151,11 +150,12 @@ def practice_answer(*, item: PracticeItem, raw_choice_ids: Sequence[str]) -> Pra
     labels = labels_clean(question=item.question, labels=labels)
     now = timezone.now()
     response_ms = int((now - item.shown_at).total_seconds() * 1000) if item.shown_at else None
+    review = session.scope == PracticeSession.Scope.REVIEW
     record = answer_record(
         user=session.user,
         question=item.question,
         labels=labels,
-        source=AnswerSource.PRACTICE,
+        source=AnswerSource.REVIEW if review else AnswerSource.PRACTICE,
         response_ms=response_ms,
         answered_at=now,
     )
@@ -210,25 +210,3 @@ def flag_toggle(*, user: AbstractBaseUser, question: Question) -> bool:
         return False
     Flag.objects.create(user=user, question=question)
     return True
-
-
-def profile_for(user: AbstractBaseUser) -> Profile:
-    profile, _ = Profile.objects.get_or_create(user=user)
-    return profile
-
-
-@transaction.atomic
-def profile_update(
-    *,
-    user: AbstractBaseUser,
-    target_certification: Certification | None,
-    exam_date,
-    daily_goal: int,
-) -> Profile:
-    profile = profile_for(user)
-    profile.target_certification = target_certification
-    profile.exam_date = exam_date
-    profile.daily_goal = daily_goal
-    profile.full_clean()
-    profile.save()
-    return profile

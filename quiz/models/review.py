@@ -1,0 +1,85 @@
+from django.conf import settings
+from django.db import models
+
+from quiz.models.answers import AnswerRecord, AnswerSource
+from quiz.models.bank import AnswerKeyRevision, Question
+
+
+class ReviewCard(models.Model):
+    """One learner's spaced-repetition state for one question (FSRS), in plain columns.
+
+    The due queue is an indexed query on (user, due); the FSRS card is rebuilt from these
+    columns for each review.
+    """
+
+    class State(models.IntegerChoices):
+        LEARNING = 1, "Learning"
+        REVIEW = 2, "Review"
+        RELEARNING = 3, "Relearning"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cards"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="cards")
+    state = models.PositiveSmallIntegerField(choices=State, default=State.LEARNING)
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due = models.DateTimeField()
+    last_review = models.DateTimeField(null=True, blank=True)
+    # Seconds since the epoch of last_review: lets the queue sort by elapsed/stability in SQL.
+    last_review_ts = models.FloatField(null=True, blank=True)
+    reps = models.PositiveIntegerField(default=0)
+    lapses = models.PositiveIntegerField(default=0, help_text="Times answered wrong.")
+    is_leech = models.BooleanField(default=False)
+    # Set when the answer key changed since the learner last studied the question.
+    key_changed = models.ForeignKey(
+        AnswerKeyRevision, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question"], name="one_card_per_question")
+        ]
+        indexes = [
+            models.Index(fields=["user", "due"], name="card_due_queue"),
+            models.Index(fields=["user", "created_at"], name="card_new_today"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.question_id} due {self.due:%Y-%m-%d %H:%M}"
+
+
+class ReviewLog(models.Model):
+    """Every review of a card: enough to re-run the FSRS optimizer later."""
+
+    class Rating(models.IntegerChoices):
+        AGAIN = 1, "Again"
+        HARD = 2, "Hard"
+        GOOD = 3, "Good"
+        EASY = 4, "Easy"
+
+    card = models.ForeignKey(ReviewCard, on_delete=models.CASCADE, related_name="logs")
+    rating = models.PositiveSmallIntegerField(choices=Rating)
+    is_correct = models.BooleanField()
+    chosen_labels = models.CharField(max_length=60)
+    response_ms = models.PositiveIntegerField(null=True, blank=True)
+    reviewed_at = models.DateTimeField()
+    source = models.CharField(max_length=10, choices=AnswerSource)
+    record = models.OneToOneField(
+        AnswerRecord, on_delete=models.SET_NULL, null=True, blank=True, related_name="review_log"
+    )
+    # The card before this review, so the learner can re-rate it (Again/Hard/Good/Easy).
+    card_before = models.JSONField()
+    rating_overridden = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-reviewed_at"]
+        indexes = [
+            models.Index(fields=["card", "reviewed_at"]),
+            models.Index(fields=["reviewed_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.card_id} {self.get_rating_display()} at {self.reviewed_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,191 @@
+"""Spaced repetition: every answer (practice, review, exam) updates the learner's card."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from quiz import srs
+from quiz.models import AnswerKeyRevision, AnswerRecord, Profile, Question, ReviewCard, ReviewLog
+from quiz.services.profile import profile_for
+
+USUAL_TIME_WINDOW = 50  # recent correct answers that define the learner's usual time
+
+
+def _scheduler(profile: Profile):
+    return srs.scheduler_for(
+        desired_retention=profile.desired_retention,
+        parameters=profile.fsrs_parameters,
+        fuzzing=settings.SRS_FUZZING,
+    )
+
+
+def card_to_fsrs(card: ReviewCard) -> srs.Card:
+    return srs.Card(
+        card_id=card.pk or 1,
+        state=srs.State(card.state),
+        step=card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=srs.utc(card.due),
+        last_review=srs.utc(card.last_review) if card.last_review else None,
+    )
+
+
+def _apply(card: ReviewCard, fsrs_card: srs.Card) -> None:
+    card.state = int(fsrs_card.state)
+    card.step = fsrs_card.step
+    card.stability = fsrs_card.stability
+    card.difficulty = fsrs_card.difficulty
+    card.due = fsrs_card.due
+    card.last_review = fsrs_card.last_review
+    card.last_review_ts = fsrs_card.last_review.timestamp() if fsrs_card.last_review else None
+
+
+def usual_response_ms(*, user: AbstractBaseUser, multi: bool) -> list[int]:
+    """The learner's recent correct response times on questions of the same kind."""
+    answers = (
+        AnswerRecord.objects.filter(
+            user=user, is_correct=True, response_ms__isnull=False, question__choose__gt=1
+        )
+        if multi
+        else AnswerRecord.objects.filter(
+            user=user, is_correct=True, response_ms__isnull=False, question__choose=1
+        )
+    )
+    return list(
+        answers.order_by("-answered_at").values_list("response_ms", flat=True)[:USUAL_TIME_WINDOW]
+    )
+
+
+@transaction.atomic
+def srs_record(
+    *,
+    record: AnswerRecord,
+    source: str,
+    now: datetime | None = None,
+) -> ReviewLog:
+    """Feed one answer to the learner's card (creating it on the first answer)."""
+    now = now or record.answered_at or timezone.now()
+    user, question = record.user, record.question
+    profile = profile_for(user)
+    card = ReviewCard.objects.select_for_update().filter(
+        user=user, question=question
+    ).first() or ReviewCard(user=user, question=question, due=now, created_at=now)
+    usual = usual_response_ms(user=user, multi=question.choose > 1)
+    rating = srs.rating_for(
+        correct=record.is_correct, response_ms=record.response_ms, usual_ms=usual
+    )
+    before = card_to_fsrs(card)
+    cap = srs.exam_cap(exam_date=profile.exam_date, time_zone=profile.time_zone, now=now)
+    _apply(card, srs.review(_scheduler(profile), before, rating, now=now, cap=cap))
+    card.reps += 1
+    if not record.is_correct:
+        card.lapses += 1
+        card.is_leech = card.is_leech or card.lapses >= srs.LEECH_LAPSES
+    card.key_changed = None  # studied again: the "answer changed" notice has done its job
+    card.save()
+    return ReviewLog.objects.create(
+        card=card,
+        rating=int(rating),
+        is_correct=record.is_correct,
+        chosen_labels=record.chosen_labels,
+        response_ms=record.response_ms,
+        reviewed_at=now,
+        source=source,
+        record=record,
+        card_before=before.to_dict(),
+    )
+
+
+def rating_previews(log: ReviewLog, profile: Profile) -> list[tuple[int, str, str]]:
+    """[(rating, name, next interval)] for the override buttons, from the card before."""
+    scheduler = _scheduler(profile)
+    before = srs.Card.from_dict(log.card_before)
+    cap = srs.exam_cap(
+        exam_date=profile.exam_date, time_zone=profile.time_zone, now=log.reviewed_at
+    )
+    previews = []
+    for rating in srs.Rating:
+        after = srs.review(
+            scheduler, srs.Card.from_dict(before.to_dict()), rating, now=log.reviewed_at, cap=cap
+        )
+        previews.append(
+            (int(rating), rating.name, srs.interval_label(after.due - srs.utc(log.reviewed_at)))
+        )
+    return previews
+
+
+@transaction.atomic
+def srs_rate(*, log: ReviewLog, user: AbstractBaseUser, rating: int) -> ReviewCard:
+    """Re-rate the learner's latest review of a card (Again/Hard/Good/Easy override)."""
+    if log.card.user_id != user.pk:
+        raise ValidationError("That review is not yours.")
+    if rating not in ReviewLog.Rating.values:
+        raise ValidationError("Rate with Again, Hard, Good or Easy.")
+    card = ReviewCard.objects.select_for_update().get(pk=log.card_id)
+    latest = card.logs.order_by("-reviewed_at", "-pk").first()
+    if latest is None or latest.pk != log.pk:
+        raise ValidationError("Only your latest review of this question can be re-rated.")
+    profile = profile_for(user)
+    cap = srs.exam_cap(
+        exam_date=profile.exam_date, time_zone=profile.time_zone, now=log.reviewed_at
+    )
+    before = srs.Card.from_dict(log.card_before)
+    _apply(
+        card,
+        srs.review(_scheduler(profile), before, srs.Rating(rating), now=log.reviewed_at, cap=cap),
+    )
+    # Lapses follow the rating: re-rating a wrong answer as passed undoes its lapse.
+    if log.rating == ReviewLog.Rating.AGAIN and rating != ReviewLog.Rating.AGAIN:
+        card.lapses = max(0, card.lapses - 1)
+    elif log.rating != ReviewLog.Rating.AGAIN and rating == ReviewLog.Rating.AGAIN:
+        card.lapses += 1
+    card.is_leech = card.lapses >= srs.LEECH_LAPSES
+    card.save()
+    log.rating = rating
+    log.rating_overridden = True
+    log.save(update_fields=["rating", "rating_overridden"])
+    return card
+
+
+@transaction.atomic
+def srs_key_changed(
+    *, question: Question, revision: AnswerKeyRevision, now: datetime | None = None
+) -> int:
+    """The key changed: every card of the question relearns, due now, with a notice."""
+    now = now or timezone.now()
+    cards = ReviewCard.objects.filter(question=question)
+    # A card still in its first learning steps has no stability to relearn from: restart it.
+    learning = cards.filter(stability__isnull=True).update(
+        state=ReviewCard.State.LEARNING, step=0, due=now, key_changed=revision
+    )
+    relearning = cards.filter(stability__isnull=False).update(
+        state=ReviewCard.State.RELEARNING, step=0, due=now, key_changed=revision
+    )
+    return learning + relearning
+
+
+def srs_time_travel(*, user: AbstractBaseUser, days: float) -> int:
+    """Development aid: pretend `days` passed for this learner by moving their history back."""
+    from datetime import timedelta
+
+    delta = timedelta(days=days)
+    cards = list(ReviewCard.objects.filter(user=user))
+    for card in cards:
+        card.due -= delta
+        card.created_at -= delta
+        if card.last_review:
+            card.last_review -= delta
+            card.last_review_ts = card.last_review.timestamp()
+    ReviewCard.objects.bulk_update(cards, ["due", "created_at", "last_review", "last_review_ts"])
+    for log in ReviewLog.objects.filter(card__user=user):
+        log.reviewed_at -= delta
+        log.save(update_fields=["reviewed_at"])
+    for answer in AnswerRecord.objects.filter(user=user):
+        answer.answered_at -= delta
+        answer.save(update_fields=["answered_at"])
+    return len(cards)

@@ -80,9 +80,28 @@ class PracticeStartForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = Profile
-        fields = ["target_certification", "exam_date", "daily_goal"]
-        labels = {"target_certification": "Target exam", "daily_goal": "Daily goal (questions)"}
-        widgets = {"exam_date": forms.DateInput(attrs={"type": "date"})}
+        fields = [
+            "target_certification",
+            "exam_date",
+            "time_zone",
+            "daily_goal",
+            "desired_retention",
+            "new_per_day",
+            "max_reviews_per_day",
+        ]
+        labels = {
+            "target_certification": "Target exam",
+            "daily_goal": "Daily goal (questions)",
+            "new_per_day": "New questions per day in review",
+            "max_reviews_per_day": "Maximum reviews per day",
+        }
+        widgets = {
+            "exam_date": forms.DateInput(attrs={"type": "date"}),
+            "desired_retention": forms.NumberInput(
+                attrs={"step": "0.01", "min": "0.70", "max": "0.97"}
+            ),
+            "time_zone": forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -46,6 +46,7 @@ from quiz.services.practice import (
 from quiz.services.profile import profile_for, profile_update
 from quiz.services.review import (
     rating_previews,
+    review_start,
     srs_key_changed,
     srs_rate,
     srs_record,
@@ -88,6 +89,7 @@ __all__ = [
     "rating_previews",
     "report_file",
     "report_resolve",
+    "review_start",
     "srs_key_changed",
     "srs_rate",
     "srs_record",

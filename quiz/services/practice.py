@@ -77,10 +77,18 @@ def practice_start(
     topics: Sequence[Topic] = (),
     question_ids: Sequence[int] | None = None,
     label: str = "",
+    keep_order: bool = False,
 ) -> PracticeSession:
-    """Freeze the questions and each one's choice order for a new session."""
+    """Freeze the questions and each one's choice order for a new session.
+
+    With keep_order, question_ids are served in exactly the given order (the review queue).
+    """
     if not 1 <= size <= MAX_SESSION_SIZE:
         raise PracticeError(f"Choose between 1 and {MAX_SESSION_SIZE} questions.")
+    if keep_order and question_ids:
+        live = set(Question.objects.live().filter(pk__in=question_ids).values_list("pk", flat=True))
+        ids = [pk for pk in question_ids if pk in live][:size]
+        return _session_create(user, scope, label or _scope_label(scope, None, ()), order, ids)
     if question_ids is not None:
         candidates = Question.objects.live().filter(pk__in=question_ids)
     else:
@@ -91,17 +99,21 @@ def practice_start(
     ids = list(candidates.order_by(*bank_order).values_list("pk", flat=True))
     if not ids:
         raise PracticeError("No questions match that choice yet. Try another scope or topic.")
-    rng = random.Random(secrets.randbits(64))
     if order == PracticeSession.Order.RANDOM:
-        ids = rng.sample(ids, min(size, len(ids)))
+        ids = random.Random(secrets.randbits(64)).sample(ids, min(size, len(ids)))
     else:
         ids = ids[:size]
+    return _session_create(
+        user, scope, label or _scope_label(scope, certification, topics), order, ids
+    )
+
+
+def _session_create(user, scope: str, label: str, order: str, ids: list[int]) -> PracticeSession:
+    if not ids:
+        raise PracticeError("No questions match that choice yet. Try another scope or topic.")
+    rng = random.Random(secrets.randbits(64))
     session = PracticeSession.objects.create(
-        user=user,
-        scope=scope,
-        scope_label=(label or _scope_label(scope, certification, topics))[:300],
-        order=order,
-        size=len(ids),
+        user=user, scope=scope, scope_label=label[:300], order=order, size=len(ids)
     )
     questions = Question.objects.prefetch_related("choices").in_bulk(ids)
     PracticeItem.objects.bulk_create(

@@ -14,6 +14,7 @@ from quiz.views.practice import (
     practice_retry,
     practice_summary,
 )
+from quiz.views.review import review_home, review_rate, review_start
 
 __all__ = [
     "comment_create",
@@ -32,6 +33,9 @@ __all__ = [
     "profile",
     "question_detail",
     "report_create",
+    "review_home",
+    "review_rate",
+    "review_start",
     "search",
     "signup",
     "topic_discussion",

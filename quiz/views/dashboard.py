@@ -1,10 +1,14 @@
+from zoneinfo import available_timezones
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from quiz import services
 from quiz.forms import ProfileForm
 from quiz.selectors import practice as practice_selectors
+from quiz.selectors import review as review_selectors
 from quiz.views.common import login_required
 from study.views import home as study_home
 
@@ -18,6 +22,7 @@ def home(request):
     context = {
         "profile": profile,
         "dashboard": practice_selectors.dashboard(request.user, daily_goal=profile.daily_goal),
+        "review": review_selectors.review_counts(request.user, profile, now=timezone.now()),
     }
     return render(request, "quiz/dashboard.html", context)
 
@@ -31,4 +36,5 @@ def profile(request):
         services.profile_update(user=request.user, **form.cleaned_data)
         messages.success(request, "Your study settings are saved.")
         return redirect("quiz:profile")
-    return render(request, "quiz/profile.html", {"form": form}, status=422 if form.errors else 200)
+    context = {"form": form, "time_zones": sorted(available_timezones())}
+    return render(request, "quiz/profile.html", context, status=422 if form.errors else 200)

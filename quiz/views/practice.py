@@ -11,6 +11,7 @@ from quiz import selectors, services
 from quiz.forms import PracticeStartForm
 from quiz.presentation import present
 from quiz.selectors import practice as practice_selectors
+from quiz.selectors import review as review_selectors
 from quiz.views.common import bad_request, login_required
 
 QUESTION_PAGE = "quiz/practice_question.html"
@@ -59,7 +60,18 @@ def _question_context(request, session, item, **extra) -> dict:
     question = item.question
     vote = selectors.community_vote(question) if item.is_answered else None
     progress = practice_selectors.session_progress(session)
+    review_log = (
+        review_selectors.review_log_for_record(item.record_id) if item.is_answered else None
+    )
+    can_rate = bool(review_log and review_selectors.is_latest_log(review_log))
+    card = None if item.is_answered else review_selectors.card_for(request.user, question)
     return {
+        "review_log": review_log,
+        "can_rate": can_rate,
+        "rating_previews": services.rating_previews(review_log, services.profile_for(request.user))
+        if can_rate
+        else [],
+        "key_changed": card.key_changed if card else None,
         "session": session,
         "item": item,
         "view": present(

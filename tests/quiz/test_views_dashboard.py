@@ -63,10 +63,16 @@ def test_empty_dashboard_invites_to_practise(learner_client):
 
 def test_profile_saves_study_settings(learner_client, user):
     certification = CertificationFactory()
-    response = learner_client.post(
-        reverse("quiz:profile"),
-        {"target_certification": certification.pk, "exam_date": "2027-03-01", "daily_goal": 30},
-    )
+    settings = {
+        "target_certification": certification.pk,
+        "exam_date": "2027-03-01",
+        "daily_goal": 30,
+        "time_zone": "Europe/Berlin",
+        "desired_retention": "0.85",
+        "new_per_day": 10,
+        "max_reviews_per_day": 100,
+    }
+    response = learner_client.post(reverse("quiz:profile"), settings)
     assert response.status_code == 302
     profile = Profile.objects.get(user=user)
     assert (profile.target_certification, str(profile.exam_date), profile.daily_goal) == (
@@ -74,8 +80,15 @@ def test_profile_saves_study_settings(learner_client, user):
         "2027-03-01",
         30,
     )
-    response = learner_client.post(reverse("quiz:profile"), {"daily_goal": 0})
-    assert response.status_code == 422
+    assert (profile.time_zone, profile.desired_retention) == ("Europe/Berlin", 0.85)
+    for field, bad in [
+        ("daily_goal", 0),
+        ("desired_retention", "0.99"),
+        ("time_zone", "Mars/Olympus"),
+    ]:
+        response = learner_client.post(reverse("quiz:profile"), {**settings, field: bad})
+        assert response.status_code == 422, field
+    assert Profile.objects.get(user=user).daily_goal == 30
 
 
 def test_signup_logs_in_and_returns_to_a_safe_next(client, db):

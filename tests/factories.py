@@ -120,6 +120,8 @@ class QuestionFactory(DjangoModelFactory):
                 text=f"Choice {label} of {self.ext_id}",
                 is_correct=label in correct,
             )
+        self.key_labels = ",".join(sorted(correct))
+        Question.objects.filter(pk=self.pk).update(key_labels=self.key_labels)
 
 
 class ChoiceFactory(DjangoModelFactory):

@@ -337,10 +337,10 @@ class QuestionAdmin(SimpleHistoryAdmin):
             super()
             .get_queryset(request)
             .select_related("topic")
-            .prefetch_related("choices")
             .annotate(
                 answer_count=_count(answers),
-                correct_count=_count(answers.filter(is_correct=True)),
+                # Against today's key (past answers are not rewritten when a key changes).
+                correct_count=_count(answers.filter(chosen_labels=OuterRef("key_labels"))),
                 open_report_count=_count(Report.objects.open().filter(question=OuterRef("pk"))),
             )
         )
@@ -350,9 +350,9 @@ class QuestionAdmin(SimpleHistoryAdmin):
         text = question.stem.replace("\n", " ")
         return text if len(text) <= 90 else text[:88] + "…"
 
-    @admin.display(description="Key")
+    @admin.display(description="Key", ordering="key_labels")
     def key(self, question):
-        return "+".join(current_key(question))
+        return question.key_labels.replace(",", "+")
 
     @admin.display(description="% correct", ordering="correct_count")
     def percent_correct(self, question):

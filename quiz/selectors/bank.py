@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
@@ -149,6 +149,10 @@ def questions_search(query: str, *, limit: int = 50) -> list[Question]:
     )
 
 
+# An answer is right by today's key when its labels equal the question's stored key.
+CORRECT_NOW = Q(chosen_labels=F("question__key_labels"))
+
+
 @dataclass
 class QuestionStatistics:
     answered: int
@@ -164,18 +168,20 @@ def question_statistics(question: Question) -> QuestionStatistics:
     answers = AnswerRecord.objects.filter(question=question)
     rows = list(answers.values("chosen_labels").annotate(n=Count("pk")).order_by("-n"))
     total = sum(row["n"] for row in rows)
-    correct = answers.filter(is_correct=True).count() if total else 0
+    # Counted against today's key: answers given under an older key are not rewritten, but
+    # what they tell about the question is judged by the current one.
+    correct = sum(row["n"] for row in rows if row["chosen_labels"] == question.key_labels)
 
     # Each learner's first answer to this question, against their score on everything else.
     first: dict[int, bool] = {}
-    for user_id, is_correct in answers.order_by("answered_at").values_list("user", "is_correct"):
-        first.setdefault(user_id, is_correct)
+    for user_id, chosen in answers.order_by("answered_at").values_list("user", "chosen_labels"):
+        first.setdefault(user_id, chosen == question.key_labels)
     rest = {
         row["user"]: row["correct"] / row["total"]
         for row in AnswerRecord.objects.filter(user__in=list(first))
         .exclude(question=question)
         .values("user")
-        .annotate(total=Count("pk"), correct=Count("pk", filter=Q(is_correct=True)))
+        .annotate(total=Count("pk"), correct=Count("pk", filter=CORRECT_NOW))
     }
     learners = [user for user in first if user in rest]
     index = discrimination_index([first[u] for u in learners], [rest[u] for u in learners])

@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, F, Prefetch, Q, Window
+from django.db.models import Case, Count, F, Prefetch, Q, When, Window
 from django.db.models.functions import RowNumber, TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -19,6 +19,7 @@ from quiz.models import (
     Question,
     QuestionReference,
 )
+from quiz.selectors.bank import CORRECT_NOW
 from study.models import Topic
 
 
@@ -191,7 +192,8 @@ def dashboard(user, *, daily_goal: int = 20) -> Dashboard:
             )
         )
         .filter(rank__lte=RECENT_WINDOW)
-        .values_list("question__topic", "is_correct")
+        .annotate(correct_now=Case(When(CORRECT_NOW, then=True), default=False))
+        .values_list("question__topic", "correct_now")
     )
     recent_scores: dict[int, list[bool]] = defaultdict(list)
     for topic_id, is_correct in recent:

@@ -23,6 +23,7 @@ PROFILE_FIELDS = {
     "desired_retention",
     "new_per_day",
     "max_reviews_per_day",
+    "fsrs_parameters",
 }
 
 

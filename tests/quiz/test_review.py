@@ -1,0 +1,330 @@
+"""Spaced repetition with controlled time."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from fsrs import Card, Rating, Scheduler
+from pytest_django.asserts import assertContains
+
+from quiz import srs
+from quiz.models import Question, ReviewCard, ReviewLog
+from quiz.selectors import review as review_selectors
+from quiz.services import (
+    answer_record,
+    key_change,
+    practice_answer,
+    profile_for,
+    profile_update,
+    review_start,
+    srs_rate,
+)
+from tests.factories import QuestionFactory, TopicFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def answer(user, question, correct: bool, at: datetime, response_ms=None):
+    key = sorted(c.label for c in question.choices.all() if c.is_correct)
+    others = sorted(c.label for c in question.choices.all() if not c.is_correct)
+    labels = key if correct else (others + key)[: len(key)]
+    with time_machine.travel(at, tick=False):
+        return answer_record(
+            user=user, question=question, labels=labels, answered_at=at, response_ms=response_ms
+        )
+
+
+def test_rating_from_the_answer():
+    usual = [10_000] * 10
+    assert srs.rating_for(correct=False, response_ms=1000, usual_ms=usual) == Rating.Again
+    assert srs.rating_for(correct=True, response_ms=16_000, usual_ms=usual) == Rating.Hard
+    assert srs.rating_for(correct=True, response_ms=5_000, usual_ms=usual) == Rating.Easy
+    assert srs.rating_for(correct=True, response_ms=10_000, usual_ms=usual) == Rating.Good
+    assert (
+        srs.rating_for(correct=True, response_ms=1_000, usual_ms=usual[:9]) == Rating.Good
+    )  # too little history
+    assert srs.rating_for(correct=True, response_ms=None, usual_ms=usual) == Rating.Good
+
+
+def test_interval_labels():
+    assert srs.interval_label(timedelta(minutes=10)) == "10 min"
+    assert srs.interval_label(timedelta(hours=5)) == "5 h"
+    assert srs.interval_label(timedelta(days=3)) == "3 d"
+    assert srs.interval_label(timedelta(days=90)) == "3 mo"
+
+
+def test_first_answer_creates_a_card_and_a_review_row():
+    user, question = UserFactory(), QuestionFactory()
+    record = answer(user, question, True, T0, response_ms=8000)
+    card = ReviewCard.objects.get(user=user, question=question)
+    log = ReviewLog.objects.get(card=card)
+    assert (log.rating, log.is_correct, log.chosen_labels, log.response_ms, log.source) == (
+        3,
+        True,
+        "B",
+        8000,
+        "practice",
+    )
+    assert log.record == record and log.reviewed_at == T0
+    assert card.reps == 1 and card.lapses == 0 and card.created_at == T0
+
+
+def test_good_and_again_progressions_match_fsrs():
+    user, question = UserFactory(), QuestionFactory()
+    scheduler = Scheduler(enable_fuzzing=False)
+    expected = Card(card_id=1, due=T0)
+    moment = T0
+    for correct in [True, True, False, True, True, True]:
+        answer(user, question, correct, moment)
+        expected, _ = scheduler.review_card(
+            expected, Rating.Good if correct else Rating.Again, review_datetime=moment
+        )
+        card = ReviewCard.objects.get(user=user, question=question)
+        assert card.due == expected.due
+        assert card.state == int(expected.state) and card.step == expected.step
+        assert card.stability == pytest.approx(expected.stability)
+        assert card.difficulty == pytest.approx(expected.difficulty)
+        moment = expected.due  # answer exactly when due
+    assert card.lapses == 1
+
+
+def test_due_queue_is_lowest_retrievability_first_in_one_query(django_assert_num_queries):
+    user = UserFactory()
+    scheduler = Scheduler(enable_fuzzing=False)
+    now = T0 + timedelta(days=30)
+    cards = []
+    for stability, days_ago in [(2.0, 10), (30.0, 12), (5.0, 6), (1.0, 1), (50.0, 40)]:
+        question = QuestionFactory()
+        last = now - timedelta(days=days_ago)
+        card = ReviewCard.objects.create(
+            user=user,
+            question=question,
+            state=2,
+            stability=stability,
+            difficulty=5.0,
+            due=last + timedelta(days=1),
+            last_review=last,
+            last_review_ts=last.timestamp(),
+            created_at=last,
+        )
+        cards.append(card)
+    with django_assert_num_queries(1):
+        queue = review_selectors.due_queue(user, now=now, limit=10)
+
+    def recall(card):
+        return scheduler.get_card_retrievability(
+            Card(
+                card_id=1,
+                state=2,
+                stability=card.stability,
+                difficulty=5.0,
+                due=card.due,
+                last_review=card.last_review,
+            ),
+            current_datetime=now,
+        )
+
+    assert queue == [c.question_id for c in sorted(cards, key=recall)]
+
+
+def test_daily_new_limit_rolls_over_at_local_midnight():
+    user = UserFactory()
+    topic = TopicFactory()
+    QuestionFactory.create_batch(6, topic=topic)
+    profile_update(user=user, time_zone="Asia/Tokyo", new_per_day=2)
+    # 14:30 UTC is 23:30 in Tokyo: one more new question fits today, then none.
+    evening = datetime(2026, 3, 2, 14, 30, tzinfo=UTC)
+    for question in Question.objects.all()[:1]:
+        answer(user, question, True, evening)
+    profile = profile_for(user)
+    assert review_selectors.review_counts(user, profile, now=evening).new_available == 1
+    for question in Question.objects.all()[1:2]:
+        answer(user, question, True, evening)
+    assert review_selectors.review_counts(user, profile, now=evening).new_available == 0
+    after_midnight = datetime(2026, 3, 2, 15, 30, tzinfo=UTC)  # 00:30 in Tokyo
+    assert review_selectors.review_counts(user, profile, now=after_midnight).new_available == 2
+
+
+def test_exam_date_caps_every_due_date():
+    user, question = UserFactory(), QuestionFactory()
+    profile_update(user=user, exam_date=date(2026, 3, 12))
+    moment = T0
+    cap = datetime(2026, 3, 9, tzinfo=UTC)  # 3 days before the exam
+    while moment < cap:
+        answer(user, question, True, moment)
+        card = ReviewCard.objects.get(user=user)
+        assert card.due <= cap
+        moment = max(card.due, moment + timedelta(hours=1))
+    # Closer than 3 days: halfway to the exam, so the card is still seen once more.
+    answer(user, question, True, datetime(2026, 3, 10, tzinfo=UTC))
+    assert ReviewCard.objects.get(user=user).due == datetime(2026, 3, 11, tzinfo=UTC)
+    uncapped = UserFactory()
+    moment = T0
+    for _ in range(8):
+        answer(uncapped, question, True, moment)
+        moment = ReviewCard.objects.get(user=uncapped).due
+    assert ReviewCard.objects.get(user=uncapped).due > datetime(2026, 3, 12, tzinfo=UTC)
+
+
+def test_key_change_resets_cards_to_relearning_due_now_with_a_notice(learner_client, user, library):
+    q1 = Question.objects.get(ext_id="ec2-security-q01")
+    answer(user, q1, True, T0)
+    answer(user, q1, True, T0 + timedelta(days=1))
+    with time_machine.travel(T0 + timedelta(days=3), tick=False):
+        revision = key_change(
+            question=q1,
+            correct_labels=["C"],
+            note="C is right since the 2026 change.",
+            effective=date(2026, 3, 4),
+            user=None,
+        )
+        card = ReviewCard.objects.get(user=user, question=q1)
+        assert card.state == ReviewCard.State.RELEARNING and card.due == T0 + timedelta(days=3)
+        assert card.key_changed == revision
+        session = review_start(user=user, size=5)
+        assert session.items.get(position=1).question == q1
+    page = learner_client.get(
+        reverse("quiz:practice_question", kwargs={"pk": session.pk, "position": 1})
+    )
+    assertContains(page, "The answer changed on 4 Mar 2026 since you last studied it:")
+    assertContains(page, "C is right since the 2026 change.")
+
+
+def test_past_answers_keep_their_verdict_but_statistics_use_the_current_key(library):
+    user = UserFactory()
+    q2 = Question.objects.get(ext_id="ec2-security-q02")
+    record = answer_record(user=user, question=q2, labels=["C"])
+    key_change(
+        question=q2, correct_labels=["A"], note="changed", effective=date(2026, 1, 1), user=None
+    )
+    record.refresh_from_db()
+    assert record.is_correct is True  # what the learner was told at the time
+    q2.refresh_from_db()
+    assert q2.key_labels == "A"
+    from quiz.selectors import question_statistics
+
+    assert question_statistics(q2).percent_correct == 0  # counted against today's key
+
+
+def test_rating_override_reschedules_like_fsrs_and_only_the_latest(learner_client, user):
+    question = QuestionFactory()
+    answer(user, question, True, T0)
+    log = ReviewLog.objects.get()
+    response = learner_client.post(
+        reverse("quiz:review_rate", kwargs={"pk": log.pk}),
+        {"rating": "4"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200 and "is-current" in response.content.decode()
+    expected, _ = Scheduler(enable_fuzzing=False).review_card(
+        Card(card_id=1, due=T0), Rating.Easy, review_datetime=T0
+    )
+    card = ReviewCard.objects.get()
+    assert card.due == expected.due
+    log.refresh_from_db()
+    assert log.rating == 4 and log.rating_overridden
+    answer(user, question, False, T0 + timedelta(days=10))
+    with pytest.raises(Exception, match="latest review"):
+        srs_rate(log=log, user=user, rating=3)
+    other = UserFactory()
+    learner_client.force_login(other)
+    assert (
+        learner_client.post(
+            reverse("quiz:review_rate", kwargs={"pk": log.pk}), {"rating": "3"}
+        ).status_code
+        == 404
+    )
+
+
+def test_leech_after_eight_lapses():
+    user, question = UserFactory(), QuestionFactory()
+    moment = T0
+    for _ in range(8):
+        answer(user, question, False, moment)
+        moment += timedelta(hours=1)
+    card = ReviewCard.objects.get()
+    assert card.is_leech and card.lapses == 8
+    assert review_selectors.leeches(user) == [card]
+
+
+def test_review_session_serves_due_first_then_new():
+    user = UserFactory()
+    topic = TopicFactory()
+    questions = QuestionFactory.create_batch(5, topic=topic)
+    answer(user, questions[3], False, T0)
+    answer(user, questions[4], True, T0)
+    with time_machine.travel(T0 + timedelta(days=1), tick=False):
+        session = review_start(user=user, size=10)
+    order = list(session.items.order_by("position").values_list("question_id", flat=True))
+    assert order[:2] == [questions[3].pk, questions[4].pk] or order[0] == questions[3].pk
+    assert set(order[-3:]) == {q.pk for q in questions[:3]}
+    assert session.scope == "review"
+
+
+def test_review_answers_are_logged_as_review(user):
+    topic = TopicFactory()
+    question = QuestionFactory(topic=topic)
+    session = review_start(user=user, size=5)
+    item = session.items.get()
+    practice_answer(item=item, raw_choice_ids=[str(question.choices.get(label="B").pk)])
+    assert ReviewLog.objects.get().source == "review"
+
+
+def test_acceptance_failed_questions_come_back_due_first(learner_client, user, library):
+    """Answer the 15 EC2 questions, some wrong, travel a day: exactly the failed ones are due."""
+    live = list(Question.objects.live().order_by("position"))
+    wrong = {q.pk for q in live[::4]}
+    moment = T0
+    for question in live:
+        answer(user, question, question.pk not in wrong, moment)
+        moment += timedelta(minutes=1)
+    with time_machine.travel(moment + timedelta(days=1), tick=False):
+        due = review_selectors.due_queue(user, now=moment + timedelta(days=1), limit=50)
+        assert set(due[: len(wrong)]) == wrong  # failed ones first
+        page = learner_client.get(reverse("quiz:review_home"))
+    assertContains(page, "due now")
+
+
+def test_review_page_renders_forecast_and_stats_with_fixed_queries(
+    learner_client, user, django_assert_max_num_queries
+):
+    topic = TopicFactory()
+    for question in QuestionFactory.create_batch(20, topic=topic):
+        answer(user, question, True, T0)
+    profile_update(user=user, exam_date=date(2026, 4, 1))
+    with (
+        time_machine.travel(T0 + timedelta(hours=1), tick=False),
+        django_assert_max_num_queries(14),
+    ):
+        response = learner_client.get(reverse("quiz:review_home"))
+    html = response.content.decode()
+    assert "<svg" in html and "Due reviews per day" in html
+    assert "Retention (last 30 days)" in html and "Predicted recall on exam day" in html
+
+
+def test_optimizer_command_with_too_few_reviews_keeps_defaults(capsys):
+    user, question = UserFactory(username="ada"), QuestionFactory()
+    answer(user, question, True, T0)
+    call_command("optimize_srs", "--user", "ada")
+    assert (
+        "fewer than the 512 the optimizer needs; keeping FSRS's default parameters"
+        in capsys.readouterr().out
+    )
+    assert profile_for(user).fsrs_parameters is None
+    with pytest.raises(CommandError, match="No user named"):
+        call_command("optimize_srs", "--user", "nobody")
+
+
+def test_time_travel_command(settings, capsys):
+    settings.DEBUG = True
+    user, question = UserFactory(username="tt"), QuestionFactory()
+    answer(user, question, True, T0)
+    due = ReviewCard.objects.get().due
+    call_command("srs_time_travel", "--user", "tt", "--days", "1")
+    assert ReviewCard.objects.get().due == due - timedelta(days=1)
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="only with DEBUG"):
+        call_command("srs_time_travel", "--user", "tt")

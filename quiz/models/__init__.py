@@ -12,7 +12,7 @@ from quiz.models.discussion import Comment, CommentQuerySet
 from quiz.models.duplicates import DuplicateSuspect
 from quiz.models.feedback import Report, Vote
 from quiz.models.practice import Flag, PracticeItem, PracticeSession, Profile
-from quiz.models.review import ReviewCard, ReviewLog
+from quiz.models.review import ReviewCard, ReviewDay, ReviewLog
 
 __all__ = [
     "AnswerKeyRevision",
@@ -33,6 +33,7 @@ __all__ = [
     "QuestionSet",
     "Report",
     "ReviewCard",
+    "ReviewDay",
     "ReviewLog",
     "Vote",
 ]

@@ -1,28 +1,31 @@
 """Reads for spaced repetition: the due queue, limits, forecast, retention, exam-day recall."""
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import ExpressionWrapper, F, FloatField, Value
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from quiz import srs
-from quiz.models import Profile, Question, ReviewCard, ReviewLog
+from quiz.models import Profile, Question, ReviewCard, ReviewDay, ReviewLog
 
 FORECAST_DAYS = 14
 RETENTION_DAYS = 30
 
 
 def _live_cards(user):
-    return ReviewCard.objects.filter(
-        user=user,
-        question__status=Question.Status.PUBLISHED,
-        question__duplicate_of__isnull=True,
-        question__topic__is_active=True,
-    )
+    """The learner's cards for questions still shown (not retired, not merged away).
+
+    Written as NOT IN (the few questions that are not live) rather than joins, so counting
+    thousands of cards needs no lookup of each card's question.
+    """
+    gone = Question.objects.exclude(
+        status=Question.Status.PUBLISHED, duplicate_of__isnull=True, topic__is_active=True
+    ).values("pk")
+    return ReviewCard.objects.filter(user=user).exclude(question_id__in=gone)
 
 
 def due_queue(user, *, now: datetime, limit: int) -> list[int]:
@@ -69,10 +72,19 @@ def review_counts(user, profile: Profile, *, now: datetime) -> ReviewCounts:
     due = _live_cards(user).filter(due__lte=now).count()
     new_today = ReviewCard.objects.filter(user=user, created_at__gte=day_start).count()
     reviews_today = ReviewLog.objects.filter(
-        card__user=user, reviewed_at__gte=day_start, source="review"
+        user=user, reviewed_at__gte=day_start, source="review"
     ).count()
     new_room = max(0, profile.new_per_day - new_today)
-    unseen = len(new_question_ids(user, profile, limit=new_room)) if new_room else 0
+    unseen = 0
+    if new_room:
+        # Unseen = live questions (of the target exam) minus those with a card: two counts,
+        # no per-question existence check.
+        questions = Question.objects.live()
+        cards = _live_cards(user)
+        if profile.target_certification_id:
+            questions = questions.filter(topic__certification=profile.target_certification_id)
+            cards = cards.filter(question__topic__certification=profile.target_certification_id)
+        unseen = min(new_room, max(0, questions.count() - cards.count()))
     return ReviewCounts(
         due_now=min(due, max(0, profile.max_reviews_per_day - reviews_today)),
         new_available=unseen,
@@ -82,25 +94,36 @@ def review_counts(user, profile: Profile, *, now: datetime) -> ReviewCounts:
 
 
 def forecast(user, profile: Profile, *, now: datetime) -> list[tuple[date, int]]:
-    """Due counts for today and the next 13 days, by the learner's local date."""
+    """Due counts for today and the next 13 days by the learner's local date (two queries).
+
+    Today (overdue included) is one index-range count; the next days count cards due before
+    each local midnight with plain comparisons (no per-row time-zone conversion).
+    """
     zone = ZoneInfo(profile.time_zone)
     today = now.astimezone(zone).date()
-    horizon = datetime.combine(today + timedelta(days=FORECAST_DAYS), time.min, tzinfo=zone)
-    counts: Counter = Counter()
-    for due in _live_cards(user).filter(due__lt=horizon).values_list("due", flat=True):
-        counts[max(today, due.astimezone(zone).date())] += 1
-    return [
-        (today + timedelta(days=i), counts[today + timedelta(days=i)]) for i in range(FORECAST_DAYS)
+    ends = [
+        datetime.combine(today + timedelta(days=i + 1), time.min, tzinfo=zone)
+        for i in range(FORECAST_DAYS)
     ]
-
-
-def retention(user, *, now: datetime) -> tuple[int, int]:
-    """(passed, total) reviews in the last 30 days; passed = not rated Again."""
-    logs = ReviewLog.objects.filter(
-        card__user=user, reviewed_at__gte=now - timedelta(days=RETENTION_DAYS)
+    cards = _live_cards(user)
+    due_today = cards.filter(due__lt=ends[0]).count()
+    later = cards.filter(due__gte=ends[0], due__lt=ends[-1]).aggregate(
+        **{f"d{i}": Count("pk", filter=Q(due__lt=end)) for i, end in enumerate(ends[1:], 1)}
     )
-    ratings = list(logs.values_list("rating", flat=True))
-    return sum(1 for r in ratings if r != ReviewLog.Rating.AGAIN), len(ratings)
+    cumulative = [0] + [later[f"d{i}"] for i in range(1, FORECAST_DAYS)]
+    per_day = [due_today] + [b - a for a, b in pairwise(cumulative)]
+    return [(today + timedelta(days=i), n) for i, n in enumerate(per_day)]
+
+
+def retention(user, profile: Profile, *, now: datetime) -> tuple[int, int]:
+    """(passed, total) reviews in the learner's last 30 local days; passed = not rated Again."""
+    first_day = srs.local_day_start(now, profile.time_zone).date() - timedelta(
+        days=RETENTION_DAYS - 1
+    )
+    row = ReviewDay.objects.filter(user=user, day__gte=first_day).aggregate(
+        total=Sum("reviews"), passed=Sum("passed")
+    )
+    return row["passed"] or 0, row["total"] or 0
 
 
 def exam_day_recall(user, profile: Profile) -> float | None:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from quiz import srs
@@ -16,6 +17,7 @@ from quiz.models import (
     Profile,
     Question,
     ReviewCard,
+    ReviewDay,
     ReviewLog,
 )
 from quiz.selectors import review as review_selectors
@@ -97,8 +99,10 @@ def srs_record(
         card.is_leech = card.is_leech or card.lapses >= srs.LEECH_LAPSES
     card.key_changed = None  # studied again: the "answer changed" notice has done its job
     card.save()
+    _count_day(user, profile, now, reviews=1, passed=int(rating != srs.Rating.Again))
     return ReviewLog.objects.create(
         card=card,
+        user=user,
         rating=int(rating),
         is_correct=record.is_correct,
         chosen_labels=record.chosen_labels,
@@ -108,6 +112,15 @@ def srs_record(
         record=record,
         card_before=before.to_dict(),
     )
+
+
+def _count_day(user, profile: Profile, moment: datetime, *, reviews: int, passed: int) -> None:
+    day = srs.local_day_start(moment, profile.time_zone).date()
+    counted = ReviewDay.objects.filter(user=user, day=day).update(
+        reviews=F("reviews") + reviews, passed=F("passed") + passed
+    )
+    if not counted:  # first review of the day (the unique constraint guards a race)
+        ReviewDay.objects.create(user=user, day=day, reviews=reviews, passed=max(0, passed))
 
 
 def rating_previews(log: ReviewLog, profile: Profile) -> list[tuple[int, str, str]]:
@@ -155,6 +168,9 @@ def srs_rate(*, log: ReviewLog, user: AbstractBaseUser, rating: int) -> ReviewCa
         card.lapses += 1
     card.is_leech = card.lapses >= srs.LEECH_LAPSES
     card.save()
+    was_passed, now_passed = log.rating != ReviewLog.Rating.AGAIN, rating != ReviewLog.Rating.AGAIN
+    if was_passed != now_passed:
+        _count_day(user, profile, log.reviewed_at, reviews=0, passed=1 if now_passed else -1)
     log.rating = rating
     log.rating_overridden = True
     log.save(update_fields=["rating", "rating_overridden"])
@@ -191,13 +207,28 @@ def srs_time_travel(*, user: AbstractBaseUser, days: float) -> int:
             card.last_review -= delta
             card.last_review_ts = card.last_review.timestamp()
     ReviewCard.objects.bulk_update(cards, ["due", "created_at", "last_review", "last_review_ts"])
-    for log in ReviewLog.objects.filter(card__user=user):
+    for log in ReviewLog.objects.filter(user=user):
         log.reviewed_at -= delta
         log.save(update_fields=["reviewed_at"])
     for answer in AnswerRecord.objects.filter(user=user):
         answer.answered_at -= delta
         answer.save(update_fields=["answered_at"])
+    review_days_rebuild(user=user)
     return len(cards)
+
+
+def review_days_rebuild(*, user: AbstractBaseUser) -> None:
+    """Recount the per-day review totals from the logs (after history was moved)."""
+    profile = profile_for(user)
+    totals: dict = {}
+    for rating, at in ReviewLog.objects.filter(user=user).values_list("rating", "reviewed_at"):
+        day = srs.local_day_start(at, profile.time_zone).date()
+        reviews, passed = totals.get(day, (0, 0))
+        totals[day] = (reviews + 1, passed + int(rating != ReviewLog.Rating.AGAIN))
+    ReviewDay.objects.filter(user=user).delete()
+    ReviewDay.objects.bulk_create(
+        ReviewDay(user=user, day=day, reviews=r, passed=p) for day, (r, p) in totals.items()
+    )
 
 
 def review_start(*, user: AbstractBaseUser, size: int, now: datetime | None = None):

@@ -32,7 +32,7 @@ def review_home(request):
         }
         for i, (day, n) in enumerate(days)
     ]
-    passed, total = review_selectors.retention(request.user, now=now)
+    passed, total = review_selectors.retention(request.user, profile, now=now)
     recall = review_selectors.exam_day_recall(request.user, profile)
     context = {
         "profile": profile,
@@ -68,9 +68,7 @@ def review_start(request):
 @require_POST
 @login_required
 def review_rate(request, pk):
-    log = get_object_or_404(
-        ReviewLog.objects.select_related("card"), pk=pk, card__user=request.user
-    )
+    log = get_object_or_404(ReviewLog.objects.select_related("card"), pk=pk, user=request.user)
     try:
         rating = int(request.POST.get("rating", ""))
         services.srs_rate(log=log, user=request.user, rating=rating)

@@ -32,7 +32,7 @@ class Command(BaseCommand):
 
     def _optimize(self, learner):
         logs = list(
-            ReviewLog.objects.filter(card__user=learner)
+            ReviewLog.objects.filter(user=learner)
             .order_by("reviewed_at")
             .values_list("card_id", "rating", "reviewed_at", "response_ms")
         )

@@ -5,6 +5,7 @@ import zipfile
 from pathlib import Path
 
 from content.library import (
+    BLUEPRINTS_FILE,
     CERTIFICATION_FILE,
     DISCUSSION_FILE,
     NOTES_FILE,
@@ -30,9 +31,38 @@ def content_export(*, outdir: Path) -> list[Path]:
         written.append(
             _write(cert_dir / CERTIFICATION_FILE, _front_matter(meta, certification.description))
         )
+        blueprints = _blueprints_document(certification)
+        if blueprints:
+            document = dump_yaml({"blueprints": blueprints})
+            written.append(_write(cert_dir / BLUEPRINTS_FILE, document))
         for topic in certification.topics.filter(is_active=True).order_by("position", "slug"):
             written += _export_topic(topic, cert_dir / topic.slug)
     return written
+
+
+def _blueprints_document(certification: Certification) -> list[dict]:
+    items = []
+    for blueprint in certification.blueprints.filter(is_active=True).order_by("position", "slug"):
+        item = {
+            "slug": blueprint.slug,
+            "name": blueprint.name,
+            "questions": blueprint.question_count,
+            "minutes": blueprint.time_limit_minutes,
+            "passing_score": blueprint.passing_score,
+        }
+        if blueprint.scale != "scaled":
+            item["scale"] = blueprint.scale
+        if not blueprint.shuffle_choices:
+            item["shuffle_choices"] = False
+        if blueprint.include_recent_key_changes:
+            item["include_recent_key_changes"] = True
+        weights = blueprint.weights.select_related("topic").order_by(
+            "topic__position", "topic__slug"
+        )
+        if weights:
+            item["topics"] = {w.topic.slug: w.weight for w in weights}
+        items.append(item)
+    return items
 
 
 def _write(path: Path, text: str) -> Path:

@@ -7,8 +7,10 @@ from pathlib import Path
 from django.db import transaction
 
 from content.library import ContentError, Library, read_library
-from quiz.models import Comment, Question, QuestionSet
+from quiz.models import Blueprint, Comment, Question, QuestionSet
 from quiz.services import (
+    blueprint_retire,
+    blueprint_sync,
     comment_retire,
     comment_sync,
     disclaimer_sync,
@@ -101,6 +103,28 @@ def _write(library: Library) -> ImportReport:
             )
             sets[(topic.slug, slug)] = question_set
             report.add("question sets", outcome)
+
+    seen_blueprints = set()
+    for entry in library.certifications:
+        for position, blueprint in enumerate(entry.blueprints):
+            outcome = blueprint_sync(
+                certification=certifications[entry.slug],
+                slug=blueprint.slug,
+                name=blueprint.name,
+                question_count=blueprint.questions,
+                time_limit_minutes=blueprint.minutes,
+                passing_score=blueprint.passing_score,
+                scale=blueprint.scale,
+                shuffle_choices=blueprint.shuffle_choices,
+                include_recent_key_changes=blueprint.include_recent_key_changes,
+                topics={topics[slug]: weight for slug, weight in blueprint.topics.items()},
+                position=position,
+            )
+            seen_blueprints.add(blueprint.slug)
+            report.add("exam blueprints", outcome)
+    for blueprint in Blueprint.objects.filter(is_active=True).exclude(slug__in=seen_blueprints):
+        if blueprint_retire(blueprint=blueprint):
+            report.add("exam blueprints", RETIRED)
 
     # Originals before duplicates, so a duplicate can point at its original.
     placed = [

@@ -25,6 +25,7 @@ CERTIFICATION_FILE = "certification.md"
 NOTES_FILE = "notes.md"
 QUESTIONS_FILE = "questions.yaml"
 DISCUSSION_FILE = "discussion.yaml"
+BLUEPRINTS_FILE = "blueprints.yaml"
 
 
 @dataclass(frozen=True, order=True)
@@ -38,12 +39,28 @@ class ContentError:
 
 
 @dataclass
+class BlueprintEntry:
+    slug: str
+    name: str
+    questions: int
+    minutes: int
+    passing_score: int
+    scale: str = "scaled"
+    shuffle_choices: bool = True
+    include_recent_key_changes: bool = False
+    topics: dict[str, int] = field(default_factory=dict)
+    file: str = ""
+    line: int = 0
+
+
+@dataclass
 class CertificationEntry:
     slug: str
     name: str
     code: str = ""
     position: int = 0
     description: str = ""
+    blueprints: list[BlueprintEntry] = field(default_factory=list)
 
 
 @dataclass
@@ -265,13 +282,79 @@ def _read_certification(cert_dir: Path, root: Path, errors: list[ContentError]):
     )
     values = values or {}
     # With broken front matter, keep reading its topics so every problem is reported.
-    return CertificationEntry(
+    certification = CertificationEntry(
         slug=values.get("slug", cert_dir.name),
         name=values.get("name", ""),
         code=values.get("code", ""),
         position=values.get("position", 0),
         description=(body or "").strip(),
     )
+    if (cert_dir / BLUEPRINTS_FILE).exists():
+        certification.blueprints = _read_blueprints(cert_dir / BLUEPRINTS_FILE, root, errors)
+    return certification
+
+
+def _read_blueprints(path: Path, root: Path, errors: list[ContentError]) -> list[BlueprintEntry]:
+    reader = _FileReader(path, root, errors)
+    document = _load_yaml_file(path, reader)
+    if document is None:
+        return []
+    top = reader.fields(document, "the file", {"blueprints": (list, True)})
+    spec = {
+        "slug": (str, True),
+        "name": (str, True),
+        "questions": (int, True),
+        "minutes": (int, True),
+        "passing_score": (int, True),
+        "scale": (str, False),
+        "shuffle_choices": (bool, False),
+        "include_recent_key_changes": (bool, False),
+        "topics": (LineDict, False),
+    }
+    entries = []
+    for index, item in enumerate(top.get("blueprints", [])):
+        mapping = reader.mapping(item, "a blueprint", top["blueprints"].item_lines[index])
+        if mapping is None:
+            continue
+        what = f"blueprint {mapping.get('slug', index + 1)}"
+        values = reader.fields(mapping, what, spec)
+        reader.slug(values, "slug", mapping, "blueprint")
+        for key, low, high in [
+            ("questions", 1, 500),
+            ("minutes", 1, 600),
+            ("passing_score", 1, 1000),
+        ]:
+            if key in values and not low <= values[key] <= high:
+                reader.error(mapping.key_lines[key], f"{what}: '{key}' must be {low} to {high}")
+        scale = values.get("scale", "scaled")
+        if scale not in ("scaled", "percent"):
+            reader.error(mapping.key_lines["scale"], f"{what}: 'scale' must be scaled or percent")
+        topics = {}
+        for slug, weight in values.get("topics", {}).items():
+            if not isinstance(weight, int) or isinstance(weight, bool) or weight < 1:
+                reader.error(
+                    values["topics"].key_lines[slug],
+                    f"{what}: weight of {slug} must be a whole number from 1",
+                )
+            else:
+                topics[str(slug)] = weight
+        if {"slug", "name", "questions", "minutes", "passing_score"} <= set(values):
+            entries.append(
+                BlueprintEntry(
+                    slug=values["slug"],
+                    name=values["name"],
+                    questions=values["questions"],
+                    minutes=values["minutes"],
+                    passing_score=values["passing_score"],
+                    scale=scale,
+                    shuffle_choices=values.get("shuffle_choices", True),
+                    include_recent_key_changes=values.get("include_recent_key_changes", False),
+                    topics=topics,
+                    file=reader.name,
+                    line=mapping.key_lines.get("topics", mapping.line),
+                )
+            )
+    return entries
 
 
 def _read_topic(topic_dir: Path, cert_slug: str, root: Path, errors: list[ContentError]):
@@ -596,6 +679,17 @@ def _check_library(library: Library, errors: list[ContentError]) -> None:
                 )
             )
         topic_slugs[topic.slug] = topic.certification_slug
+
+    for certification in library.certifications:
+        own = {t.slug for t in library.topics if t.certification_slug == certification.slug}
+        for blueprint in certification.blueprints:
+            unknown = sorted(set(blueprint.topics) - own)
+            if unknown:
+                message = (
+                    f"blueprint {blueprint.slug}: topic(s) {', '.join(unknown)} are not topics "
+                    f"of {certification.slug}"
+                )
+                errors.append(ContentError(blueprint.file, blueprint.line, message))
 
     questions: dict[str, QuestionEntry] = {}
     comments: dict[str, CommentEntry] = {}

@@ -10,6 +10,7 @@ from quiz.models.bank import (
 )
 from quiz.models.discussion import Comment, CommentQuerySet
 from quiz.models.duplicates import DuplicateSuspect
+from quiz.models.exams import Attempt, AttemptQuestion, Blueprint, BlueprintTopic
 from quiz.models.feedback import Report, Vote
 from quiz.models.practice import Flag, PracticeItem, PracticeSession, Profile
 from quiz.models.review import ReviewCard, ReviewDay, ReviewLog
@@ -18,6 +19,10 @@ __all__ = [
     "AnswerKeyRevision",
     "AnswerRecord",
     "AnswerSource",
+    "Attempt",
+    "AttemptQuestion",
+    "Blueprint",
+    "BlueprintTopic",
     "Choice",
     "Comment",
     "CommentQuerySet",

@@ -25,6 +25,17 @@ from quiz.services.duplicates import (
     duplicates_scan,
     question_merge,
 )
+from quiz.services.exams import (
+    ExamError,
+    answer_save,
+    attempt_finalize,
+    attempt_start,
+    attempt_touch,
+    blueprint_retire,
+    blueprint_sync,
+    finalize_expired_attempts,
+    flag_set,
+)
 from quiz.services.feedback import (
     answer_record,
     community_refresh,
@@ -54,8 +65,15 @@ from quiz.services.review import (
 )
 
 __all__ = [
+    "ExamError",
     "PracticeError",
     "answer_record",
+    "answer_save",
+    "attempt_finalize",
+    "attempt_start",
+    "attempt_touch",
+    "blueprint_retire",
+    "blueprint_sync",
     "comment_delete",
     "comment_edit",
     "comment_post",
@@ -67,6 +85,8 @@ __all__ = [
     "duplicate_dismiss",
     "duplicates_of",
     "duplicates_scan",
+    "finalize_expired_attempts",
+    "flag_set",
     "flag_toggle",
     "item_mark_shown",
     "key_change",

@@ -39,12 +39,15 @@ def answer_record(
     response_ms: int | None = None,
     answered_at: datetime | None = None,
     schedule: bool = True,
+    exact: bool = True,
 ) -> AnswerRecord:
     """Record an answer; correctness is decided here, from the current key (all or nothing).
 
     Every answer also updates the learner's spaced-repetition card (unless schedule=False).
+    exact=False accepts fewer choices than the question asks for (a partly answered exam
+    question), which is simply wrong.
     """
-    chosen = labels_clean(question=question, labels=labels)
+    chosen = labels_clean(question=question, labels=labels, exact=exact)
     key = sorted(choice.label for choice in question.choices.all() if choice.is_correct)
     record = AnswerRecord(
         user=user,

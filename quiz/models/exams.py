@@ -1,0 +1,146 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+from quiz.models.bank import Question
+from study.models import Certification, Topic
+
+
+class Blueprint(models.Model):
+    """What a mock exam looks like: size, time, topic weights, pass mark and score scale."""
+
+    class Scale(models.TextChoices):
+        SCALED = "scaled", "AWS-style scaled score (100–1000)"
+        PERCENT = "percent", "Percent (0–100)"
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    certification = models.ForeignKey(
+        Certification, on_delete=models.CASCADE, related_name="blueprints"
+    )
+    question_count = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    passing_score = models.PositiveSmallIntegerField(
+        help_text="720 on the scaled scale; a percent otherwise."
+    )
+    scale = models.CharField(max_length=10, choices=Scale, default=Scale.SCALED)
+    shuffle_choices = models.BooleanField(default=True)
+    include_recent_key_changes = models.BooleanField(
+        default=False,
+        help_text="Off: questions whose key changed in the last 90 days are left out.",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["certification__position", "position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("quiz:exam_list") + f"#{self.slug}"
+
+
+class BlueprintTopic(models.Model):
+    """A topic's weight in a blueprint; no rows means every topic of the exam weighs the same."""
+
+    blueprint = models.ForeignKey(Blueprint, on_delete=models.CASCADE, related_name="weights")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
+    weight = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blueprint", "topic"], name="blueprint_topic_once")
+        ]
+
+    def __str__(self):
+        return f"{self.blueprint}: {self.topic} x{self.weight}"
+
+
+class Attempt(models.Model):
+    """One sitting of a mock exam; the questions, their order and keys are frozen at start."""
+
+    class FinishReason(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        EXPIRED = "expired", "Time ran out"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
+    )
+    blueprint = models.ForeignKey(Blueprint, on_delete=models.PROTECT, related_name="attempts")
+    started_at = models.DateTimeField()
+    deadline = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    finish_reason = models.CharField(max_length=10, choices=FinishReason, blank=True)
+    correct = models.PositiveSmallIntegerField(null=True, blank=True)
+    total = models.PositiveSmallIntegerField()
+    score = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="On the blueprint's scale."
+    )
+    passed = models.BooleanField(null=True)
+    # Copied from the blueprint at start, so later edits to it do not change this attempt.
+    passing_score = models.PositiveSmallIntegerField()
+    scale = models.CharField(max_length=10, choices=Blueprint.Scale)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "blueprint"],
+                condition=models.Q(finished_at__isnull=True),
+                name="one_open_attempt_per_blueprint",
+            )
+        ]
+        indexes = [models.Index(fields=["finished_at", "deadline"], name="attempt_open_deadline")]
+
+    def __str__(self):
+        return f"{self.user} {self.blueprint} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None
+
+
+class AttemptQuestion(models.Model):
+    """A question of an attempt with its frozen choice order and key, and the saved answer.
+
+    One row per question per attempt (unique), so saving again overwrites: last write wins.
+    """
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="questions")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    choice_order = models.CharField(max_length=60)
+    key_labels = models.CharField(max_length=60, help_text="The key when the attempt started.")
+    chosen_labels = models.CharField(max_length=60, blank=True)
+    saved_at = models.DateTimeField(null=True, blank=True)
+    flagged = models.BooleanField(default=False)
+    is_correct = models.BooleanField(null=True)
+
+    class Meta:
+        ordering = ["attempt", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "position"], name="attempt_position_once"),
+            models.UniqueConstraint(fields=["attempt", "question"], name="attempt_question_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.attempt_id}#{self.position}"
+
+    @property
+    def order_labels(self) -> list[str]:
+        return [label for label in self.choice_order.split(",") if label]
+
+    @property
+    def chosen(self) -> list[str]:
+        return [label for label in self.chosen_labels.split(",") if label]
+
+    @property
+    def is_answered(self) -> bool:
+        return bool(self.chosen_labels)

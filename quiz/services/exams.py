@@ -1,0 +1,254 @@
+"""Mock exams: start (freeze), autosave, flag, finalize (submit or expiry)."""
+
+import random
+import secrets
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from quiz import exam_rules
+from quiz.models import (
+    AnswerKeyRevision,
+    AnswerSource,
+    Attempt,
+    AttemptQuestion,
+    Blueprint,
+    BlueprintTopic,
+    Question,
+)
+from quiz.presentation import shuffled_order
+from quiz.services.feedback import answer_record
+from quiz.services.practice import choice_labels_from_ids
+from study.models import Topic
+from study.services import UNCHANGED, UPDATED, save_if_changed
+
+RECENT_KEY_CHANGE_DAYS = 90
+
+
+class ExamError(ValidationError):
+    """Something the learner should be told; the view answers 400 with the message."""
+
+
+def blueprint_topics(blueprint: Blueprint) -> dict[Topic, int]:
+    weights = {
+        w.topic: w.weight for w in blueprint.weights.select_related("topic") if w.topic.is_active
+    }
+    if weights:
+        return weights
+    return dict.fromkeys(Topic.objects.active().filter(certification=blueprint.certification), 1)
+
+
+def blueprint_pool(blueprint: Blueprint, *, now: datetime) -> dict[Topic, list[int]]:
+    """Question ids per topic that an attempt may draw (live, optionally no recent key change)."""
+    topics = blueprint_topics(blueprint)
+    questions = Question.objects.live().filter(topic__in=list(topics))
+    if not blueprint.include_recent_key_changes:
+        recent = AnswerKeyRevision.objects.filter(
+            recorded_at__gte=now - timedelta(days=RECENT_KEY_CHANGE_DAYS)
+        ).values("question")
+        questions = questions.exclude(pk__in=recent)
+    by_topic: dict[int, list[int]] = {}
+    for pk, topic_id in questions.values_list("pk", "topic_id"):
+        by_topic.setdefault(topic_id, []).append(pk)
+    return {topic: by_topic.get(topic.pk, []) for topic in topics}
+
+
+def open_attempt(user: AbstractBaseUser, blueprint: Blueprint) -> Attempt | None:
+    return Attempt.objects.filter(user=user, blueprint=blueprint, finished_at__isnull=True).first()
+
+
+@transaction.atomic
+def attempt_start(
+    *, user: AbstractBaseUser, blueprint: Blueprint, now: datetime | None = None
+) -> Attempt:
+    """Start (or resume) the learner's attempt at a blueprint; one open attempt each."""
+    now = now or timezone.now()
+    current = open_attempt(user, blueprint)
+    if current is not None:
+        attempt_touch(attempt=current, now=now)
+        if not current.is_finished:
+            return current
+    pool = blueprint_pool(blueprint, now=now)
+    try:
+        quota = exam_rules.allocate(
+            blueprint_topics(blueprint),
+            {topic: len(ids) for topic, ids in pool.items()},
+            blueprint.question_count,
+        )
+    except ValueError as error:
+        raise ExamError(f"This exam cannot be started yet: it {error}.") from None
+    rng = random.Random(secrets.randbits(64))
+    chosen = [pk for topic, n in quota.items() for pk in rng.sample(pool[topic], n)]
+    rng.shuffle(chosen)  # topics interleaved, as on the real exam
+    questions = Question.objects.prefetch_related("choices").in_bulk(chosen)
+    try:
+        attempt = Attempt.objects.create(
+            user=user,
+            blueprint=blueprint,
+            started_at=now,
+            deadline=now + timedelta(minutes=blueprint.time_limit_minutes),
+            total=len(chosen),
+            passing_score=blueprint.passing_score,
+            scale=blueprint.scale,
+        )
+    except IntegrityError:  # a second tab started the same exam at the same moment
+        raise ExamError("This exam is already in progress; reload to continue it.") from None
+    AttemptQuestion.objects.bulk_create(
+        AttemptQuestion(
+            attempt=attempt,
+            question_id=pk,
+            position=position,
+            choice_order=",".join(
+                shuffled_order(questions[pk], rng)
+                if blueprint.shuffle_choices
+                else [
+                    c.label for c in sorted(questions[pk].choices.all(), key=lambda c: c.position)
+                ]
+            ),
+            key_labels=questions[pk].key_labels,
+        )
+        for position, pk in enumerate(chosen, start=1)
+    )
+    return attempt
+
+
+def is_expired(attempt: Attempt, now: datetime) -> bool:
+    """Past the deadline plus the grace for answers that were already on their way."""
+    return now > attempt.deadline + timedelta(seconds=exam_rules.GRACE_SECONDS)
+
+
+def attempt_touch(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
+    """Finalize an attempt whose time is up; anything that reads an attempt calls this."""
+    now = now or timezone.now()
+    if not attempt.is_finished and is_expired(attempt, now):
+        attempt_finalize(attempt=attempt, reason=Attempt.FinishReason.EXPIRED, now=now)
+        attempt.refresh_from_db()
+    return attempt
+
+
+@transaction.atomic
+def answer_save(
+    *, item: AttemptQuestion, raw_choice_ids: list[str], now: datetime | None = None
+) -> AttemptQuestion:
+    """Save the current selection for one question (replacing the previous one)."""
+    now = now or timezone.now()
+    attempt = item.attempt
+    if attempt.is_finished:
+        raise ExamError("This exam is over; answers can no longer change.")
+    if is_expired(attempt, now):
+        raise ExamError("Time is up: answers after the deadline are not accepted.")
+    labels = sorted(set(choice_labels_from_ids(question=item.question, raw_ids=raw_choice_ids)))
+    if len(labels) > item.question.choose:
+        most = item.question.choose
+        raise ExamError(f"Choose at most {most} answer{'s' if most > 1 else ''}.")
+    item.chosen_labels = ",".join(labels)
+    item.saved_at = now
+    AttemptQuestion.objects.filter(pk=item.pk).update(
+        chosen_labels=item.chosen_labels, saved_at=now
+    )
+    return item
+
+
+def flag_set(*, item: AttemptQuestion, flagged: bool) -> AttemptQuestion:
+    if item.attempt.is_finished:
+        raise ExamError("This exam is over.")
+    item.flagged = flagged
+    AttemptQuestion.objects.filter(pk=item.pk).update(flagged=flagged)
+    return item
+
+
+@transaction.atomic
+def attempt_finalize(*, attempt: Attempt, reason: str, now: datetime | None = None) -> Attempt:
+    """Score what was saved, once; then feed every answer to spaced repetition."""
+    now = now or timezone.now()
+    locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    if locked.is_finished:
+        return locked  # a double submit, or the expiry sweep got here first
+    items = list(locked.questions.select_related("question").prefetch_related("question__choices"))
+    for item in items:
+        item.is_correct = item.is_answered and item.chosen_labels == item.key_labels
+    AttemptQuestion.objects.bulk_update(items, ["is_correct"])
+    locked.correct = sum(bool(item.is_correct) for item in items)
+    locked.score = exam_rules.score(correct=locked.correct, total=locked.total, scale=locked.scale)
+    locked.passed = exam_rules.passed(score_value=locked.score, passing_score=locked.passing_score)
+    locked.finished_at = (
+        min(now, locked.deadline) if reason == Attempt.FinishReason.EXPIRED else now
+    )
+    locked.finish_reason = reason
+    locked.save()
+    for item in items:
+        if item.is_answered:
+            answer_record(
+                user=locked.user,
+                question=item.question,
+                labels=item.chosen,
+                source=AnswerSource.EXAM,
+                answered_at=item.saved_at,
+                exact=False,
+            )
+    return locked
+
+
+def finalize_expired_attempts(*, now: datetime | None = None) -> int:
+    """Finalize every attempt whose time and grace are over (safe to run from cron)."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=exam_rules.GRACE_SECONDS)
+    finalized = 0
+    for attempt in Attempt.objects.filter(finished_at__isnull=True, deadline__lt=cutoff):
+        attempt_finalize(attempt=attempt, reason=Attempt.FinishReason.EXPIRED, now=now)
+        finalized += 1
+    return finalized
+
+
+@transaction.atomic
+def blueprint_sync(
+    *,
+    certification,
+    slug: str,
+    name: str,
+    question_count: int,
+    time_limit_minutes: int,
+    passing_score: int,
+    scale: str,
+    shuffle_choices: bool,
+    include_recent_key_changes: bool,
+    topics: dict[Topic, int],
+    position: int = 0,
+) -> str:
+    """Create or update a blueprint from the content library, by slug."""
+    blueprint = Blueprint.objects.filter(slug=slug).first() or Blueprint(slug=slug)
+    outcome = save_if_changed(
+        blueprint,
+        {
+            "certification_id": certification.pk,
+            "name": name,
+            "question_count": question_count,
+            "time_limit_minutes": time_limit_minutes,
+            "passing_score": passing_score,
+            "scale": scale,
+            "shuffle_choices": shuffle_choices,
+            "include_recent_key_changes": include_recent_key_changes,
+            "position": position,
+            "is_active": True,
+        },
+    )
+    wanted = {topic.pk: weight for topic, weight in topics.items()}
+    current = dict(blueprint.weights.values_list("topic_id", "weight"))
+    if current != wanted:
+        blueprint.weights.all().delete()
+        BlueprintTopic.objects.bulk_create(
+            BlueprintTopic(blueprint=blueprint, topic_id=pk, weight=w) for pk, w in wanted.items()
+        )
+        outcome = UPDATED if outcome == UNCHANGED else outcome
+    return outcome
+
+
+def blueprint_retire(*, blueprint: Blueprint) -> bool:
+    if not blueprint.is_active:
+        return False
+    blueprint.is_active = False
+    blueprint.save(update_fields=["is_active"])
+    return True

@@ -23,6 +23,18 @@ urlpatterns = [
     path("review/start/", views.review_start, name="review_start"),
     path("review/rate/<int:pk>/", views.review_rate, name="review_rate"),
     path("account/", views.profile, name="profile"),
+    path("exams/", views.exam_list, name="exam_list"),
+    path("exams/history/", views.exam_history, name="exam_history"),
+    path("exams/<slug:slug>/start/", views.exam_start, name="exam_start"),
+    path("exams/attempt/<int:pk>/", views.attempt_resume, name="attempt_resume"),
+    path(
+        "exams/attempt/<int:pk>/q/<int:position>/", views.attempt_question, name="attempt_question"
+    ),
+    path("exams/attempt/<int:pk>/q/<int:position>/save/", views.attempt_save, name="attempt_save"),
+    path("exams/attempt/<int:pk>/q/<int:position>/flag/", views.attempt_flag, name="attempt_flag"),
+    path("exams/attempt/<int:pk>/review/", views.attempt_review, name="attempt_review"),
+    path("exams/attempt/<int:pk>/submit/", views.attempt_submit, name="attempt_submit"),
+    path("exams/attempt/<int:pk>/results/", views.attempt_results, name="attempt_results"),
     path("topics/<slug:slug>/questions/", views.topic_questions, name="topic_questions"),
     path("topics/<slug:slug>/discussion/", views.topic_discussion, name="topic_discussion"),
     path("questions/<slug:ext_id>/", views.question_detail, name="question_detail"),

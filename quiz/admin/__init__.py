@@ -1,5 +1,6 @@
 from quiz.admin import site  # noqa: F401  (titles)
 from quiz.admin.bank import DisclaimerAdmin, QuestionSetAdmin
+from quiz.admin.exams import AttemptAdmin, BlueprintAdmin
 from quiz.admin.feedback import (
     AnswerRecordAdmin,
     CommentAdmin,
@@ -11,6 +12,8 @@ from quiz.admin.question import QuestionAdmin
 
 __all__ = [
     "AnswerRecordAdmin",
+    "AttemptAdmin",
+    "BlueprintAdmin",
     "CommentAdmin",
     "DisclaimerAdmin",
     "DuplicateSuspectAdmin",

@@ -84,6 +84,7 @@ class Attempt(models.Model):
         null=True, blank=True, help_text="On the blueprint's scale."
     )
     passed = models.BooleanField(null=True)
+    current_position = models.PositiveSmallIntegerField(default=1, help_text="Where to resume.")
     # Copied from the blueprint at start, so later edits to it do not change this attempt.
     passing_score = models.PositiveSmallIntegerField()
     scale = models.CharField(max_length=10, choices=Blueprint.Scale)

@@ -1,0 +1,219 @@
+"""Mock exams. Every view that reads an attempt first lets the server's clock finalize it."""
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
+
+from quiz import exam_rules, services
+from quiz.models import Attempt, Blueprint
+from quiz.presentation import present
+from quiz.selectors import exams as exam_selectors
+from quiz.views.common import bad_request, login_required
+
+PAGE = "quiz/exam_question.html"
+
+
+def _question_url(attempt, position):
+    return reverse("quiz:attempt_question", kwargs={"pk": attempt.pk, "position": position})
+
+
+def _results_url(attempt):
+    return reverse("quiz:attempt_results", kwargs={"pk": attempt.pk})
+
+
+def _clock(attempt) -> dict:
+    now = timezone.now()
+    remaining = max(0, int((attempt.deadline - now).total_seconds()))
+    return {
+        "deadline_iso": attempt.deadline.isoformat(),
+        "server_now_iso": now.isoformat(),
+        "remaining": remaining,
+        "remaining_text": f"{remaining // 60}:{remaining % 60:02d}",
+        "grace": exam_rules.GRACE_SECONDS,
+    }
+
+
+@require_GET
+@login_required
+def exam_list(request):
+    return render(
+        request, "quiz/exam_list.html", {"statuses": exam_selectors.blueprints_for(request.user)}
+    )
+
+
+@require_POST
+@login_required
+def exam_start(request, slug):
+    blueprint = get_object_or_404(Blueprint, slug=slug, is_active=True)
+    try:
+        attempt = services.attempt_start(user=request.user, blueprint=blueprint)
+    except ValidationError as error:
+        return bad_request(" ".join(error.messages))
+    url = _question_url(attempt, attempt.current_position)
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@require_GET
+@login_required
+def attempt_resume(request, pk):
+    attempt = services.attempt_touch(attempt=exam_selectors.attempt_for(request.user, pk))
+    if attempt.is_finished:
+        return redirect(_results_url(attempt))
+    return redirect(_question_url(attempt, attempt.current_position))
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@login_required
+def attempt_question(request, pk, position):
+    attempt = services.attempt_touch(attempt=exam_selectors.attempt_for(request.user, pk))
+    if attempt.is_finished:
+        return redirect(_results_url(attempt))
+    item = exam_selectors.attempt_item(attempt, position)
+    if attempt.current_position != position:
+        Attempt.objects.filter(pk=attempt.pk).update(current_position=position)
+    context = {
+        "attempt": attempt,
+        "item": item,
+        "view": present(item.question, order=item.order_labels, chosen=item.chosen),
+        "navigator": exam_selectors.navigator(attempt),
+        "save_url": reverse("quiz:attempt_save", kwargs={"pk": attempt.pk, "position": position}),
+        "previous": position - 1 if position > 1 else None,
+        "next": position + 1 if position < attempt.total else None,
+        **_clock(attempt),
+    }
+    return render(request, PAGE, context)
+
+
+@require_POST
+@login_required
+def attempt_save(request, pk, position):
+    """Autosave (htmx, on every change) and the no-JS "save and go" buttons."""
+    attempt = exam_selectors.attempt_for(request.user, pk)
+    item = exam_selectors.attempt_item(attempt, position)
+    if attempt.is_finished:
+        return bad_request("This exam is over; answers can no longer change.")
+    try:
+        services.answer_save(item=item, raw_choice_ids=request.POST.getlist("choice"))
+    except ValidationError as error:
+        services.attempt_touch(attempt=attempt)  # past the grace: score what was saved
+        return bad_request(" ".join(error.messages))
+    if request.htmx:
+        context = {
+            "attempt": attempt,
+            "item": item,
+            "saved": True,
+            "navigator": exam_selectors.navigator(attempt),
+            **_clock(attempt),
+        }
+        return render(request, f"{PAGE}#saved", context)
+    go = request.POST.get("go", "")
+    if go == "review":
+        return redirect("quiz:attempt_review", pk=attempt.pk)
+    if go.isdigit() and 1 <= int(go) <= attempt.total:
+        return redirect(_question_url(attempt, int(go)))
+    return redirect(_question_url(attempt, position))
+
+
+@require_POST
+@login_required
+def attempt_flag(request, pk, position):
+    attempt = services.attempt_touch(attempt=exam_selectors.attempt_for(request.user, pk))
+    item = exam_selectors.attempt_item(attempt, position)
+    try:
+        services.flag_set(item=item, flagged=not item.flagged)
+    except ValidationError as error:
+        return bad_request(" ".join(error.messages))
+    if request.htmx:
+        context = {"attempt": attempt, "item": item, "navigator": exam_selectors.navigator(attempt)}
+        return render(request, f"{PAGE}#flag", context)
+    return redirect(_question_url(attempt, position))
+
+
+@require_GET
+@login_required
+def attempt_review(request, pk):
+    attempt = services.attempt_touch(attempt=exam_selectors.attempt_for(request.user, pk))
+    if attempt.is_finished:
+        return redirect(_results_url(attempt))
+    items = exam_selectors.navigator(attempt)
+    context = {
+        "attempt": attempt,
+        "navigator": items,
+        "unanswered": [i for i in items if not i.is_answered],
+        "flagged": [i for i in items if i.flagged],
+        **_clock(attempt),
+    }
+    return render(request, "quiz/exam_review.html", context)
+
+
+@require_POST
+@login_required
+def attempt_submit(request, pk):
+    attempt = exam_selectors.attempt_for(request.user, pk)
+    if not attempt.is_finished:
+        services.attempt_touch(attempt=attempt)
+        services.attempt_finalize(attempt=attempt, reason=Attempt.FinishReason.SUBMITTED)
+    url = _results_url(attempt)
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+RESULT_FILTERS = {"all", "incorrect", "unanswered", "flagged"}
+
+
+@require_GET
+@login_required
+def attempt_results(request, pk):
+    attempt = services.attempt_touch(attempt=exam_selectors.attempt_for(request.user, pk))
+    if not attempt.is_finished:
+        return redirect(_question_url(attempt, attempt.current_position))
+    data = exam_selectors.results(attempt)
+    shown = request.GET.get("show", "all")
+    shown = shown if shown in RESULT_FILTERS else "all"
+    keep = {
+        "all": lambda i: True,
+        "incorrect": lambda i: not i.is_correct,
+        "unanswered": lambda i: not i.is_answered,
+        "flagged": lambda i: i.flagged,
+    }[shown]
+    reviewed = [
+        (item, present(item.question, order=item.order_labels, chosen=item.chosen, answered=True))
+        for item in data.items
+        if keep(item)
+    ]
+    top = max([a.score or 0 for a in data.trend] + [1])
+    trend = [
+        {
+            "x": 20 + i * 40,
+            "y": 110 - round(100 * (a.score or 0) / top),
+            "score": a.score,
+            "current": a.pk == attempt.pk,
+            "when": a.finished_at,
+        }
+        for i, a in enumerate(data.trend)
+    ]
+    pass_y = 110 - round(100 * attempt.passing_score / top)
+    context = {
+        "results": data,
+        "attempt": attempt,
+        "reviewed": reviewed,
+        "shown": shown,
+        "filters": ["all", "incorrect", "unanswered", "flagged"],
+        "trend": trend,
+        "trend_points": " ".join(f"{p['x']},{p['y']}" for p in trend),
+        "trend_width": 40 + 40 * max(len(trend) - 1, 1),
+        "pass_y": pass_y,
+    }
+    return render(request, "quiz/exam_results.html", context)
+
+
+@require_GET
+@login_required
+def exam_history(request):
+    return render(
+        request, "quiz/exam_history.html", {"attempts": exam_selectors.history(request.user)}
+    )

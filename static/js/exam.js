@@ -1,0 +1,105 @@
+// Mock exam screen: a countdown from the server's deadline, autosave status and retries,
+// and never more than N ticks on a "choose N" question. The server enforces all of it.
+(function () {
+  "use strict";
+  var offsetMs = 0; // server clock minus this browser's clock
+  var warned = {};
+
+  function timer() { return document.getElementById("exam-timer"); }
+
+  function sync() {
+    var box = timer();
+    if (!box) { return; }
+    var serverNow = Date.parse(box.dataset.serverNow);
+    if (!isNaN(serverNow)) { offsetMs = serverNow - Date.now(); }
+  }
+
+  function format(seconds) {
+    var h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
+    var mm = (h ? String(m).padStart(2, "0") : String(m)), ss = String(s).padStart(2, "0");
+    return (h ? h + ":" : "") + mm + ":" + ss;
+  }
+
+  // Computed from the deadline on every tick, so a throttled background tab stays right.
+  function tick() {
+    var box = timer();
+    if (!box) { return; }
+    var deadline = Date.parse(box.dataset.deadline);
+    var left = Math.max(0, Math.round((deadline - (Date.now() + offsetMs)) / 1000));
+    var value = box.querySelector(".timer-value");
+    if (value) { value.textContent = format(left); }
+    box.classList.toggle("timer-low", left <= 600);
+    var warning = box.querySelector(".timer-warning");
+    [[600, "10 minutes left."], [60, "1 minute left."]].forEach(function (pair) {
+      if (left <= pair[0] && left > 0 && !warned[pair[0]]) {
+        warned[pair[0]] = true;
+        if (warning) { warning.textContent = pair[1]; }
+      }
+    });
+    if (left === 0 && !warned.end) {
+      warned.end = true;
+      if (warning) { warning.textContent = "Time is up. Your saved answers are being scored."; }
+      window.setTimeout(function () { window.location.assign(box.dataset.resumeUrl); }, 1500);
+    }
+  }
+
+  function form() { return document.getElementById("exam-form"); }
+
+  function status(text, state) {
+    var box = document.getElementById("save-status");
+    if (box) { box.textContent = text; box.dataset.state = state; }
+  }
+
+  // Never more than N choices: extra ticks are undone, and the rest wait until one is freed.
+  function limitChoices(event) {
+    var f = form();
+    if (!f || !event.target || event.target.type !== "checkbox") { return; }
+    var choose = parseInt(f.dataset.choose || "1", 10);
+    var boxes = f.querySelectorAll("input[type=checkbox][name=choice]");
+    var ticked = Array.prototype.filter.call(boxes, function (b) { return b.checked; });
+    if (ticked.length > choose) {
+      event.target.checked = false;
+      event.stopImmediatePropagation();
+      status("Choose at most " + choose + " answers: untick one first.", "error");
+      return;
+    }
+    Array.prototype.forEach.call(boxes, function (b) {
+      b.disabled = !b.checked && ticked.length >= choose;
+    });
+  }
+
+  var retries = 0;
+  document.addEventListener("change", limitChoices, true);
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.target === form()) { status("Saving…", "saving"); }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.target === form() && event.detail.successful) { retries = 0; }
+  });
+  document.addEventListener("htmx:responseError", function (event) {
+    if (event.target !== form()) { return; }
+    var xhr = event.detail.xhr;
+    if (xhr.status >= 400 && xhr.status < 500) {
+      status("Not saved: " + (xhr.responseText || "the server refused this answer."), "error");
+    } else { retry(); }
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    if (event.target === form()) { retry(); }
+  });
+  function retry() {
+    retries += 1;
+    var wait = Math.min(30, Math.pow(2, retries));
+    status("Not saved: no connection. Retrying in " + wait + " s…", "error");
+    window.setTimeout(function () { if (window.htmx && form()) { window.htmx.trigger(form(), "change"); } }, wait * 1000);
+  }
+
+  document.addEventListener("htmx:afterSettle", sync);
+  document.addEventListener("htmx:oobAfterSwap", sync);
+  document.addEventListener("DOMContentLoaded", function () {
+    sync();
+    tick();
+    window.setInterval(tick, 1000);
+    var f = form();
+    if (f) { limitChoices({ target: f.querySelector("input[type=checkbox][name=choice]") || {} }); }
+  });
+})();

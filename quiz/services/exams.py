@@ -46,8 +46,9 @@ def blueprint_pool(blueprint: Blueprint, *, now: datetime) -> dict[Topic, list[i
     topics = blueprint_topics(blueprint)
     questions = Question.objects.live().filter(topic__in=list(topics))
     if not blueprint.include_recent_key_changes:
+        # By when the key changed (its effective date), not when the change was typed in.
         recent = AnswerKeyRevision.objects.filter(
-            recorded_at__gte=now - timedelta(days=RECENT_KEY_CHANGE_DAYS)
+            valid_until__gte=(now - timedelta(days=RECENT_KEY_CHANGE_DAYS)).date()
         ).values("question")
         questions = questions.exclude(pk__in=recent)
     by_topic: dict[int, list[int]] = {}

@@ -1,0 +1,336 @@
+"""Mock exams: freezing, autosave, deadlines, scoring, isolation."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from pytest_django.asserts import assertContains
+
+from quiz.models import Attempt, AttemptQuestion, Blueprint, BlueprintTopic, Question, ReviewLog
+from quiz.services import attempt_finalize, attempt_start, key_change
+from tests.conftest import assert_fragment
+from tests.factories import QuestionFactory, TopicFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+HX = {"HX-Request": "true"}
+T0 = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def blueprint():
+    topic = TopicFactory()
+    QuestionFactory.create_batch(6, topic=topic)
+    QuestionFactory.create_batch(2, topic=topic, choose=2)
+    blueprint = Blueprint.objects.create(
+        slug="mini",
+        name="Mini mock",
+        certification=topic.certification,
+        question_count=5,
+        time_limit_minutes=20,
+        passing_score=720,
+    )
+    BlueprintTopic.objects.create(blueprint=blueprint, topic=topic, weight=1)
+    return blueprint
+
+
+def start(user, blueprint, at=T0):
+    with time_machine.travel(at, tick=False):
+        return attempt_start(user=user, blueprint=blueprint)
+
+
+def save_url(attempt, position):
+    return reverse("quiz:attempt_save", kwargs={"pk": attempt.pk, "position": position})
+
+
+def ids(item, labels):
+    by_label = {c.label: c.pk for c in item.question.choices.all()}
+    return [str(by_label[label]) for label in labels]
+
+
+def item_at(attempt, position):
+    return attempt.questions.select_related("question").get(position=position)
+
+
+def test_seed_library_ships_the_two_blueprints(library):
+    names = dict(Blueprint.objects.values_list("slug", "question_count"))
+    assert names == {"ec2-security-mini-mock": 10, "saa-c03-full-length": 65}
+    mini = Blueprint.objects.get(slug="ec2-security-mini-mock")
+    assert (mini.time_limit_minutes, mini.passing_score) == (20, 720)
+
+
+def test_full_length_exam_says_the_bank_is_too_small(learner_client, library):
+    response = learner_client.post(
+        reverse("quiz:exam_start", kwargs={"slug": "saa-c03-full-length"})
+    )
+    assert response.status_code == 400
+    assert "needs 65 published questions, the bank has 15" in response.content.decode()
+    assert not Attempt.objects.exists()
+
+
+def test_start_freezes_questions_order_keys_and_deadline(user, blueprint):
+    attempt = start(user, blueprint)
+    assert attempt.deadline == T0 + timedelta(minutes=20) and attempt.total == 5
+    items = list(attempt.questions.select_related("question"))
+    assert len({i.question_id for i in items}) == 5  # no duplicates
+    assert all(i.key_labels == i.question.key_labels and len(i.order_labels) >= 4 for i in items)
+    assert start(user, blueprint, T0 + timedelta(minutes=1)) == attempt  # one open attempt: resumed
+
+
+def test_retired_and_recently_changed_questions_are_left_out(user, blueprint):
+    topic = blueprint.weights.get().topic
+    retired = QuestionFactory(topic=topic, status=Question.Status.RETIRED)
+    changed = Question.objects.filter(topic=topic).first()
+    key_change(
+        question=changed, correct_labels=["C"], note="changed", effective=T0.date(), user=None
+    )
+    for _ in range(20):
+        attempt = attempt_start(user=UserFactory(), blueprint=blueprint)
+        picked = set(attempt.questions.values_list("question_id", flat=True))
+        assert retired.pk not in picked and changed.pk not in picked
+
+
+def test_autosave_htmx_and_plain_last_write_wins(learner_client, user, blueprint):
+    attempt = start(user, blueprint)
+    first = item_at(attempt, 1)
+    with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
+        response = learner_client.post(
+            save_url(attempt, 1), {"choice": ids(first, ["A"])}, headers=HX
+        )
+        html = assert_fragment(response, "save-status")
+        assert "Saved at" in html and 'id="exam-timer"' in html and 'hx-swap-oob="true"' in html
+        response = learner_client.post(
+            save_url(attempt, 1), {"choice": ids(first, ["C"]), "go": "2"}
+        )
+        assert response.url == reverse(
+            "quiz:attempt_question", kwargs={"pk": attempt.pk, "position": 2}
+        )
+    first.refresh_from_db()
+    assert first.chosen_labels == "C"
+    assert AttemptQuestion.objects.filter(attempt=attempt, question=first.question).count() == 1
+
+
+def test_two_tabs_stay_consistent(user, blueprint):
+    attempt = start(user, blueprint)
+    tab1, tab2 = Client(), Client()
+    tab1.force_login(user)
+    tab2.force_login(user)
+    first = item_at(attempt, 1)
+    with time_machine.travel(T0 + timedelta(minutes=2), tick=False):
+        tab1.post(save_url(attempt, 1), {"choice": ids(first, ["A"])}, headers=HX)
+        tab2.post(save_url(attempt, 1), {"choice": ids(first, ["B"])}, headers=HX)
+        page = tab1.get(reverse("quiz:attempt_question", kwargs={"pk": attempt.pk, "position": 1}))
+    first.refresh_from_db()
+    assert first.chosen_labels == "B"
+    assert (
+        f'value="{ids(first, ["B"])[0]}" id="choice-{ids(first, ["B"])[0]}" data-key'
+        in page.content.decode()
+    )
+
+
+def test_multi_answer_may_be_partial_but_never_more_than_n(learner_client, user, blueprint):
+    attempt = start(user, blueprint)
+    multi = attempt.questions.select_related("question").filter(question__choose=2).first()
+    if multi is None:
+        pytest.skip("the random draw picked no multi-answer question")
+    url = save_url(attempt, multi.position)
+    with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
+        assert learner_client.post(url, {"choice": ids(multi, ["A"])}).status_code == 302
+        response = learner_client.post(url, {"choice": ids(multi, ["A", "B", "C"])})
+    assert response.status_code == 400 and "Choose at most 2 answers." in response.content.decode()
+    multi.refresh_from_db()
+    assert multi.chosen_labels == "A"
+
+
+@pytest.mark.parametrize("posted", [["x"], ["999999"]], ids=["non-numeric", "foreign-id"])
+def test_tampered_choice_ids_are_400_and_change_nothing(learner_client, user, blueprint, posted):
+    attempt = start(user, blueprint)
+    with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
+        response = learner_client.post(save_url(attempt, 1), {"choice": posted})
+    assert response.status_code == 400
+    assert item_at(attempt, 1).chosen_labels == ""
+
+
+def test_choice_of_another_question_is_400(learner_client, user, blueprint):
+    attempt = start(user, blueprint)
+    other = item_at(attempt, 2)
+    with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
+        response = learner_client.post(save_url(attempt, 1), {"choice": ids(other, ["A"])})
+    assert response.status_code == 400 and item_at(attempt, 1).chosen_labels == ""
+
+
+def test_unknown_position_is_404_and_other_users_attempt_is_404(client, user, blueprint):
+    attempt = start(user, blueprint)
+    client.force_login(user)
+    assert client.post(save_url(attempt, 99), {"choice": []}).status_code == 404
+    client.force_login(UserFactory())
+    for url in [
+        reverse("quiz:attempt_question", kwargs={"pk": attempt.pk, "position": 1}),
+        reverse("quiz:attempt_results", kwargs={"pk": attempt.pk}),
+        reverse("quiz:attempt_review", kwargs={"pk": attempt.pk}),
+    ]:
+        assert client.get(url).status_code == 404
+    assert (
+        client.post(save_url(attempt, 1), {"choice": ids(item_at(attempt, 1), ["A"])}).status_code
+        == 404
+    )
+    assert client.post(reverse("quiz:attempt_submit", kwargs={"pk": attempt.pk})).status_code == 404
+    assert item_at(attempt, 1).chosen_labels == ""
+
+
+@pytest.mark.parametrize(
+    ("seconds_after_deadline", "accepted"),
+    [(-5, True), (30, True), (61, False)],
+    ids=["just-before", "inside-grace", "after-grace"],
+)
+def test_deadline_and_grace(learner_client, user, blueprint, seconds_after_deadline, accepted):
+    attempt = start(user, blueprint)
+    first = item_at(attempt, 1)
+    moment = attempt.deadline + timedelta(seconds=seconds_after_deadline)
+    with time_machine.travel(moment, tick=False):
+        response = learner_client.post(
+            save_url(attempt, 1), {"choice": ids(first, ["B"])}, headers=HX
+        )
+    first.refresh_from_db()
+    attempt.refresh_from_db()
+    if accepted:
+        assert (
+            response.status_code == 200 and first.chosen_labels == "B" and not attempt.is_finished
+        )
+    else:
+        assert response.status_code == 400 and "Time is up" in response.content.decode()
+        assert first.chosen_labels == "" and attempt.is_finished
+        assert attempt.finish_reason == "expired" and attempt.finished_at == attempt.deadline
+
+
+def test_expired_attempt_is_finalized_when_touched_and_scored_from_saved_answers(
+    learner_client, user, blueprint
+):
+    attempt = start(user, blueprint)
+    first = item_at(attempt, 1)
+    with time_machine.travel(T0 + timedelta(minutes=3), tick=False):
+        learner_client.post(
+            save_url(attempt, 1), {"choice": ids(first, first.key_labels.split(","))}
+        )
+    with time_machine.travel(attempt.deadline + timedelta(minutes=5), tick=False):
+        response = learner_client.get(reverse("quiz:attempt_resume", kwargs={"pk": attempt.pk}))
+    assert response.url == reverse("quiz:attempt_results", kwargs={"pk": attempt.pk})
+    attempt.refresh_from_db()
+    assert attempt.correct == 1 and attempt.score == 280 and attempt.passed is False
+
+
+def test_finalize_command_is_idempotent(user, blueprint, capsys):
+    attempt = start(user, blueprint)
+    with time_machine.travel(attempt.deadline + timedelta(minutes=2), tick=False):
+        call_command("finalize_expired_attempts")
+        call_command("finalize_expired_attempts")
+    out = capsys.readouterr().out
+    assert "1 attempt(s) finalized." in out and "0 attempt(s) finalized." in out
+    attempt.refresh_from_db()
+    assert attempt.finish_reason == "expired"
+
+
+def test_double_submit_finalizes_once_and_feeds_srs_after_finish(learner_client, user, blueprint):
+    attempt = start(user, blueprint)
+    with time_machine.travel(T0 + timedelta(minutes=4), tick=False):
+        for position in (1, 2):
+            item = item_at(attempt, position)
+            learner_client.post(
+                save_url(attempt, position), {"choice": ids(item, [item.order_labels[0]])}
+            )
+        assert not ReviewLog.objects.exists()  # not during the attempt
+        submit = reverse("quiz:attempt_submit", kwargs={"pk": attempt.pk})
+        first = learner_client.post(submit)
+        second = learner_client.post(submit)
+    assert first.url == second.url == reverse("quiz:attempt_results", kwargs={"pk": attempt.pk})
+    assert ReviewLog.objects.filter(source="exam").count() == 2
+    attempt.refresh_from_db()
+    assert attempt.finish_reason == "submitted"
+
+
+def test_resume_returns_to_the_same_question(learner_client, user, blueprint):
+    attempt = start(user, blueprint)
+    with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
+        learner_client.get(
+            reverse("quiz:attempt_question", kwargs={"pk": attempt.pk, "position": 4})
+        )
+        response = learner_client.get(reverse("quiz:attempt_resume", kwargs={"pk": attempt.pk}))
+        assert response.url == reverse(
+            "quiz:attempt_question", kwargs={"pk": attempt.pk, "position": 4}
+        )
+        listing = learner_client.get(reverse("quiz:exam_list"))
+    assertContains(listing, "Continue your attempt")
+
+
+def test_flag_and_review_screen(learner_client, user, blueprint):
+    attempt = start(user, blueprint)
+    with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
+        response = learner_client.post(
+            reverse("quiz:attempt_flag", kwargs={"pk": attempt.pk, "position": 3}), headers=HX
+        )
+        html = assert_fragment(response, "flag-form")
+        assert "★ Flagged for review" in html and 'id="exam-navigator"' in html
+        review = learner_client.get(reverse("quiz:attempt_review", kwargs={"pk": attempt.pk}))
+    assertContains(review, "5 unanswered · 1 flagged")
+    assertContains(review, "Submit the exam")
+
+
+def test_results_report_filters_and_rescoring(learner_client, user, blueprint):
+    attempt = start(user, blueprint)
+    with time_machine.travel(T0 + timedelta(minutes=2), tick=False):
+        for position in (1, 2, 3):
+            item = item_at(attempt, position)
+            learner_client.post(
+                save_url(attempt, position), {"choice": ids(item, item.key_labels.split(","))}
+            )
+        attempt_finalize(attempt=attempt, reason="submitted")
+    attempt.refresh_from_db()
+    assert (attempt.correct, attempt.score) == (3, 640)
+    page = learner_client.get(reverse("quiz:attempt_results", kwargs={"pk": attempt.pk}))
+    assertContains(page, "Fail: 640 / 1000 (pass mark 720)")
+    assertContains(page, "3 of 5 correct")
+    incorrect = learner_client.get(
+        reverse("quiz:attempt_results", kwargs={"pk": attempt.pk}) + "?show=unanswered"
+    )
+    assert incorrect.content.decode().count('class="exam-review-item card"') == 2
+    # A key changes after the attempt: the report shows the rescored result beside it.
+    changed = item_at(attempt, 1).question
+    new_key = "A" if changed.key_labels != "A" else "C"
+    key_change(
+        question=changed,
+        correct_labels=[new_key] * 1 if changed.choose == 1 else ["C", "D"],
+        note="changed",
+        effective=T0.date(),
+        user=None,
+    )
+    page = learner_client.get(reverse("quiz:attempt_results", kwargs={"pk": attempt.pk}))
+    assertContains(page, "Against today's keys you would score")
+    assertContains(page, "Fail: 640 / 1000")
+
+
+def test_history_and_trend(learner_client, user, blueprint):
+    for offset in range(3):
+        attempt = start(user, blueprint, T0 + timedelta(days=offset))
+        attempt_finalize(
+            attempt=attempt, reason="submitted", now=T0 + timedelta(days=offset, minutes=5)
+        )
+    history = learner_client.get(reverse("quiz:exam_history"))
+    assert history.content.decode().count("fail") == 3
+    results = learner_client.get(reverse("quiz:attempt_results", kwargs={"pk": attempt.pk}))
+    assertContains(results, "<polyline", html=False)
+
+
+def test_no_javascript_flow_uses_plain_posts(learner_client, user, blueprint):
+    attempt = start(user, blueprint)
+    with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
+        page = learner_client.get(
+            reverse("quiz:attempt_question", kwargs={"pk": attempt.pk, "position": 1})
+        )
+    html = page.content.decode()
+    assert f'action="{save_url(attempt, 1)}"' in html and 'name="go" value="2"' in html
+    assert (
+        'name="go" value="review"' in html
+        and " required" not in html.split('id="exam-form"')[1].split("</form>")[0]
+    )

@@ -7,6 +7,7 @@ import time_machine
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django.asserts import assertContains
 
 from quiz.models import Attempt, AttemptQuestion, Blueprint, BlueprintTopic, Question, ReviewLog
@@ -84,7 +85,11 @@ def test_retired_and_recently_changed_questions_are_left_out(user, blueprint):
     retired = QuestionFactory(topic=topic, status=Question.Status.RETIRED)
     changed = Question.objects.filter(topic=topic).first()
     key_change(
-        question=changed, correct_labels=["C"], note="changed", effective=T0.date(), user=None
+        question=changed,
+        correct_labels=["C"],
+        note="changed",
+        effective=timezone.localdate(),
+        user=None,
     )
     for _ in range(20):
         attempt = attempt_start(user=UserFactory(), blueprint=blueprint)

@@ -1,0 +1,159 @@
+"""Every acknowledged exam answer survives the server being killed (SIGKILL) and restarted."""
+
+import http.cookiejar
+import os
+import re
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SETUP = """
+from django.contrib.auth import get_user_model
+from quiz.models import Blueprint
+from quiz.services import attempt_start
+user = get_user_model().objects.create_user("crash", password="crash-test-pw-1")
+attempt = attempt_start(user=user, blueprint=Blueprint.objects.get(slug="ec2-security-mini-mock"))
+for item in attempt.questions.select_related("question").order_by("position")[:5]:
+    first = sorted(item.question.choices.all(), key=lambda c: c.label)[0]
+    print(attempt.pk, item.position, first.pk, first.label)
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run(env, *args):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+
+
+def start_server(env, port):
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return process
+        except OSError:
+            time.sleep(0.1)
+    os.killpg(process.pid, signal.SIGKILL)
+    raise RuntimeError("gunicorn did not start")
+
+
+def fetch_when_ready(opener, url: str) -> str:
+    """The first request may race the workers' boot: retry briefly, then give up loudly."""
+    for _ in range(50):
+        try:
+            return opener.open(url).read().decode()
+        except (ConnectionResetError, ConnectionRefusedError, urllib.error.URLError):
+            time.sleep(0.1)
+    return opener.open(url).read().decode()
+
+
+def test_acknowledged_answers_survive_sigkill(tmp_path):
+    database = tmp_path / "crash.sqlite3"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DEBUG": "true",
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+    }
+    run(env, "migrate", "-v", "0")
+    run(env, "import_content")
+    output = run(env, "shell", "--no-imports", "-c", SETUP).stdout
+    rows = [
+        line.split() for line in output.splitlines() if re.fullmatch(r"\d+ \d+ \d+ [A-Z]", line)
+    ]
+    assert len(rows) == 5
+    attempt_id = rows[0][0]
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_server(env, port)
+    try:
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        fetch_when_ready(opener, f"{base}/accounts/login/")
+        token = next(c.value for c in jar if c.name == "csrftoken")
+        login = urllib.parse.urlencode(
+            {"username": "crash", "password": "crash-test-pw-1", "csrfmiddlewaretoken": token}
+        ).encode()
+        opener.open(
+            urllib.request.Request(
+                f"{base}/accounts/login/",
+                data=login,
+                headers={"Referer": f"{base}/accounts/login/"},
+            )
+        ).read()
+        token = next(c.value for c in jar if c.name == "csrftoken")
+        acknowledged = {}
+        for _attempt, position, choice_id, label in rows:
+            body = urllib.parse.urlencode({"choice": choice_id}).encode()
+            request = urllib.request.Request(
+                f"{base}/exams/attempt/{attempt_id}/q/{position}/save/",
+                data=body,
+                headers={"X-CSRFToken": token, "HX-Request": "true", "Referer": base},
+            )
+            with opener.open(request) as response:
+                assert response.status == 200 and b"Saved at" in response.read()
+            acknowledged[int(position)] = label
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)  # no clean shutdown, no flush
+        server.wait(timeout=10)
+
+    server = start_server(env, port)
+    try:
+        page = fetch_when_ready(opener, f"{base}/exams/attempt/{attempt_id}/q/1/")
+        assert f'value="{rows[0][2]}" id="choice-{rows[0][2]}" data-key="' in page
+        assert "checked" in page.split(f'id="choice-{rows[0][2]}"')[1].split(">")[0]
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=10)
+    with sqlite3.connect(database) as connection:
+        saved = dict(
+            connection.execute(
+                "SELECT position, chosen_labels FROM quiz_attemptquestion WHERE attempt_id = ?",
+                (attempt_id,),
+            ).fetchall()
+        )
+    assert {position: saved[position] for position in acknowledged} == acknowledged
+
+
+pytestmark = pytest.mark.skipif(
+    sys.platform == "win32", reason="process groups and SIGKILL are POSIX"
+)

@@ -40,3 +40,55 @@ ensure_venv() {
     echo "$want" >"$stamp"
   fi
 }
+
+SUDO=""
+[ "$(id -u)" = "0" ] || SUDO="sudo"
+
+apt_install() {
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "error: $* missing and no apt-get here; install it with your package manager." >&2
+    return 1
+  fi
+  [ -n "${APT_UPDATED:-}" ] || { $SUDO apt-get update -qq >/dev/null; APT_UPDATED=1; }
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
+}
+
+# Browser tests use Debian's Chromium (Playwright cannot download its own browser here).
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ]; then
+    echo "Installing Chromium for the browser tests..."
+    apt_install chromium || { [ -z "${CI:-}" ] || return 1; echo "warning: no Chromium: browser tests will be skipped"; }
+  fi
+}
+
+ensure_postgres_packages() {
+  if ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
+    echo "Installing PostgreSQL for the second test leg..."
+    apt_install postgresql
+  fi
+}
+
+# A private cluster on a spare port, owned by this run, removed when it ends.
+start_postgres() {
+  PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  PGDIR=$(mktemp -d)
+  PGPORT=${PGPORT:-54329}
+  local runas=()
+  if [ "$(id -u)" = "0" ]; then
+    chown postgres: "$PGDIR"
+    runas=(runuser -u postgres --)
+  fi
+  "${runas[@]}" "$PGBIN/initdb" -D "$PGDIR/data" -U postgres --auth=trust -E UTF8 >/dev/null
+  "${runas[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/log" -w \
+    -o "-p $PGPORT -k $PGDIR -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+  "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres examprep
+  export DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/examprep"
+}
+
+stop_postgres() {
+  [ -n "${PGDIR:-}" ] || return 0
+  local runas=()
+  [ "$(id -u)" = "0" ] && runas=(runuser -u postgres --)
+  "${runas[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -m fast stop >/dev/null 2>&1 || true
+  rm -rf "$PGDIR"
+}

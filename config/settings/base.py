@@ -156,7 +156,7 @@ LOGGING = {
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "study:home"
+LOGIN_REDIRECT_URL = "quiz:home"
 LOGOUT_REDIRECT_URL = "study:home"
 
 # Widgets may use project templates (the admin markdown preview does).

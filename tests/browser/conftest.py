@@ -1,0 +1,100 @@
+"""Browser tests: Playwright driving Debian's Chromium against pytest-django's live server."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # pytest-playwright runs an event loop
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def pytest_collection_modifyitems(config, items):
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("CI"):
+        raise pytest.UsageError(f"{CHROMIUM} is missing: CI must run the browser tests.")
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} not installed (apt-get install chromium)")
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture
+def console_errors(page):
+    """Console errors and uncaught exceptions on the page; tests assert it stays empty."""
+    errors: list[str] = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+@pytest.fixture
+def shot(page):
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    def take(name: str, full_page: bool = True):
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
+
+    return take
+
+
+@pytest.fixture
+def seeded(transactional_db):
+    from content.importer import content_import
+    from tests.conftest import SHIPPED_LIBRARY
+
+    content_import(root=SHIPPED_LIBRARY)
+
+
+PASSWORD = "Sup3r-secret-pass"
+
+
+@pytest.fixture
+def learner(transactional_db):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user("ada", "ada@example.com", PASSWORD)
+
+
+def sign_in(page, live_server, username="ada", password=PASSWORD):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("form.stacked-form button[type=submit]")
+    page.wait_for_load_state("load")
+
+
+def no_navigation_marker(page):
+    page.evaluate("window.__stayed = 'yes'")
+
+
+def stayed(page) -> bool:
+    return page.evaluate("window.__stayed") == "yes"
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

@@ -1,0 +1,197 @@
+"""Learner flows in a real browser."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import PASSWORD, no_navigation_marker, sign_in, stayed
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def start_practice(page, live_server, size=15):
+    page.goto(f"{live_server.url}/practice/")
+    page.check("input[name=topics]")
+    page.fill("#id_size", str(size))
+    page.check("input[name=order][value=bank]")
+    page.click("text=Start practising")
+    page.wait_for_load_state("load")
+
+
+def test_read_notes_with_the_table_of_contents(page, live_server, seeded, shot, console_errors):
+    page.goto(live_server.url)
+    page.click("text=EC2 Security")
+    expect(page.locator("h1")).to_have_text("EC2 Security")
+    page.click(".toc >> text=Instance Metadata Service v2 (IMDSv2)")
+    assert page.url.endswith("#instance-metadata-service-v2-imdsv2")
+    expect(page.locator("#whats-new-title")).to_be_visible()
+    shot("notes")
+    assert console_errors == []
+
+
+def test_search_from_the_header(page, live_server, seeded):
+    page.goto(live_server.url)
+    page.fill("#site-search", "Verified Access")
+    page.press("#site-search", "Enter")
+    expect(page.locator("h2#result-ec2-security")).to_be_visible()
+    expect(page.locator("text=AWS Verified Access").first).to_be_visible()
+
+
+def test_sign_up_sign_out_and_sign_in(page, live_server, seeded):
+    page.goto(f"{live_server.url}/accounts/signup/")
+    page.fill("#id_username", "grace")
+    page.fill("#id_email", "grace@example.com")
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    page.click("form.stacked-form button[type=submit]")
+    expect(page.locator("h1")).to_contain_text("Welcome back, grace")
+    page.click("text=Sign out")
+    expect(page.locator(".account")).to_contain_text("Sign in")
+    sign_in(page, live_server, "grace")
+    expect(page.locator("h1")).to_contain_text("Welcome back, grace")
+
+
+def test_practice_feedback_is_swapped_in_without_a_page_load(
+    page, live_server, seeded, learner, shot, console_errors
+):
+    sign_in(page, live_server)
+    start_practice(page, live_server)
+    no_navigation_marker(page)
+    # Q1 single answer: pick the option about a new IAM role (the current key).
+    page.locator("label", has_text="Create a new IAM role with the same permissions").click()
+    page.click("text=Submit answer")
+    expect(page.locator(".verdict")).to_contain_text("Correct.")
+    expect(page.locator(".outdated")).to_contain_text("correct until Feb 2017")
+    assert stayed(page)
+    shot("practice-feedback")
+    # Move on to Q6 (choose 2) with the Next link, still without a page load.
+    page.click(".next-question")  # answered: "Next question"
+    expect(page.locator("#practice-title")).to_have_text("Question 2 of 15")
+    for number in range(3, 7):
+        page.click("text=Skip for now")  # unanswered ones can be skipped
+        expect(page.locator("#practice-title")).to_have_text(f"Question {number} of 15")
+    expect(page.locator("#practice-title")).to_have_text("Question 6 of 15")
+    submit = page.locator("button.submit-answer")
+    page.locator("label", has_text="Create an IAM Role that allows write access").click()
+    expect(submit).to_be_disabled()  # choose 2: one is not enough
+    page.locator("label", has_text="Add an IAM Role to a running EC2 instance").click()
+    expect(submit).to_be_enabled()
+    submit.click()
+    expect(page.locator(".verdict")).to_contain_text("Correct.")
+    assert stayed(page)
+    assert "/practice/" in page.url and page.url.endswith("/q/6/")
+    assert console_errors == []
+
+
+def test_a_whole_practice_session_with_the_keyboard_only(page, live_server, seeded, learner):
+    sign_in(page, live_server)
+    start_practice(page, live_server, size=3)
+    for number in range(1, 4):
+        expect(page.locator("#practice-title")).to_have_text(f"Question {number} of 3")
+        page.keyboard.press("1")
+        page.keyboard.press("Enter")
+        expect(page.locator(".verdict")).to_be_visible()
+        expect(page.locator("#feedback")).to_be_focused()
+        if number == 2:
+            page.keyboard.press("f")
+            expect(page.locator(".flag-button")).to_contain_text("Flagged")
+        page.keyboard.press("n")
+    expect(page.locator("h1")).to_have_text("Your results")
+    expect(page.locator(".score")).to_contain_text("of 3 correct")
+
+
+def test_practice_works_without_javascript(browser, live_server, seeded, learner):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, live_server)
+    start_practice(page, live_server, size=2)
+    page.locator("label", has_text="Create a new IAM role with the same permissions").click()
+    page.click("text=Submit answer")
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/q/1/#feedback")
+    expect(page.locator(".verdict")).to_contain_text("Correct.")
+    page.click(".next-question")
+    expect(page.locator("#practice-title")).to_have_text("Question 2 of 2")
+    page.locator("input[name=choice]").first.check()
+    page.click("text=Submit answer")
+    page.click("text=See your results")
+    expect(page.locator("h1")).to_have_text("Your results")
+    context.close()
+
+
+def test_review_after_time_travel_serves_the_failed_question_first(
+    page, live_server, seeded, learner, shot
+):
+    from quiz.models import Question
+    from quiz.services import answer_record, srs_time_travel
+
+    live = list(Question.objects.live().order_by("position"))
+    for question in live[:4]:
+        labels = question.key_labels.split(",")
+        if question.ext_id == "ec2-security-q02":
+            labels = ["A"]  # wrong
+        answer_record(user=learner, question=question, labels=labels)
+    srs_time_travel(user=learner, days=1)
+    sign_in(page, live_server)
+    page.goto(f"{live_server.url}/review/")
+    expect(page.locator(".lead")).to_contain_text("due now")
+    shot("review")
+    page.click("text=Start review")
+    expect(page.locator(".question-stem")).to_contain_text("ec2-revoke RevokeSecurityGroupIngress")
+
+
+def test_mock_exam_flag_reload_resume_and_time_expiry(
+    page, live_server, seeded, learner, shot, console_errors
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from quiz.models import Attempt
+
+    sign_in(page, live_server)
+    page.goto(f"{live_server.url}/exams/")
+    page.click("#ec2-security-mini-mock button")
+    page.wait_for_load_state("load")
+    page.locator("input[name=choice]").first.check()
+    expect(page.locator("#save-status")).to_contain_text("Saved at")
+    page.click(".flag-button")
+    expect(page.locator(".flag-button")).to_contain_text("Flagged for review")
+    shot("exam")
+    page.click("text=Next →")
+    page.locator("input[name=choice]").nth(1).check()
+    expect(page.locator("#save-status")).to_contain_text("Saved at")
+    page.reload()
+    expect(page.locator("input[name=choice]:checked")).to_have_count(1)
+    page.goto(f"{live_server.url}/exams/")
+    page.click("text=Continue your attempt")
+    expect(page.locator("#exam-title")).to_have_text("Question 2 of 10")
+    expect(page.locator(".exam-navigator ol .cell.flagged")).to_have_count(1)
+    # The clock belongs to the server: move the deadline into the past and let the page react.
+    attempt = Attempt.objects.get()
+    Attempt.objects.filter(pk=attempt.pk).update(
+        deadline=timezone.now() - timedelta(minutes=2),
+        started_at=timezone.now() - timedelta(minutes=22),
+    )
+    page.reload()
+    expect(page.locator(".score-line")).to_be_visible()
+    expect(page.locator("body")).to_contain_text("Time ran out")
+    shot("exam-results")
+    assert console_errors == []
+
+
+def test_exam_timer_counts_down_and_ends_the_attempt(page, live_server, seeded, learner):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from quiz.models import Attempt
+
+    sign_in(page, live_server)
+    page.goto(f"{live_server.url}/exams/")
+    page.click("#ec2-security-mini-mock button")
+    page.wait_for_load_state("load")
+    Attempt.objects.update(deadline=timezone.now() - timedelta(seconds=58))  # inside the grace
+    page.reload()
+    expect(page.locator(".timer-warning")).to_contain_text("Time is up", timeout=5000)
+    Attempt.objects.update(deadline=timezone.now() - timedelta(seconds=120))
+    expect(page.locator(".score-line")).to_be_visible(timeout=8000)

@@ -48,6 +48,19 @@ def test_production_settings_pass_check_deploy():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_default_settings_with_debug_off_pass_check_deploy():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        SECRET_KEY="another-long-random-production-secret-" + "z9" * 20,
+        ALLOWED_HOSTS="localhost",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_database_url_selects_postgresql():
     code = (
         "from django.conf import settings; d = settings.DATABASES['default'];"

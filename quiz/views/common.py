@@ -4,6 +4,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
+from django.shortcuts import render
 from django_htmx.http import HttpResponseClientRedirect
 
 
@@ -23,6 +24,12 @@ def login_required(view):
     return wrapper
 
 
-def bad_request(message: str) -> HttpResponse:
-    """A tampered or impossible post: 400 with a message a person can read."""
-    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+def bad_request(request, message: str) -> HttpResponse:
+    """A tampered or impossible post: 400 with a message a person can read.
+
+    htmx gets the bare text (the page shows it in its error box); a browser without
+    JavaScript gets the message in the site's layout.
+    """
+    if request.htmx:
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    return render(request, "400.html", {"message": message}, status=400)

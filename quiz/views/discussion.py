@@ -27,7 +27,9 @@ def comment_create(request, ext_id):
                 pk=form.cleaned_data["parent"], question=question, is_retired=False
             ).first()
             if parent is None:
-                return bad_request("The comment you replied to is not part of this question.")
+                return bad_request(
+                    request, "The comment you replied to is not part of this question."
+                )
         try:
             comment = services.comment_post(
                 user=request.user, question=question, body=form.cleaned_data["body"], parent=parent
@@ -60,7 +62,7 @@ def _own_comment(request, pk) -> Comment:
 def comment_edit(request, pk):
     comment = _own_comment(request, pk)
     if comment.is_deleted:
-        return bad_request("This comment was removed and cannot be edited.")
+        return bad_request(request, "This comment was removed and cannot be edited.")
     form = CommentForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         try:

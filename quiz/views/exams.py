@@ -52,7 +52,7 @@ def exam_start(request, slug):
     try:
         attempt = services.attempt_start(user=request.user, blueprint=blueprint)
     except ValidationError as error:
-        return bad_request(" ".join(error.messages))
+        return bad_request(request, " ".join(error.messages))
     url = _question_url(attempt, attempt.current_position)
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
@@ -96,12 +96,12 @@ def attempt_save(request, pk, position):
     attempt = exam_selectors.attempt_for(request.user, pk)
     item = exam_selectors.attempt_item(attempt, position)
     if attempt.is_finished:
-        return bad_request("This exam is over; answers can no longer change.")
+        return bad_request(request, "This exam is over; answers can no longer change.")
     try:
         services.answer_save(item=item, raw_choice_ids=request.POST.getlist("choice"))
     except ValidationError as error:
         services.attempt_touch(attempt=attempt)  # past the grace: score what was saved
-        return bad_request(" ".join(error.messages))
+        return bad_request(request, " ".join(error.messages))
     if request.htmx:
         context = {
             "attempt": attempt,
@@ -127,7 +127,7 @@ def attempt_flag(request, pk, position):
     try:
         services.flag_set(item=item, flagged=not item.flagged)
     except ValidationError as error:
-        return bad_request(" ".join(error.messages))
+        return bad_request(request, " ".join(error.messages))
     if request.htmx:
         context = {"attempt": attempt, "item": item, "navigator": exam_selectors.navigator(attempt)}
         return render(request, f"{PAGE}#flag", context)

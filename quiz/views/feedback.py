@@ -22,7 +22,7 @@ def vote_create(request, ext_id):
     try:
         services.vote_cast(user=request.user, question=question, labels=labels)
     except ValidationError as error:
-        return bad_request(" ".join(error.messages))
+        return bad_request(request, " ".join(error.messages))
     if request.htmx:
         context = question_page_context(request, question, voted=True)
         return render(request, f"{QUESTION_PAGE}#community", context)
@@ -45,7 +45,7 @@ def report_create(request, ext_id):
         "",
         *Report.Reason.values,
     ):
-        return bad_request("Unknown report reason.")
+        return bad_request(request, "Unknown report reason.")
     if form.errors:
         context = question_page_context(request, question, report_form=form)
         template = f"{QUESTION_PAGE}#report" if request.htmx else QUESTION_PAGE

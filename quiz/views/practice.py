@@ -118,7 +118,7 @@ def practice_answer(request, pk, position):
             # A wrong count is a learner's slip: say so next to the question, record nothing.
             context = _question_context(request, session, item, error=message)
             return render(request, f"{QUESTION_PAGE}#panel", context, status=422)
-        return bad_request(message)
+        return bad_request(request, message)
     if request.htmx:
         context = _question_context(request, session, item, just_answered=True)
         return render(request, f"{QUESTION_PAGE}#panel", context)
@@ -166,7 +166,7 @@ def practice_retry(request, pk):
     try:
         retry = services.practice_retry(session=session)
     except ValidationError as error:
-        return bad_request(" ".join(error.messages))
+        return bad_request(request, " ".join(error.messages))
     return _go(request, _item_url(retry, 1))
 
 

@@ -54,11 +54,11 @@ def review_start(request):
     try:
         size = int(request.POST.get("size", "20"))
     except ValueError:
-        return bad_request("The number of questions must be a whole number.")
+        return bad_request(request, "The number of questions must be a whole number.")
     try:
         session = services.review_start(user=request.user, size=max(1, min(size, 100)))
     except ValidationError as error:
-        return bad_request(" ".join(error.messages))
+        return bad_request(request, " ".join(error.messages))
     url = reverse("quiz:practice_question", kwargs={"pk": session.pk, "position": 1})
     if request.htmx:
         return HttpResponseClientRedirect(url)
@@ -73,9 +73,9 @@ def review_rate(request, pk):
         rating = int(request.POST.get("rating", ""))
         services.srs_rate(log=log, user=request.user, rating=rating)
     except ValueError:
-        return bad_request("Rate with Again, Hard, Good or Easy.")
+        return bad_request(request, "Rate with Again, Hard, Good or Easy.")
     except ValidationError as error:
-        return bad_request(" ".join(error.messages))
+        return bad_request(request, " ".join(error.messages))
     log.refresh_from_db()
     back = request.POST.get("back", "")
     if request.htmx:

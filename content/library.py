@@ -5,6 +5,7 @@ problem found, each with its file and line.
 """
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -150,6 +151,8 @@ class _FileReader:
             line = mapping.key_lines[key]
             if kind is str and isinstance(value, int | float) and not isinstance(value, bool):
                 value = str(value)  # `text: 3` is a fine choice text
+            if kind is str and isinstance(value, date):
+                value = value.isoformat()  # `until: 2017-02-09` is read by its own rules
             if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
                 self.error(line, f"'{key}' must be a whole number, not {value!r}")
             elif kind is bool and not isinstance(value, bool):
@@ -165,6 +168,16 @@ class _FileReader:
             else:
                 values[key] = value
         return values
+
+    def each(
+        self, values: dict, key: str, what: str, spec: dict
+    ) -> Iterator[tuple[LineDict, dict]]:
+        """(mapping, typed fields) for every mapping in the list field `key`."""
+        items = values.get(key, [])
+        for index, item in enumerate(items):
+            mapping = self.mapping(item, what, items.item_lines[index])
+            if mapping is not None:
+                yield mapping, self.fields(mapping, what, spec)
 
     def slug(self, values: dict, key: str, mapping: LineDict, what: str) -> str:
         value = values.get(key, "")
@@ -502,32 +515,19 @@ def _read_questions(path: Path, topic: TopicEntry, root: Path, errors: list[Cont
             reader.error(
                 mapping.key_lines["set"], f"{what}: set '{values['set']}' is not one of 'sets'"
             )
-        choices: list[ChoiceData] = []
-        for choice_index, choice_item in enumerate(values.get("choices", [])):
-            choice_map = reader.mapping(
-                choice_item, "a choice", values["choices"].item_lines[choice_index]
+        choices = [
+            ChoiceData(
+                label=choice.get("label", ""),
+                text=choice.get("text", ""),
+                is_correct=choice.get("correct", False),
+                explanation=choice.get("explanation", ""),
             )
-            if choice_map is None:
-                continue
-            choice = reader.fields(choice_map, f"{what}, a choice", choice_spec)
-            choices.append(
-                ChoiceData(
-                    label=choice.get("label", ""),
-                    text=choice.get("text", ""),
-                    is_correct=choice.get("correct", False),
-                    explanation=choice.get("explanation", ""),
-                )
-            )
+            for _map, choice in reader.each(values, "choices", f"{what}, a choice", choice_spec)
+        ]
         history: list[KeyRevisionData] = []
-        for rev_index, rev_item in enumerate(values.get("key_history", [])):
-            rev_map = reader.mapping(
-                rev_item, "an earlier key", values["key_history"].item_lines[rev_index]
-            )
-            if rev_map is None:
-                continue
-            if isinstance(rev_map.get("until"), date):
-                rev_map["until"] = rev_map["until"].isoformat()
-            revision = reader.fields(rev_map, f"{what}, an earlier key", revision_spec)
+        for rev_map, revision in reader.each(
+            values, "key_history", f"{what}, an earlier key", revision_spec
+        ):
             until = _parse_until(revision.get("until", ""))
             if "until" in revision and until is None:
                 reader.error(
@@ -544,13 +544,9 @@ def _read_questions(path: Path, topic: TopicEntry, root: Path, errors: list[Cont
                 )
             )
         references: list[ReferenceData] = []
-        for ref_index, ref_item in enumerate(values.get("references", [])):
-            ref_map = reader.mapping(
-                ref_item, "a reference", values["references"].item_lines[ref_index]
-            )
-            if ref_map is None:
-                continue
-            reference = reader.fields(ref_map, f"{what}, a reference", reference_spec)
+        for ref_map, reference in reader.each(
+            values, "references", f"{what}, a reference", reference_spec
+        ):
             references.append(
                 ReferenceData(
                     note_anchor=reference.get("note", ""),

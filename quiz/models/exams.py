@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import reverse
 
 from quiz.models.bank import Question
+from quiz.models.practice import FrozenQuestionMixin
 from study.models import Certification, Topic
 
 
@@ -108,7 +109,7 @@ class Attempt(models.Model):
         return self.finished_at is not None
 
 
-class AttemptQuestion(models.Model):
+class AttemptQuestion(FrozenQuestionMixin, models.Model):
     """A question of an attempt with its frozen choice order and key, and the saved answer.
 
     One row per question per attempt (unique), so saving again overwrites: last write wins.
@@ -133,14 +134,6 @@ class AttemptQuestion(models.Model):
 
     def __str__(self):
         return f"{self.attempt_id}#{self.position}"
-
-    @property
-    def order_labels(self) -> list[str]:
-        return [label for label in self.choice_order.split(",") if label]
-
-    @property
-    def chosen(self) -> list[str]:
-        return [label for label in self.chosen_labels.split(",") if label]
 
     @property
     def is_answered(self) -> bool:

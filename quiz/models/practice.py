@@ -106,7 +106,22 @@ class PracticeSession(models.Model):
         return self.finished_at is not None
 
 
-class PracticeItem(models.Model):
+class FrozenQuestionMixin:
+    """A question as one learner got it: choice order and chosen labels as comma lists."""
+
+    choice_order: str
+    chosen_labels: str
+
+    @property
+    def order_labels(self) -> list[str]:
+        return [label for label in self.choice_order.split(",") if label]
+
+    @property
+    def chosen(self) -> list[str]:
+        return [label for label in self.chosen_labels.split(",") if label]
+
+
+class PracticeItem(FrozenQuestionMixin, models.Model):
     """One question of a session, its frozen choice order, and the learner's answer."""
 
     session = models.ForeignKey(PracticeSession, on_delete=models.CASCADE, related_name="items")
@@ -138,11 +153,3 @@ class PracticeItem(models.Model):
     @property
     def is_answered(self) -> bool:
         return self.answered_at is not None
-
-    @property
-    def order_labels(self) -> list[str]:
-        return [label for label in self.choice_order.split(",") if label]
-
-    @property
-    def chosen(self) -> list[str]:
-        return [label for label in self.chosen_labels.split(",") if label]

@@ -6,7 +6,16 @@ from django.db import transaction
 from django.db.models import Q
 
 from quiz.duplicates import Fingerprint, find_duplicates
-from quiz.models import AnswerRecord, Comment, DuplicateSuspect, Question, Report, Vote
+from quiz.models import (
+    AnswerRecord,
+    Comment,
+    DuplicateSuspect,
+    Question,
+    Report,
+    ReviewCard,
+    ReviewLog,
+    Vote,
+)
 from quiz.services.feedback import community_refresh
 
 
@@ -57,7 +66,7 @@ def duplicates_of(question: Question) -> list[tuple[Question, float]]:
 def question_merge(
     *, duplicate: Question, survivor: Question, user: AbstractBaseUser | None = None
 ) -> Question:
-    """Fold duplicate into survivor: learners' answers, votes, reports and comments move over.
+    """Fold duplicate into survivor: answers, cards, votes, reports and comments move over.
 
     The duplicate stays as a record (duplicate_of survivor), never shown on its own again.
     """
@@ -72,6 +81,16 @@ def question_merge(
     voters = Vote.objects.filter(question=survivor).values("user")
     Vote.objects.filter(question=duplicate, user__in=voters).delete()
     Vote.objects.filter(question=duplicate).update(question=survivor)
+    # Spaced repetition: one card per learner and question. A learner with cards on both keeps
+    # the survivor's card and gains the duplicate's review history on it.
+    survivor_cards = dict(ReviewCard.objects.filter(question=survivor).values_list("user_id", "pk"))
+    for card in ReviewCard.objects.filter(question=duplicate):
+        if card.user_id in survivor_cards:
+            ReviewLog.objects.filter(card=card).update(card_id=survivor_cards[card.user_id])
+            card.delete()
+        else:
+            card.question = survivor
+            card.save(update_fields=["question"])
     Question.objects.filter(duplicate_of=duplicate).update(duplicate_of=survivor)
     duplicate.duplicate_of = survivor
     duplicate.save(update_fields=["duplicate_of", "updated_at"])

@@ -129,3 +129,18 @@ def test_merge_refuses_itself_and_a_duplicate_survivor():
         question_merge(duplicate=original, survivor=original)
     with pytest.raises(ValidationError, match="itself a duplicate"):
         question_merge(duplicate=QuestionFactory(), survivor=copy)
+
+
+def test_merge_moves_review_cards_and_their_history():
+    from quiz.models import ReviewCard, ReviewLog
+    from quiz.services import answer_record
+
+    survivor, duplicate = QuestionFactory(), QuestionFactory()
+    both, only_dup = UserFactory(), UserFactory()
+    answer_record(user=both, question=survivor, labels=["B"])
+    answer_record(user=both, question=duplicate, labels=["A"])
+    answer_record(user=only_dup, question=duplicate, labels=["B"])
+    question_merge(duplicate=duplicate, survivor=survivor)
+    assert not ReviewCard.objects.filter(question=duplicate).exists()
+    assert ReviewCard.objects.filter(question=survivor).count() == 2
+    assert ReviewLog.objects.filter(card__question=survivor, user=both).count() == 2

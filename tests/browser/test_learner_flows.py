@@ -24,7 +24,7 @@ def test_read_notes_with_the_table_of_contents(page, live_server, seeded, shot, 
     page.click(".toc >> text=Instance Metadata Service v2 (IMDSv2)")
     assert page.url.endswith("#instance-metadata-service-v2-imdsv2")
     expect(page.locator("#whats-new-title")).to_be_visible()
-    shot("notes")
+    shot("notes", full_page=False)
     assert console_errors == []
 
 
@@ -62,7 +62,7 @@ def test_practice_feedback_is_swapped_in_without_a_page_load(
     expect(page.locator(".verdict")).to_contain_text("Correct.")
     expect(page.locator(".outdated")).to_contain_text("correct until Feb 2017")
     assert stayed(page)
-    shot("practice-feedback")
+    shot("practice-feedback", full_page=False)
     # Move on to Q6 (choose 2) with the Next link, still without a page load.
     page.click(".next-question")  # answered: "Next question"
     expect(page.locator("#practice-title")).to_have_text("Question 2 of 15")
@@ -175,7 +175,7 @@ def test_mock_exam_flag_reload_resume_and_time_expiry(
     page.reload()
     expect(page.locator(".score-line")).to_be_visible()
     expect(page.locator("body")).to_contain_text("Time ran out")
-    shot("exam-results")
+    shot("exam-results", full_page=False)
     assert console_errors == []
 
 

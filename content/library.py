@@ -110,7 +110,6 @@ class Library:
     topics: list[TopicEntry] = field(default_factory=list)
 
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 UNTIL = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
 
@@ -181,7 +180,7 @@ class _FileReader:
 
     def slug(self, values: dict, key: str, mapping: LineDict, what: str) -> str:
         value = values.get(key, "")
-        if value and not SLUG.match(value):
+        if value and not ID_PATTERN.match(value):
             self.error(
                 mapping.key_lines[key],
                 f"{what} '{key}' {value!r} must be lowercase letters, digits and dashes",

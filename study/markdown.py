@@ -38,10 +38,6 @@ def render_markdown(source: str, *, hard_breaks: bool = False) -> str:
     return _CLEANER.clean(html)
 
 
-def sanitize_html(html: str) -> str:
-    return _CLEANER.clean(html)
-
-
 _MONTHS = {
     "jan": 1,
     "feb": 2,

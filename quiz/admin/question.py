@@ -27,7 +27,6 @@ from quiz.models import (
     Report,
 )
 from quiz.services import (
-    current_key,
     duplicates_of,
     key_change,
     key_revision_record,
@@ -480,7 +479,9 @@ class QuestionAdmin(SimpleHistoryAdmin):
         if not self.has_change_permission(request, question):
             raise PermissionDenied
         choices = list(question.choices.order_by("position"))
-        form = KeyChangeForm(request.POST or None, choices=choices, key=current_key(question))
+        form = KeyChangeForm(
+            request.POST or None, choices=choices, key=question.key_labels.split(",")
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 key_change(

@@ -40,11 +40,19 @@ class QuestionSet(models.Model):
 
 
 class QuestionQuerySet(models.QuerySet):
-    def live(self):
-        """Questions a learner sees: published, not a recorded duplicate, in an active topic."""
-        return self.filter(
+    @staticmethod
+    def _live() -> models.Q:
+        return models.Q(
             status=Question.Status.PUBLISHED, duplicate_of__isnull=True, topic__is_active=True
         )
+
+    def live(self):
+        """Questions a learner sees: published, not a recorded duplicate, in an active topic."""
+        return self.filter(self._live())
+
+    def not_live(self):
+        """Retired, merged away or in a retired topic: usually a handful of rows."""
+        return self.exclude(self._live())
 
     def disputed(self):
         """Readers dispute the key, learners' votes disagree with it, or a report is open."""

@@ -22,9 +22,7 @@ def _live_cards(user):
     Written as NOT IN (the few questions that are not live) rather than joins, so counting
     thousands of cards needs no lookup of each card's question.
     """
-    gone = Question.objects.exclude(
-        status=Question.Status.PUBLISHED, duplicate_of__isnull=True, topic__is_active=True
-    ).values("pk")
+    gone = Question.objects.not_live().values("pk")
     return ReviewCard.objects.filter(user=user).exclude(question_id__in=gone)
 
 

@@ -1,7 +1,6 @@
 """Writes to the question bank and the learning records; each module owns one concept."""
 
 from quiz.services.bank import (
-    current_key,
     disclaimer_sync,
     key_change,
     key_revision_record,
@@ -80,7 +79,6 @@ __all__ = [
     "comment_retire",
     "comment_sync",
     "community_refresh",
-    "current_key",
     "disclaimer_sync",
     "duplicate_dismiss",
     "duplicates_of",

@@ -196,10 +196,6 @@ def question_render(*, question: Question) -> None:
         choice.save(update_fields=["text_html", "explanation_html"])
 
 
-def current_key(question: Question) -> list[str]:
-    return sorted(c.label for c in question.choices.all() if c.is_correct)
-
-
 @transaction.atomic
 def key_revision_record(
     *,
@@ -243,7 +239,7 @@ def key_change(
     """Change the answer key deliberately: new correct choices, choose-N to match, a revision."""
     question = Question.objects.select_for_update().get(pk=question.pk)
     choices = list(question.choices.order_by("position"))
-    old = current_key(question)
+    old = [label for label in question.key_labels.split(",") if label]
     new = sorted(set(correct_labels))
     if new == old:
         raise ValidationError("That is already the answer key: nothing to change.")

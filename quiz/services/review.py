@@ -58,14 +58,9 @@ def _apply(card: ReviewCard, fsrs_card: srs.Card) -> None:
 
 def usual_response_ms(*, user: AbstractBaseUser, multi: bool) -> list[int]:
     """The learner's recent correct response times on questions of the same kind."""
+    answers = AnswerRecord.objects.filter(user=user, is_correct=True, response_ms__isnull=False)
     answers = (
-        AnswerRecord.objects.filter(
-            user=user, is_correct=True, response_ms__isnull=False, question__choose__gt=1
-        )
-        if multi
-        else AnswerRecord.objects.filter(
-            user=user, is_correct=True, response_ms__isnull=False, question__choose=1
-        )
+        answers.filter(question__choose__gt=1) if multi else answers.filter(question__choose=1)
     )
     return list(
         answers.order_by("-answered_at").values_list("response_ms", flat=True)[:USUAL_TIME_WINDOW]
@@ -207,12 +202,8 @@ def srs_time_travel(*, user: AbstractBaseUser, days: float) -> int:
             card.last_review -= delta
             card.last_review_ts = card.last_review.timestamp()
     ReviewCard.objects.bulk_update(cards, ["due", "created_at", "last_review", "last_review_ts"])
-    for log in ReviewLog.objects.filter(user=user):
-        log.reviewed_at -= delta
-        log.save(update_fields=["reviewed_at"])
-    for answer in AnswerRecord.objects.filter(user=user):
-        answer.answered_at -= delta
-        answer.save(update_fields=["answered_at"])
+    ReviewLog.objects.filter(user=user).update(reviewed_at=F("reviewed_at") - delta)
+    AnswerRecord.objects.filter(user=user).update(answered_at=F("answered_at") - delta)
     review_days_rebuild(user=user)
     return len(cards)
 

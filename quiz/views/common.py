@@ -4,7 +4,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django_htmx.http import HttpResponseClientRedirect
 
 
@@ -22,6 +22,11 @@ def login_required(view):
         return response
 
     return wrapper
+
+
+def redirect_after_post(request, url: str) -> HttpResponse:
+    """Plain posts get a redirect; htmx posts a client-side one (a whole new page)."""
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 def bad_request(request, message: str) -> HttpResponse:

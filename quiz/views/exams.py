@@ -6,13 +6,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect
 
 from quiz import exam_rules, services
 from quiz.models import Attempt, Blueprint
 from quiz.presentation import present
 from quiz.selectors import exams as exam_selectors
-from quiz.views.common import bad_request, login_required
+from quiz.views.common import bad_request, login_required, redirect_after_post
 
 PAGE = "quiz/exam_question.html"
 
@@ -54,7 +53,7 @@ def exam_start(request, slug):
     except ValidationError as error:
         return bad_request(request, " ".join(error.messages))
     url = _question_url(attempt, attempt.current_position)
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    return redirect_after_post(request, url)
 
 
 @require_GET
@@ -159,7 +158,7 @@ def attempt_submit(request, pk):
         services.attempt_touch(attempt=attempt)
         services.attempt_finalize(attempt=attempt, reason=Attempt.FinishReason.SUBMITTED)
     url = _results_url(attempt)
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    return redirect_after_post(request, url)
 
 
 RESULT_FILTERS = {"all", "incorrect", "unanswered", "flagged"}

@@ -5,25 +5,20 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect, push_url
+from django_htmx.http import push_url
 
 from quiz import selectors, services
 from quiz.forms import PracticeStartForm
 from quiz.presentation import present
 from quiz.selectors import practice as practice_selectors
 from quiz.selectors import review as review_selectors
-from quiz.views.common import bad_request, login_required
+from quiz.views.common import bad_request, login_required, redirect_after_post
 
 QUESTION_PAGE = "quiz/practice_question.html"
 
 
 def _item_url(session, position: int) -> str:
     return reverse("quiz:practice_question", kwargs={"pk": session.pk, "position": position})
-
-
-def _go(request, url: str):
-    """After a POST: plain requests get a redirect, htmx requests a client-side one."""
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 @require_http_methods(["GET", "POST"])
@@ -36,7 +31,7 @@ def practice_home(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return _go(request, _item_url(session, 1))
+            return redirect_after_post(request, _item_url(session, 1))
     context = {
         "form": form,
         "unfinished": practice_selectors.unfinished_sessions(request.user),
@@ -167,7 +162,7 @@ def practice_retry(request, pk):
         retry = services.practice_retry(session=session)
     except ValidationError as error:
         return bad_request(request, " ".join(error.messages))
-    return _go(request, _item_url(retry, 1))
+    return redirect_after_post(request, _item_url(retry, 1))
 
 
 @require_GET

@@ -5,12 +5,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from quiz import services
 from quiz.models import ReviewLog
 from quiz.selectors import review as review_selectors
-from quiz.views.common import bad_request, login_required
+from quiz.views.common import bad_request, login_required, redirect_after_post
 
 FORECAST_BAR_WIDTH = 24
 
@@ -60,9 +59,7 @@ def review_start(request):
     except ValidationError as error:
         return bad_request(request, " ".join(error.messages))
     url = reverse("quiz:practice_question", kwargs={"pk": session.pk, "position": 1})
-    if request.htmx:
-        return HttpResponseClientRedirect(url)
-    return redirect(url)
+    return redirect_after_post(request, url)
 
 
 @require_POST

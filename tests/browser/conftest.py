@@ -1,7 +1,6 @@
 """Browser tests: Playwright driving Debian's Chromium against pytest-django's live server."""
 
 import os
-import re
 from pathlib import Path
 
 import pytest
@@ -94,10 +93,6 @@ def no_navigation_marker(page):
 
 def stayed(page) -> bool:
     return page.evaluate("window.__stayed") == "yes"
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,221 @@
+"""Benchmark phase run inside Django: build the database and the request plan.
+
+    python benchmarks/prepare.py --scale quick|full --out plan.json
+
+Migrates the database DATABASE_URL points at, bulk-loads the synthetic data set, signs in
+the load driver's learners (real database sessions, the same SECRET_KEY as the server) and
+writes, per endpoint and per client, the requests to send.
+"""
+
+import argparse
+import json
+import os
+import secrets
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
+
+HX = {"HX-Request": "true"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", choices=["quick", "full"], default="quick")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from benchmarks import dataset
+
+    timings = {}
+    start = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    timings["migrate_s"] = round(time.perf_counter() - start, 1)
+    scale = dataset.Scale() if args.scale == "full" else dataset.Scale().tenth()
+    start = time.perf_counter()
+    data = dataset.load(scale)
+    timings["bulk_load_s"] = round(time.perf_counter() - start, 1)
+    print(f"  bulk load: {timings['bulk_load_s']} s")
+    plan = {
+        "scale": args.scale,
+        "counts": data.counts,
+        "timings": timings,
+        "endpoints": endpoints(data, args.clients),
+    }
+    Path(args.out).write_text(json.dumps(plan))
+
+
+def signed_in(user) -> dict[str, str]:
+    """Cookie and CSRF headers of a fresh database session for this user."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    csrf = secrets.token_hex(16)  # a 32-character secret: valid as cookie and header token
+    return {"Cookie": f"sessionid={session.session_key}; csrftoken={csrf}", "X-CSRFToken": csrf}
+
+
+def request(method, path, *, headers=None, body=None):
+    return {"method": method, "path": path, "headers": headers or {}, "body": body}
+
+
+def answer_body(choice_ids: list[int]) -> str:
+    return "&".join(f"choice={pk}" for pk in choice_ids)
+
+
+def endpoints(data, clients: int) -> list[dict]:
+    """Per endpoint: one request list per client; clients cycle through theirs."""
+    from django.contrib.auth import get_user_model
+
+    from quiz.models import AttemptQuestion, Choice, PracticeItem
+    from quiz.services import practice_start
+    from quiz.services.practice import MAX_SESSION_SIZE
+
+    User = get_user_model()
+    learners = [User.objects.get(pk=pk) for pk in data.learner_ids[:clients]]
+    auth = [signed_in(user) for user in learners]
+    staff = signed_in(User.objects.get(pk=data.staff_id))
+    keys = {}  # question id -> the ids of its first `choose` choices (valid, not always right)
+    for question_id, choose, pk in Choice.objects.order_by("question_id", "label").values_list(
+        "question_id", "question__choose", "pk"
+    ):
+        picked = keys.setdefault(question_id, [])
+        if len(picked) < choose:
+            picked.append(pk)
+
+    def practice_items(user, count, offset):
+        from quiz.models import Question
+
+        ids = list(Question.objects.order_by("pk").values_list("pk", flat=True)[offset:][:count])
+        items = []
+        for chunk in range(0, len(ids), MAX_SESSION_SIZE):
+            session = practice_start(
+                user=user,
+                scope="new",
+                size=MAX_SESSION_SIZE,
+                order="bank",
+                question_ids=ids[chunk : chunk + MAX_SESSION_SIZE],
+                keep_order=True,
+            )
+            items += PracticeItem.objects.filter(session=session).order_by("position")
+        return items
+
+    questions_total = data.counts["questions"]
+    answer_plans, next_plans, save_plans, result_plans = [], [], [], []
+    attempt_learners = list(data.open_attempt_ids)
+    for i, user in enumerate(learners):
+        share = questions_total // clients  # each client answers its own questions
+        spread = share * i
+        answerable = min(3_000, share - MAX_SESSION_SIZE)
+        items = practice_items(user, answerable, spread)
+        answer_plans.append(
+            [
+                request(
+                    "POST",
+                    f"/practice/{it.session_id}/q/{it.position}/answer/",
+                    headers={**auth[i], **HX, "Content-Type": "application/x-www-form-urlencoded"},
+                    body=answer_body(keys[it.question_id]),
+                )
+                for it in items
+            ]
+        )
+        browse = practice_items(user, MAX_SESSION_SIZE, spread + answerable)
+        next_plans.append(
+            [
+                request(
+                    "GET", f"/practice/{it.session_id}/q/{it.position}/", headers={**auth[i], **HX}
+                )
+                for it in browse
+            ]
+        )
+        owner = attempt_learners[i % len(attempt_learners)]
+        owner_auth = auth[i] if owner == user.pk else signed_in(User.objects.get(pk=owner))
+        attempt_id = data.open_attempt_ids[owner]
+        save_plans.append(
+            [
+                request(
+                    "POST",
+                    f"/exams/attempt/{attempt_id}/q/{aq.position}/save/",
+                    headers={
+                        **owner_auth,
+                        **HX,
+                        "Content-Type": "application/x-www-form-urlencoded",
+                    },
+                    body=answer_body(keys[aq.question_id]),
+                )
+                for aq in AttemptQuestion.objects.filter(attempt_id=attempt_id).order_by("position")
+            ]
+        )
+        result_plans.append(
+            [
+                request("GET", f"/exams/attempt/{pk}/results/", headers=auth[i])
+                for pk in data.finished_attempt_ids[user.pk]
+            ]
+        )
+
+    def each_client(make):
+        return [make(i) for i in range(clients)]
+
+    topics, questions = data.topic_slugs, data.question_ext_ids
+    return [
+        {"name": "floor (/healthz)", "kind": "floor", "plans": [[request("GET", "/healthz")]]},
+        {
+            "name": "topic notes page",
+            "kind": "learner",
+            "plans": each_client(
+                lambda i: [
+                    request("GET", f"/topics/{slug}/", headers=auth[i])
+                    for slug in topics[i::clients]
+                ]
+            ),
+        },
+        {
+            "name": "question detail",
+            "kind": "learner",
+            "plans": each_client(
+                lambda i: [
+                    request("GET", f"/questions/{ext}/", headers=auth[i])
+                    for ext in questions[i::clients]
+                ]
+            ),
+        },
+        {"name": "practice answer (htmx)", "kind": "learner", "plans": answer_plans},
+        {"name": "practice next (htmx)", "kind": "learner", "plans": next_plans},
+        {
+            "name": "review due page",
+            "kind": "learner",
+            "plans": each_client(lambda i: [request("GET", "/review/", headers=auth[i])]),
+        },
+        {"name": "exam autosave (htmx)", "kind": "learner", "plans": save_plans},
+        {"name": "exam results page", "kind": "learner", "plans": result_plans},
+        {
+            "name": "dashboard",
+            "kind": "learner",
+            "plans": each_client(lambda i: [request("GET", "/", headers=auth[i])]),
+        },
+        {
+            "name": "admin question list",
+            "kind": "staff",
+            "plans": [
+                [request("GET", f"/admin/quiz/question/?p={page}", headers=staff)]
+                for page in range(1, 6)
+            ],
+        },
+    ]
+
+
+if __name__ == "__main__":
+    main()

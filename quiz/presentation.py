@@ -7,9 +7,10 @@ every letter in the feedback (key, outdated answers, votes) follows that order.
 """
 
 import string
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from quiz.models import Choice, Question
+from quiz.models import AnswerKeyRevision, Choice, Question
 from quiz.selectors.bank import CommunityVote
 
 LETTERS = string.ascii_uppercase
@@ -68,8 +69,10 @@ def present(
     chosen: list[str] | None = None,
     answered: bool = False,
     vote: CommunityVote | None = None,
+    key_revisions: Sequence[AnswerKeyRevision] | None = None,
 ) -> QuestionView:
-    """The question as one learner sees it; choices and key revisions must be prefetched."""
+    """The question as one learner sees it; choices and key revisions must be prefetched
+    (or the key revisions given, when they were loaded some other way)."""
     by_label = {choice.label: choice for choice in question.choices.all()}
     order = [label for label in (order or []) if label in by_label] or sorted(
         by_label, key=lambda label: (by_label[label].position, label)
@@ -85,7 +88,9 @@ def present(
         return sorted(letter_of.get(label, label) for label in labels)
 
     view = QuestionView(question=question, choices=shown, answered=answered)
-    for revision in question.key_revisions.all():
+    if key_revisions is None:
+        key_revisions = question.key_revisions.all()
+    for revision in key_revisions:
         old = letters(revision.labels)
         view.outdated.append(
             OutdatedKey(" + ".join(old), len(old) > 1, revision.until_display, revision.note_html)

@@ -22,6 +22,7 @@ from fsrs import Card, Rating, Scheduler, State
 HARD_FACTOR = 1.5
 EASY_FACTOR = 0.6
 USUAL_TIME_MIN_SAMPLES = 10
+USUAL_TIME_WINDOW = 50  # recent correct answers that define the learner's usual time
 EXAM_CAP_DAYS = 3  # nothing is scheduled later than this many days before the exam
 LEECH_LAPSES = 8
 
@@ -104,6 +105,7 @@ def local_day_start(now: datetime, time_zone: str) -> datetime:
 __all__ = [
     "EXAM_CAP_DAYS",
     "LEECH_LAPSES",
+    "USUAL_TIME_WINDOW",
     "Card",
     "Rating",
     "State",

@@ -69,6 +69,7 @@ ensure_postgres_packages() {
 }
 
 # A private cluster on a spare port, owned by this run, removed when it ends.
+# Tests run it with fsync off (PG_SERVER_OPTS overrides; benchmarks keep full durability).
 start_postgres() {
   PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
   PGDIR=$(mktemp -d)
@@ -80,7 +81,7 @@ start_postgres() {
   fi
   "${runas[@]}" "$PGBIN/initdb" -D "$PGDIR/data" -U postgres --auth=trust -E UTF8 >/dev/null
   "${runas[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/log" -w \
-    -o "-p $PGPORT -k $PGDIR -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+    -o "-p $PGPORT -k $PGDIR -c listen_addresses=127.0.0.1 ${PG_SERVER_OPTS--c fsync=off}" start >/dev/null
   "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres examprep
   export DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/examprep"
 }

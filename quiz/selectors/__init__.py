@@ -6,9 +6,11 @@ from quiz.selectors.bank import (
     CommentNode,
     CommunityVote,
     QuestionStatistics,
+    annotated_votes,
     comment_threads,
     community_vote,
     question_changelog,
+    question_disclaimer,
     question_for_page,
     question_statistics,
     question_threads,
@@ -18,9 +20,8 @@ from quiz.selectors.bank import (
     topic_disclaimer,
     topic_question_links,
     topic_threads,
-    user_has_answered,
-    user_vote,
     vote_summary,
+    votes_on,
 )
 
 __all__ = [
@@ -29,9 +30,11 @@ __all__ = [
     "CommentNode",
     "CommunityVote",
     "QuestionStatistics",
+    "annotated_votes",
     "comment_threads",
     "community_vote",
     "question_changelog",
+    "question_disclaimer",
     "question_for_page",
     "question_statistics",
     "question_threads",
@@ -41,7 +44,6 @@ __all__ = [
     "topic_disclaimer",
     "topic_question_links",
     "topic_threads",
-    "user_has_answered",
-    "user_vote",
     "vote_summary",
+    "votes_on",
 ]

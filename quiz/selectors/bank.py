@@ -5,7 +5,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    StringAgg,
+    Subquery,
+    Value,
+)
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
@@ -16,6 +27,7 @@ from quiz.models import (
     Comment,
     Disclaimer,
     Question,
+    QuestionReference,
     Report,
     Vote,
 )
@@ -62,12 +74,24 @@ def topic_disclaimer(topic: Topic) -> Disclaimer | None:
     return Disclaimer.objects.filter(topic=topic).first()
 
 
-def question_for_page(ext_id: str) -> Question:
-    """A question with everything its page shows; retired questions are not found."""
+def question_for_page(ext_id: str, user=None) -> Question:
+    """A question with everything its page shows; retired questions are not found.
+
+    One query for the question with its topic's disclaimer, the votes on it and (signed in)
+    whether the learner answered it and their own vote; then choices, key revisions,
+    duplicates and references.
+    """
     queryset = (
         Question.objects.exclude(status=Question.Status.RETIRED)
         .filter(topic__is_active=True)
-        .select_related("topic", "topic__certification", "question_set", "duplicate_of")
+        .select_related(
+            "topic",
+            "topic__certification",
+            "topic__question_disclaimer",
+            "question_set",
+            "duplicate_of",
+        )
+        .annotate(vote_labels=votes_on("pk"))
         .prefetch_related(
             Prefetch("choices", queryset=Choice.objects.order_by("position")),
             Prefetch("key_revisions", queryset=AnswerKeyRevision.objects.order_by("position")),
@@ -77,9 +101,27 @@ def question_for_page(ext_id: str) -> Question:
                     "question_set"
                 ),
             ),
+            Prefetch(
+                "references",
+                queryset=QuestionReference.objects.select_related("note__topic").order_by(
+                    "position"
+                ),
+            ),
         )
     )
+    if user is not None and user.is_authenticated:
+        queryset = queryset.annotate(
+            has_answered=Exists(AnswerRecord.objects.filter(user=user, question=OuterRef("pk"))),
+            own_vote_labels=Subquery(
+                Vote.objects.filter(user=user, question=OuterRef("pk")).values("labels")[:1]
+            ),
+        )
     return get_object_or_404(queryset, ext_id=ext_id)
+
+
+def question_disclaimer(question: Question) -> Disclaimer | None:
+    """The disclaimer of the question's topic, loaded with the question by question_for_page."""
+    return getattr(question.topic, "question_disclaimer", None)
 
 
 @dataclass
@@ -89,13 +131,14 @@ class CommentNode:
 
 
 def comment_threads(comments: QuerySet[Comment]) -> list[CommentNode]:
-    """Top-level comments with nested replies (one query).
+    """Top-level comments with nested replies (one query, with the questions they are on).
 
     A retired comment's replies are kept under a placeholder so the thread still reads.
     """
     nodes: dict[int, CommentNode] = {}
     roots: list[CommentNode] = []
-    for comment in comments.select_related("question").order_by("position", "pk"):
+    comments = comments.select_related("question", "question__question_set")
+    for comment in comments.order_by("position", "pk"):
         nodes[comment.pk] = CommentNode(comment)
     for node in nodes.values():
         parent = nodes.get(node.comment.parent_id) if node.comment.parent_id else None
@@ -223,13 +266,39 @@ class CommunityVote:
     official: str
 
 
-def community_vote(question: Question) -> CommunityVote:
-    labels = list(Vote.objects.filter(question=question).values_list("labels", flat=True))
-    rows, disagrees = vote_summary(question, labels)
+# Vote labels are comma lists ("A,C"); this joins whole votes in one string.
+VOTE_SEPARATOR = ";"
+
+
+def votes_on(question_ref: str) -> Subquery:
+    """Every vote's labels on the question at question_ref, as one string (one subquery).
+
+    Annotate it on the query that loads the question; community_vote reads it back.
+    """
+    return Subquery(
+        Vote.objects.filter(question=OuterRef(question_ref))
+        .order_by()
+        .values("question")
+        .annotate(labels=StringAgg("labels", Value(VOTE_SEPARATOR)))
+        .values("labels")
+    )
+
+
+def annotated_votes(value: str | None) -> list[str]:
+    """The votes_on annotation back as a list of vote labels."""
+    return value.split(VOTE_SEPARATOR) if value else []
+
+
+def community_vote(question: Question, votes: list[str] | None = None) -> CommunityVote:
+    """The tally of learners' votes; pass votes (annotated_votes) when they came with the
+    question, else they are read here."""
+    if votes is None:
+        votes = list(Vote.objects.filter(question=question).values_list("labels", flat=True))
+    rows, disagrees = vote_summary(question, votes)
     official = "+".join(sorted(c.label for c in question.choices.all() if c.is_correct))
     return CommunityVote(
         rows=[(labels.replace(",", "+"), n, pct) for labels, n, pct in rows],
-        total=len(labels),
+        total=len(votes),
         disagrees=disagrees,
         official=official,
     )
@@ -267,15 +336,3 @@ def question_changelog(question: Question) -> list[ChangelogEntry]:
             )
         )
     return sorted(entries, key=lambda entry: entry.when, reverse=True)
-
-
-def user_has_answered(user, question: Question) -> bool:
-    return (
-        user.is_authenticated and AnswerRecord.objects.filter(user=user, question=question).exists()
-    )
-
-
-def user_vote(user, question: Question) -> Vote | None:
-    if not user.is_authenticated:
-        return None
-    return Vote.objects.filter(user=user, question=question).first()

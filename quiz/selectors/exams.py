@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from quiz import exam_rules
 from quiz.models import Attempt, AttemptQuestion, Blueprint
-from quiz.selectors.practice import question_prefetches
+from quiz.selectors.practice import choices_prefetch, question_prefetches
 
 
 def attempt_for(user, pk: int) -> Attempt:
@@ -15,13 +15,16 @@ def attempt_for(user, pk: int) -> Attempt:
     return get_object_or_404(Attempt.objects.select_related("blueprint"), pk=pk, user=user)
 
 
-def attempt_item(attempt: Attempt, position: int) -> AttemptQuestion:
-    queryset = (
-        AttemptQuestion.objects.filter(attempt=attempt)
-        .select_related("question", "question__topic")
-        .prefetch_related(*question_prefetches("question__"))
+def attempt_item(attempt: Attempt, position: int, *, shown: bool = True) -> AttemptQuestion:
+    """A question of the attempt; shown: with all the question screen needs, else with
+    the choices only (enough to save an answer or a flag)."""
+    queryset = AttemptQuestion.objects.filter(attempt=attempt).select_related(
+        "question", "question__topic"
     )
-    return get_object_or_404(queryset, position=position)
+    prefetches = question_prefetches("question__") if shown else [choices_prefetch("question__")]
+    item = get_object_or_404(queryset.prefetch_related(*prefetches), position=position)
+    item.attempt = attempt  # the caller's, with its blueprint: not read again
+    return item
 
 
 def navigator(attempt: Attempt) -> list[AttemptQuestion]:
@@ -109,7 +112,7 @@ def results(attempt: Attempt) -> Results:
         )
     trend = list(
         Attempt.objects.filter(
-            user=attempt.user, blueprint=attempt.blueprint, finished_at__isnull=False
+            user_id=attempt.user_id, blueprint_id=attempt.blueprint_id, finished_at__isnull=False
         ).order_by("-finished_at")[:12]
     )[::-1]
     return Results(

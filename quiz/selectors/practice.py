@@ -1,11 +1,24 @@
 """Reads for the practice flow, flagged list and dashboard: a fixed number of queries each."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Case, Count, F, Prefetch, Q, When, Window
-from django.db.models.functions import RowNumber, TruncDate
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    FilteredRelation,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.query import prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -18,8 +31,16 @@ from quiz.models import (
     PracticeSession,
     Question,
     QuestionReference,
+    ReviewLog,
 )
-from quiz.selectors.bank import CORRECT_NOW
+from quiz.selectors import review as review_selectors
+from quiz.selectors.bank import (
+    CORRECT_NOW,
+    CommunityVote,
+    annotated_votes,
+    community_vote,
+    votes_on,
+)
 from study.models import Topic
 
 
@@ -28,25 +49,125 @@ def session_for(user, pk: int) -> PracticeSession:
     return get_object_or_404(PracticeSession, pk=pk, user=user)
 
 
-def question_prefetches(prefix: str = "") -> list[Prefetch]:
+def choices_prefetch(prefix: str = "") -> Prefetch:
+    """The question's choices in order: enough to check and record an answer."""
+    return Prefetch(f"{prefix}choices", queryset=Choice.objects.order_by("position"))
+
+
+def question_prefetches(prefix: str = "", *, key_revisions: bool = True) -> list[Prefetch]:
     """What the shared question/feedback templates need, without queries per choice."""
-    return [
-        Prefetch(f"{prefix}choices", queryset=Choice.objects.order_by("position")),
-        Prefetch(f"{prefix}key_revisions", queryset=AnswerKeyRevision.objects.order_by("position")),
+    prefetches = [
+        choices_prefetch(prefix),
         Prefetch(
             f"{prefix}references",
             queryset=QuestionReference.objects.select_related("note__topic").order_by("position"),
         ),
     ]
+    if key_revisions:
+        prefetches.append(
+            Prefetch(
+                f"{prefix}key_revisions", queryset=AnswerKeyRevision.objects.order_by("position")
+            )
+        )
+    return prefetches
 
 
-def item_for_page(session: PracticeSession, position: int) -> PracticeItem:
-    queryset = (
-        PracticeItem.objects.filter(session=session)
-        .select_related("question", "question__topic")
-        .prefetch_related(*question_prefetches("question__"))
+def _count_in(queryset, *, by: str, count: Count | None = None) -> Coalesce:
+    """A count over queryset as one subquery; queryset is correlated (OuterRef) on `by`."""
+    return Coalesce(
+        Subquery(queryset.order_by().values(by).annotate(n=count or Count("pk")).values("n")), 0
     )
-    return get_object_or_404(queryset, position=position)
+
+
+def _count_items(condition: Q | None = None) -> Coalesce:
+    """Items of the annotated item's session matching condition (one subquery)."""
+    items = PracticeItem.objects.filter(condition or Q(), session=OuterRef("session_id"))
+    return _count_in(items, by="session")
+
+
+def item_for_page(
+    user, pk: int, position: int, *, answering: bool = False, shown: bool = True
+) -> PracticeItem:
+    """One item of the learner's own session (404 for anyone else's) with all its page shows:
+    one query, plus one each for the question's choices and (shown) its references.
+
+    The query brings the session, the learner with their profile, the question and its
+    topic, the question's key revisions (joined, one row each: usually there are none) as
+    item.key_revisions, the learner's card for it with the key change it announces as
+    item.card, the review this item's answer made, and annotations read by item_progress,
+    item_vote, item_rating_log and item.flagged. With answering, also item.card_snapshot:
+    what recording the answer needs, so the answer post reads nothing more.
+    """
+    mine = Q(question__cards__user=user)
+    others = ~Q(pk=OuterRef("pk"))
+    annotations = {
+        "learner_card": FilteredRelation("question__cards", condition=mine),
+        "key_revision": FilteredRelation("question__key_revisions"),
+        "flagged": Exists(Flag.objects.filter(user=user, question=OuterRef("question_id"))),
+        "vote_labels": votes_on("question_id"),
+        "others_answered": _count_items(others & Q(answered_at__isnull=False)),
+        "others_correct": _count_items(others & Q(is_correct=True)),
+        "item_count": _count_items(),
+        "latest_review_id": Subquery(
+            ReviewLog.objects.filter(card__logs__record=OuterRef("record_id"))
+            .order_by("-reviewed_at", "-pk")
+            .values("pk")[:1]
+        ),
+    }
+    if answering:
+        annotations["earlier_correct_ms"] = review_selectors.earlier_correct_ms(user)
+    rows = list(
+        PracticeItem.objects.filter(session_id=pk, session__user=user, position=position)
+        .annotate(**annotations)
+        .select_related(
+            "session__user__profile",
+            "question__topic",
+            "learner_card__key_changed",
+            "key_revision",
+            "record__review_log",
+        )
+        .order_by("key_revision__position")
+    )
+    if not rows:
+        raise Http404("No such question in your practice sessions.")
+    item = rows[0]
+    # A filtered relation with no row is left unset rather than set to None.
+    item.key_revisions = [row.key_revision for row in rows if hasattr(row, "key_revision")]
+    item.card = getattr(item, "learner_card", None)
+    if answering:
+        item.card_snapshot = review_selectors.CardSnapshot.from_annotations(
+            item.card, item.earlier_correct_ms
+        )
+    prefetches = (
+        question_prefetches("question__", key_revisions=False)
+        if shown
+        else [choices_prefetch("question__")]
+    )
+    prefetch_related_objects([item], *prefetches)
+    return item
+
+
+def item_of(user, pk: int, position: int) -> PracticeItem:
+    """One item of the learner's own session with its question, for a small change."""
+    return get_object_or_404(
+        PracticeItem.objects.select_related("session", "question"),
+        session_id=pk,
+        session__user=user,
+        position=position,
+    )
+
+
+def item_vote(item: PracticeItem) -> CommunityVote:
+    """The votes on the item's question, as item_for_page loaded them."""
+    return community_vote(item.question, annotated_votes(item.vote_labels))
+
+
+def item_rating_log(item: PracticeItem, *, just_answered: bool = False) -> ReviewLog | None:
+    """The review the item's answer made, while it is the card's latest (so re-ratable)."""
+    log = getattr(item.record, "review_log", None) if item.record_id else None
+    if log is None or not (just_answered or log.pk == item.latest_review_id):
+        return None
+    return log
 
 
 @dataclass
@@ -54,11 +175,21 @@ class Progress:
     answered: int
     correct: int
     total: int
-    next_position: int | None  # first unanswered, None when all are answered
+    next_position: int | None = None  # first unanswered; only from session_progress
 
     @property
     def percent(self) -> int:
         return round(100 * self.answered / self.total) if self.total else 0
+
+
+def item_progress(item: PracticeItem) -> Progress:
+    """The session's progress as item_for_page loaded it, counting this item as it is now
+    (so it is right also after the item was just answered)."""
+    return Progress(
+        answered=item.others_answered + item.is_answered,
+        correct=item.others_correct + bool(item.is_correct),
+        total=item.item_count,
+    )
 
 
 def session_progress(session: PracticeSession) -> Progress:
@@ -66,16 +197,9 @@ def session_progress(session: PracticeSession) -> Progress:
         answered=Count("pk", filter=Q(answered_at__isnull=False)),
         correct=Count("pk", filter=Q(is_correct=True)),
         total=Count("pk"),
+        next_position=Min("position", filter=Q(answered_at__isnull=True)),
     )
-    next_item = (
-        session.items.filter(answered_at__isnull=True)
-        .order_by("position")
-        .values("position")
-        .first()
-    )
-    return Progress(
-        row["answered"], row["correct"], row["total"], next_item["position"] if next_item else None
-    )
+    return Progress(**row)
 
 
 def unfinished_sessions(user, limit: int = 5) -> list[PracticeSession]:
@@ -84,10 +208,6 @@ def unfinished_sessions(user, limit: int = 5) -> list[PracticeSession]:
         .annotate(answered=Count("items", filter=Q(items__answered_at__isnull=False)))
         .order_by("-started_at")[:limit]
     )
-
-
-def is_flagged(user, question: Question) -> bool:
-    return Flag.objects.filter(user=user, question=question).exists()
 
 
 @dataclass
@@ -175,69 +295,66 @@ class Dashboard:
 
 RECENT_WINDOW = 20
 ACTIVITY_DAYS = 30
+STREAK_HORIZON_DAYS = 730
 
 
 def dashboard(user, *, daily_goal: int = 20) -> Dashboard:
-    """Mastery per topic, 30-day activity, streak and the session to continue (7 queries)."""
+    """Mastery per topic, 30-day activity, streak and the session to continue (3 queries)."""
     answers = AnswerRecord.objects.filter(user=user)
-    answered = dict(
-        answers.values("question__topic")
-        .annotate(n=Count("question", distinct=True))
-        .values_list("question__topic", "n")
+    latest = (
+        answers.filter(question__topic=OuterRef(OuterRef("pk")))
+        .order_by("-answered_at")
+        .values("pk")[:RECENT_WINDOW]
     )
-    recent = (
-        answers.annotate(
-            rank=Window(
-                RowNumber(), partition_by=[F("question__topic")], order_by=F("answered_at").desc()
-            )
+    # Right by today's key, over the topic's latest answers.
+    recent_percent = Subquery(
+        AnswerRecord.objects.filter(pk__in=latest)
+        .order_by()
+        .values("user")
+        .annotate(percent=Avg(Case(When(CORRECT_NOW, then=100.0), default=0.0)))
+        .values("percent")
+    )
+    topics = (
+        Topic.objects.annotate(
+            answered=_count_in(
+                answers.filter(question__topic=OuterRef("pk")),
+                by="question__topic",
+                count=Count("question", distinct=True),
+            ),
+            total=_count_in(Question.objects.live().filter(topic=OuterRef("pk")), by="topic"),
+            recent_percent=recent_percent,
         )
-        .filter(rank__lte=RECENT_WINDOW)
-        .annotate(correct_now=Case(When(CORRECT_NOW, then=True), default=False))
-        .values_list("question__topic", "correct_now")
+        .filter(answered__gt=0)
+        .select_related("certification")
     )
-    recent_scores: dict[int, list[bool]] = defaultdict(list)
-    for topic_id, is_correct in recent:
-        recent_scores[topic_id].append(is_correct)
-    totals = dict(
-        Question.objects.live()
-        .filter(topic__in=list(answered))
-        .values("topic")
-        .annotate(n=Count("pk"))
-        .values_list("topic", "n")
-    )
-    topics = Topic.objects.filter(pk__in=list(answered)).select_related("certification")
     mastery = [
         TopicMastery(
             topic=topic,
-            answered=answered[topic.pk],
-            total=totals.get(topic.pk, 0),
-            recent_percent=round(100 * sum(recent_scores[topic.pk]) / len(recent_scores[topic.pk]))
-            if recent_scores[topic.pk]
+            answered=topic.answered,
+            total=topic.total,
+            recent_percent=round(topic.recent_percent)
+            if topic.recent_percent is not None
             else None,
         )
         for topic in topics
     ]
+    # Answers per day over the streak's horizon: the last 30 of them are the activity strip.
     today = timezone.localdate()
-    start = today - timedelta(days=ACTIVITY_DAYS - 1)
     per_day = dict(
-        answers.filter(answered_at__date__gte=start)
+        answers.filter(answered_at__date__gte=today - timedelta(days=STREAK_HORIZON_DAYS))
         .annotate(day=TruncDate("answered_at"))
         .values("day")
         .annotate(n=Count("pk"))
         .values_list("day", "n")
     )
+    start = today - timedelta(days=ACTIVITY_DAYS - 1)
     activity = [
         (start + timedelta(days=i), per_day.get(start + timedelta(days=i), 0))
         for i in range(ACTIVITY_DAYS)
     ]
-    active_days = set(
-        answers.filter(answered_at__date__gte=today - timedelta(days=730)).dates(
-            "answered_at", "day"
-        )
-    )
     streak = 0
-    day = today if today in active_days else today - timedelta(days=1)
-    while day in active_days:
+    day = today if today in per_day else today - timedelta(days=1)
+    while day in per_day:
         streak += 1
         day -= timedelta(days=1)
     sessions = unfinished_sessions(user, limit=1)

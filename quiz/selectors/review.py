@@ -6,14 +6,41 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Prefetch,
+    Q,
+    QuerySet,
+    StringAgg,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
 
 from quiz import srs
-from quiz.models import Profile, Question, ReviewCard, ReviewDay, ReviewLog
+from quiz.models import (
+    AnswerRecord,
+    Profile,
+    Question,
+    QuestionReference,
+    ReviewCard,
+    ReviewDay,
+    ReviewLog,
+)
 
 FORECAST_DAYS = 14
 RETENTION_DAYS = 30
+
+
+def _not_live_question_ids():
+    return Question.objects.not_live().values("pk")
 
 
 def _live_cards(user):
@@ -22,8 +49,7 @@ def _live_cards(user):
     Written as NOT IN (the few questions that are not live) rather than joins, so counting
     thousands of cards needs no lookup of each card's question.
     """
-    gone = Question.objects.not_live().values("pk")
-    return ReviewCard.objects.filter(user=user).exclude(question_id__in=gone)
+    return ReviewCard.objects.filter(user=user).exclude(question_id__in=_not_live_question_ids())
 
 
 def due_queue(user, *, now: datetime, limit: int) -> list[int]:
@@ -65,52 +91,64 @@ class ReviewCounts:
     new_today: int
 
 
-def review_counts(user, profile: Profile, *, now: datetime) -> ReviewCounts:
-    day_start = srs.local_day_start(now, profile.time_zone)
-    due = _live_cards(user).filter(due__lte=now).count()
-    new_today = ReviewCard.objects.filter(user=user, created_at__gte=day_start).count()
-    reviews_today = ReviewLog.objects.filter(
-        user=user, reviewed_at__gte=day_start, source="review"
-    ).count()
-    new_room = max(0, profile.new_per_day - new_today)
-    unseen = 0
-    if new_room:
-        # Unseen = live questions (of the target exam) minus those with a card: two counts,
-        # no per-question existence check.
-        questions = Question.objects.live()
-        cards = _live_cards(user)
-        if profile.target_certification_id:
-            questions = questions.filter(topic__certification=profile.target_certification_id)
-            cards = cards.filter(question__topic__certification=profile.target_certification_id)
-        unseen = min(new_room, max(0, questions.count() - cards.count()))
-    return ReviewCounts(
-        due_now=min(due, max(0, profile.max_reviews_per_day - reviews_today)),
-        new_available=unseen,
-        reviews_today=reviews_today,
-        new_today=new_today,
-    )
+def _review_tally(
+    user, profile: Profile, *, now: datetime, forecast: bool = False
+) -> tuple[ReviewCounts, list[tuple[date, int]]]:
+    """Today's counts and (with forecast) the next 14 days' due counts by the learner's local
+    date: one pass over the learner's cards, one count of today's reviews and, while new
+    questions are still allowed today, one count of live questions.
 
-
-def forecast(user, profile: Profile, *, now: datetime) -> list[tuple[date, int]]:
-    """Due counts for today and the next 13 days by the learner's local date (two queries).
-
-    Today (overdue included) is one index-range count; the next days count cards due before
-    each local midnight with plain comparisons (no per-row time-zone conversion).
+    A card is due on a local day when it is due before that day's local midnight; today
+    includes what is overdue. Plain comparisons: no per-row time-zone conversion.
     """
+    day_start = srs.local_day_start(now, profile.time_zone)
     zone = ZoneInfo(profile.time_zone)
     today = now.astimezone(zone).date()
     ends = [
         datetime.combine(today + timedelta(days=i + 1), time.min, tzinfo=zone)
-        for i in range(FORECAST_DAYS)
+        for i in range(FORECAST_DAYS if forecast else 0)
     ]
-    cards = _live_cards(user)
-    due_today = cards.filter(due__lt=ends[0]).count()
-    later = cards.filter(due__gte=ends[0], due__lt=ends[-1]).aggregate(
-        **{f"d{i}": Count("pk", filter=Q(due__lt=end)) for i, end in enumerate(ends[1:], 1)}
+    live = ~Q(question_id__in=_not_live_question_ids())
+    questions = Question.objects.live()
+    counted = live
+    if profile.target_certification_id:
+        # Unseen = live questions (of the target exam) minus those with a card: two counts,
+        # no per-question existence check.
+        questions = questions.filter(topic__certification=profile.target_certification_id)
+        counted &= Q(question_id__in=questions.values("pk"))
+    tally = ReviewCard.objects.filter(user=user).aggregate(
+        due_now=Count("pk", filter=live & Q(due__lte=now)),
+        new_today=Count("pk", filter=Q(created_at__gte=day_start)),
+        counted=Count("pk", filter=counted),
+        **{f"before_{i}": Count("pk", filter=live & Q(due__lt=end)) for i, end in enumerate(ends)},
     )
-    cumulative = [0] + [later[f"d{i}"] for i in range(1, FORECAST_DAYS)]
-    per_day = [due_today] + [b - a for a, b in pairwise(cumulative)]
-    return [(today + timedelta(days=i), n) for i, n in enumerate(per_day)]
+    reviews_today = ReviewLog.objects.filter(
+        user=user, reviewed_at__gte=day_start, source="review"
+    ).count()
+    new_room = max(0, profile.new_per_day - tally["new_today"])
+    unseen = min(new_room, max(0, questions.count() - tally["counted"])) if new_room else 0
+    counts = ReviewCounts(
+        due_now=min(tally["due_now"], max(0, profile.max_reviews_per_day - reviews_today)),
+        new_available=unseen,
+        reviews_today=reviews_today,
+        new_today=tally["new_today"],
+    )
+    cumulative = [0] + [tally[f"before_{i}"] for i in range(len(ends))]
+    days = [(today + timedelta(days=i), b - a) for i, (a, b) in enumerate(pairwise(cumulative))]
+    return counts, days
+
+
+def review_counts(user, profile: Profile, *, now: datetime) -> ReviewCounts:
+    """What can be reviewed now, within the learner's daily limits."""
+    counts, _days = _review_tally(user, profile, now=now)
+    return counts
+
+
+def review_overview(
+    user, profile: Profile, *, now: datetime
+) -> tuple[ReviewCounts, list[tuple[date, int]]]:
+    """review_counts and the due counts for today and the next 13 days, counted together."""
+    return _review_tally(user, profile, now=now, forecast=True)
 
 
 def retention(user, profile: Profile, *, now: datetime) -> tuple[int, int]:
@@ -159,32 +197,61 @@ def leeches(user) -> list[ReviewCard]:
         _live_cards(user)
         .filter(is_leech=True)
         .select_related("question", "question__topic", "question__question_set")
-        .prefetch_related("question__references__note__topic")
+        .prefetch_related(
+            Prefetch(
+                "question__references",
+                queryset=QuestionReference.objects.select_related("note__topic"),
+            )
+        )
         .order_by("-lapses")
     )
 
 
-def card_for(user, question: Question) -> ReviewCard | None:
-    if not user.is_authenticated:
-        return None
-    return (
-        ReviewCard.objects.filter(user=user, question=question)
-        .select_related("key_changed")
-        .first()
+def _usual_answers(user, *, multi: bool) -> QuerySet[AnswerRecord]:
+    """The learner's correct, timed answers on questions of one kind (single or multiple)."""
+    answers = AnswerRecord.objects.filter(user=user, is_correct=True, response_ms__isnull=False)
+    return answers.filter(question__choose__gt=1) if multi else answers.filter(question__choose=1)
+
+
+def usual_response_ms(user, *, multi: bool) -> list[int]:
+    """The learner's recent correct response times on questions of the same kind."""
+    return list(
+        _usual_answers(user, multi=multi)
+        .order_by("-answered_at")
+        .values_list("response_ms", flat=True)[: srs.USUAL_TIME_WINDOW]
     )
 
 
-def review_log_for_record(record_id: int | None) -> ReviewLog | None:
-    if not record_id:
-        return None
-    return ReviewLog.objects.filter(record_id=record_id).select_related("card").first()
-
-
-def is_latest_log(log: ReviewLog) -> bool:
-    latest = (
-        ReviewLog.objects.filter(card_id=log.card_id)
-        .order_by("-reviewed_at", "-pk")
-        .values("pk")
-        .first()
+def _earlier_correct_ms(user, *, multi: bool) -> Subquery:
+    latest = _usual_answers(user, multi=multi).order_by("-answered_at").values("pk")
+    # One short of the window: the answer about to be recorded completes it.
+    return Subquery(
+        AnswerRecord.objects.filter(pk__in=latest[: srs.USUAL_TIME_WINDOW - 1])
+        .order_by()
+        .values("user")
+        .annotate(times=StringAgg(Cast("response_ms", CharField()), Value(",")))
+        .values("times")
     )
-    return latest is not None and latest["pk"] == log.pk
+
+
+def earlier_correct_ms(user) -> Case:
+    """Annotation for a query with a `question`: the learner's latest correct response times
+    on questions of its kind, as "ms,ms,...", for CardSnapshot (one subquery)."""
+    return Case(
+        When(question__choose__gt=1, then=_earlier_correct_ms(user, multi=True)),
+        default=_earlier_correct_ms(user, multi=False),
+    )
+
+
+@dataclass
+class CardSnapshot:
+    """What recording an answer needs besides the answer, read with the page beforehand:
+    the learner's card for the question (None before their first answer) and their latest
+    correct response times on questions of its kind, excluding the answer being recorded."""
+
+    card: ReviewCard | None
+    earlier_correct_ms: list[int]
+
+    @classmethod
+    def from_annotations(cls, card: ReviewCard | None, times: str | None) -> "CardSnapshot":
+        return cls(card, [int(ms) for ms in times.split(",")] if times else [])

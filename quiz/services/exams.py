@@ -130,11 +130,13 @@ def attempt_touch(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
     return attempt
 
 
-@transaction.atomic
 def answer_save(
     *, item: AttemptQuestion, raw_choice_ids: list[str], now: datetime | None = None
 ) -> AttemptQuestion:
-    """Save the current selection for one question (replacing the previous one)."""
+    """Save the current selection for one question (replacing the previous one).
+
+    One UPDATE after the checks: atomic by itself, so no transaction (or savepoint) of its own.
+    """
     now = now or timezone.now()
     attempt = item.attempt
     if attempt.is_finished:

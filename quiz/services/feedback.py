@@ -29,7 +29,6 @@ def labels_clean(*, question: Question, labels: list[str], exact: bool = True) -
     return chosen
 
 
-@transaction.atomic
 def answer_record(
     *,
     user: AbstractBaseUser,
@@ -58,10 +57,13 @@ def answer_record(
         source=source,
         answered_at=answered_at or timezone.now(),
     )
-    record.full_clean()
-    record.save()
-    if schedule:
-        srs_record(record=record, source=source)
+    # The learner and the question are loaded objects: no need to look them up again.
+    record.full_clean(exclude=["user", "question"])
+    # Validated before the transaction, so a refusal leaves an enclosing one usable.
+    with transaction.atomic(savepoint=False):
+        record.save()
+        if schedule:
+            srs_record(record=record, source=source)
     return record
 
 

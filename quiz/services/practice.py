@@ -19,7 +19,9 @@ from quiz.models import (
     Question,
 )
 from quiz.presentation import shuffled_order
+from quiz.selectors.review import CardSnapshot
 from quiz.services.feedback import answer_record, labels_clean
+from quiz.services.review import srs_record
 from study.models import Certification, Topic
 
 MAX_SESSION_SIZE = 100
@@ -150,9 +152,13 @@ def choice_labels_from_ids(*, question: Question, raw_ids: Sequence[str]) -> lis
     return labels
 
 
-@transaction.atomic
-def practice_answer(*, item: PracticeItem, raw_choice_ids: Sequence[str]) -> PracticeItem:
-    """Record the answer to one item, once; correctness and timing are the server's."""
+def practice_answer(
+    *, item: PracticeItem, raw_choice_ids: Sequence[str], snapshot: CardSnapshot | None = None
+) -> PracticeItem:
+    """Record the answer to one item, once; correctness and timing are the server's.
+
+    snapshot: the learner's card state read with the item (see srs_record), saving reads.
+    """
     session = item.session
     if session.is_finished:
         raise PracticeError("This practice session is finished; start a new one.")
@@ -162,26 +168,34 @@ def practice_answer(*, item: PracticeItem, raw_choice_ids: Sequence[str]) -> Pra
     labels = labels_clean(question=item.question, labels=labels)
     now = timezone.now()
     response_ms = int((now - item.shown_at).total_seconds() * 1000) if item.shown_at else None
-    review = session.scope == PracticeSession.Scope.REVIEW
-    record = answer_record(
-        user=session.user,
-        question=item.question,
-        labels=labels,
-        source=AnswerSource.REVIEW if review else AnswerSource.PRACTICE,
-        response_ms=response_ms,
-        answered_at=now,
+    source = (
+        AnswerSource.REVIEW
+        if session.scope == PracticeSession.Scope.REVIEW
+        else AnswerSource.PRACTICE
     )
-    # Conditional update: a replayed or concurrent post finds the item answered and fails.
-    answer = {
-        "answered_at": now,
-        "chosen_labels": ",".join(labels),
-        "is_correct": record.is_correct,
-        "response_ms": response_ms,
-        "record": record,
-    }
-    updated = PracticeItem.objects.filter(pk=item.pk, answered_at__isnull=True).update(**answer)
-    if not updated:
-        raise PracticeError("You already answered this question.")
+    # Checked above, so the transaction only writes; it needs no savepoint of its own.
+    with transaction.atomic(savepoint=False):
+        record = answer_record(
+            user=session.user,
+            question=item.question,
+            labels=labels,
+            source=source,
+            response_ms=response_ms,
+            answered_at=now,
+            schedule=False,
+        )
+        # Conditional update: a replayed or concurrent post finds the item answered and
+        # fails here, before the learner's card is touched.
+        answer = {
+            "answered_at": now,
+            "chosen_labels": ",".join(labels),
+            "is_correct": record.is_correct,
+            "response_ms": response_ms,
+            "record": record,
+        }
+        if not PracticeItem.objects.filter(pk=item.pk, answered_at__isnull=True).update(**answer):
+            raise PracticeError("You already answered this question.")
+        srs_record(record=record, source=source, snapshot=snapshot)
     for field, value in answer.items():
         setattr(item, field, value)
     return item
@@ -214,7 +228,7 @@ def practice_retry(*, session: PracticeSession) -> PracticeSession:
     )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def flag_toggle(*, user: AbstractBaseUser, question: Question) -> bool:
     """Flag or unflag; returns whether the question is now flagged."""
     deleted, _ = Flag.objects.filter(user=user, question=question).delete()

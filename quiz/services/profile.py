@@ -5,13 +5,32 @@ from django.db import transaction
 
 from quiz.models import Profile
 
+# user.profile, the reverse of Profile.user: filled when a query selected "...user__profile".
+_USER_PROFILE = Profile.user.field.remote_field
+
 
 def profile_for(user: AbstractBaseUser) -> Profile:
-    """The learner's settings, created on first use; kept on the user object for the request."""
+    """The learner's settings, created on first use; kept on the user object for the request.
+
+    A user loaded with select_related("...user__profile") brings their profile (or the news
+    that there is none yet) along, so this reads nothing.
+    """
     profile = getattr(user, "_study_profile", None)
     if profile is None:
-        profile, _ = Profile.objects.get_or_create(user=user)
-        user._study_profile = profile
+        if _USER_PROFILE.is_cached(user):
+            profile = _USER_PROFILE.get_cached_value(user)
+        else:
+            profile = Profile.objects.filter(user=user).first()
+        user._study_profile = profile or _profile_create(user)
+    return user._study_profile
+
+
+def _profile_create(user: AbstractBaseUser) -> Profile:
+    """Insert the default profile: one statement that also holds when a concurrent first
+    request created it meanwhile (an upsert on the unique user, returning the row's id)."""
+    (profile,) = Profile.objects.bulk_create(
+        [Profile(user=user)], update_conflicts=True, unique_fields=["user"], update_fields=["user"]
+    )
     return profile
 
 

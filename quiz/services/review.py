@@ -5,8 +5,8 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from quiz import srs
@@ -21,9 +21,8 @@ from quiz.models import (
     ReviewLog,
 )
 from quiz.selectors import review as review_selectors
+from quiz.selectors.review import CardSnapshot
 from quiz.services.profile import profile_for
-
-USUAL_TIME_WINDOW = 50  # recent correct answers that define the learner's usual time
 
 
 def _scheduler(profile: Profile):
@@ -56,32 +55,49 @@ def _apply(card: ReviewCard, fsrs_card: srs.Card) -> None:
     card.last_review_ts = fsrs_card.last_review.timestamp() if fsrs_card.last_review else None
 
 
-def usual_response_ms(*, user: AbstractBaseUser, multi: bool) -> list[int]:
-    """The learner's recent correct response times on questions of the same kind."""
-    answers = AnswerRecord.objects.filter(user=user, is_correct=True, response_ms__isnull=False)
-    answers = (
-        answers.filter(question__choose__gt=1) if multi else answers.filter(question__choose=1)
-    )
-    return list(
-        answers.order_by("-answered_at").values_list("response_ms", flat=True)[:USUAL_TIME_WINDOW]
-    )
+# What a review changes on a card.
+REVIEWED_FIELDS = [
+    "state",
+    "step",
+    "stability",
+    "difficulty",
+    "due",
+    "last_review",
+    "last_review_ts",
+    "reps",
+    "lapses",
+    "is_leech",
+    "key_changed",
+]
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def srs_record(
     *,
     record: AnswerRecord,
     source: str,
     now: datetime | None = None,
+    snapshot: CardSnapshot | None = None,
 ) -> ReviewLog:
-    """Feed one answer to the learner's card (creating it on the first answer)."""
+    """Feed one answer to the learner's card (creating it on the first answer).
+
+    With a snapshot (the card and recent times, read with the page before the answer) this
+    reads nothing: the card is saved only if no other review changed it since the snapshot;
+    if one did, the answer is fed to the card as it is now, under a row lock.
+    """
     now = now or record.answered_at or timezone.now()
     user, question = record.user, record.question
     profile = profile_for(user)
-    card = ReviewCard.objects.select_for_update().filter(
-        user=user, question=question
-    ).first() or ReviewCard(user=user, question=question, due=now, created_at=now)
-    usual = usual_response_ms(user=user, multi=question.choose > 1)
+    if snapshot is None:
+        card = ReviewCard.objects.select_for_update().filter(user=user, question=question).first()
+        usual = review_selectors.usual_response_ms(user, multi=question.choose > 1)
+    else:
+        card = snapshot.card
+        # This answer is the learner's newest; it counts only when correct and timed.
+        timed = record.is_correct and record.response_ms is not None
+        usual = [record.response_ms, *snapshot.earlier_correct_ms] if timed else []
+    card = card or ReviewCard(user=user, question=question, due=now, created_at=now)
+    seen = {"reps": card.reps, "due": card.due}
     rating = srs.rating_for(
         correct=record.is_correct, response_ms=record.response_ms, usual_ms=usual
     )
@@ -93,8 +109,13 @@ def srs_record(
         card.lapses += 1
         card.is_leech = card.is_leech or card.lapses >= srs.LEECH_LAPSES
     card.key_changed = None  # studied again: the "answer changed" notice has done its job
-    card.save()
-    _count_day(user, profile, now, reviews=1, passed=int(rating != srs.Rating.Again))
+    if snapshot is not None and card.pk is not None:
+        reviewed = {name: getattr(card, name) for name in REVIEWED_FIELDS}
+        if not ReviewCard.objects.filter(pk=card.pk, **seen).update(**reviewed):
+            return srs_record(record=record, source=source, now=now)
+    else:
+        card.save()
+    _count_review(user, profile, now, passed=rating != srs.Rating.Again)
     return ReviewLog.objects.create(
         card=card,
         user=user,
@@ -109,12 +130,38 @@ def srs_record(
     )
 
 
+def _review_day(profile: Profile, moment: datetime):
+    return srs.local_day_start(moment, profile.time_zone).date()
+
+
+def _count_review(user, profile: Profile, moment: datetime, *, passed: bool) -> None:
+    """One more review on the learner's local day: a single upsert, also on the day's first.
+
+    Raw SQL because bulk_create(update_conflicts=True) can only overwrite a conflicting row,
+    not add to it. SQLite and PostgreSQL read it alike.
+    """
+    qn = connection.ops.quote_name
+    table = qn(ReviewDay._meta.db_table)
+    user_id, day, reviews, passed_col = (
+        qn(ReviewDay._meta.get_field(name).column) for name in ("user", "day", "reviews", "passed")
+    )
+    local_day = connection.ops.adapt_datefield_value(_review_day(profile, moment))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({user_id}, {day}, {reviews}, {passed_col}) "
+            f"VALUES (%s, %s, 1, %s) ON CONFLICT ({user_id}, {day}) DO UPDATE "
+            f"SET {reviews} = {table}.{reviews} + 1, "
+            f"{passed_col} = {table}.{passed_col} + EXCLUDED.{passed_col}",
+            [user.pk, local_day, int(passed)],
+        )
+
+
 def _count_day(user, profile: Profile, moment: datetime, *, reviews: int, passed: int) -> None:
-    day = srs.local_day_start(moment, profile.time_zone).date()
+    day = _review_day(profile, moment)
     counted = ReviewDay.objects.filter(user=user, day=day).update(
         reviews=F("reviews") + reviews, passed=F("passed") + passed
     )
-    if not counted:  # first review of the day (the unique constraint guards a race)
+    if not counted:  # a day with no counted review (the unique constraint guards a race)
         ReviewDay.objects.create(user=user, day=day, reviews=reviews, passed=max(0, passed))
 
 
@@ -136,18 +183,31 @@ def rating_previews(log: ReviewLog, profile: Profile) -> list[tuple[int, str, st
     return previews
 
 
-@transaction.atomic
 def srs_rate(*, log: ReviewLog, user: AbstractBaseUser, rating: int) -> ReviewCard:
     """Re-rate the learner's latest review of a card (Again/Hard/Good/Easy override)."""
     if log.card.user_id != user.pk:
         raise ValidationError("That review is not yours.")
     if rating not in ReviewLog.Rating.values:
         raise ValidationError("Rate with Again, Hard, Good or Easy.")
-    card = ReviewCard.objects.select_for_update().get(pk=log.card_id)
-    latest = card.logs.order_by("-reviewed_at", "-pk").first()
-    if latest is None or latest.pk != log.pk:
-        raise ValidationError("Only your latest review of this question can be re-rated.")
     profile = profile_for(user)
+    latest = ReviewLog.objects.filter(card=OuterRef("pk")).order_by("-reviewed_at", "-pk")
+    with transaction.atomic(savepoint=False):
+        card = (
+            ReviewCard.objects.select_for_update()
+            .annotate(latest_log=Subquery(latest.values("pk")[:1]))
+            .get(pk=log.card_id)
+        )
+        if card.latest_log == log.pk:
+            _rerate(card, log, user=user, rating=rating, profile=profile)
+    # Refused after the transaction, which then wrote nothing: no savepoint needed.
+    if card.latest_log != log.pk:
+        raise ValidationError("Only your latest review of this question can be re-rated.")
+    return card
+
+
+def _rerate(
+    card: ReviewCard, log: ReviewLog, *, user: AbstractBaseUser, rating: int, profile: Profile
+) -> None:
     cap = srs.exam_cap(
         exam_date=profile.exam_date, time_zone=profile.time_zone, now=log.reviewed_at
     )
@@ -169,7 +229,6 @@ def srs_rate(*, log: ReviewLog, user: AbstractBaseUser, rating: int) -> ReviewCa
     log.rating = rating
     log.rating_overridden = True
     log.save(update_fields=["rating", "rating_overridden"])
-    return card
 
 
 @transaction.atomic

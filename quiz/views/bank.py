@@ -42,34 +42,37 @@ def topic_discussion(request, slug):
 
 
 def question_page_context(request, question: Question, **extra) -> dict:
-    """Everything the question page and its partials show; POST views re-render with it."""
-    user = request.user
+    """Everything the question page and its partials show; POST views re-render with it.
+
+    The question comes from selectors.question_for_page(ext_id, request.user), which loads
+    the votes, the learner's own vote and whether they answered along with it.
+    """
+    own_vote = getattr(question, "own_vote_labels", None)
     context = {
         "question": question,
         "topic": question.topic,
         "view": present(question),
         "choices": list(question.choices.all()),
         "threads": selectors.question_threads(question),
-        "disclaimer": selectors.topic_disclaimer(question.topic),
-        "references": list(question.references.select_related("note__topic")),
+        "disclaimer": selectors.question_disclaimer(question),
+        "references": list(question.references.all()),
         "changelog": selectors.question_changelog(question),
-        "vote": selectors.community_vote(question),
-        "can_vote": selectors.user_has_answered(user, question),
-        "my_vote": selectors.user_vote(user, question),
+        "vote": selectors.community_vote(question, selectors.annotated_votes(question.vote_labels)),
+        "can_vote": getattr(question, "has_answered", False),
+        "my_vote": own_vote,
         "comment_form": CommentForm(),
         "report_form": ReportForm(),
+        "vote_form": VoteForm(
+            question=question, initial={"labels": own_vote.split(",") if own_vote else []}
+        ),
     }
-    context["vote_form"] = VoteForm(
-        question=question,
-        initial={"labels": context["my_vote"].labels.split(",") if context["my_vote"] else []},
-    )
     context.update(extra)
     return context
 
 
 @require_GET
 def question_detail(request, ext_id):
-    question = selectors.question_for_page(ext_id)
+    question = selectors.question_for_page(ext_id, request.user)
     return render(request, "quiz/question_detail.html", question_page_context(request, question))
 
 

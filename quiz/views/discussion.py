@@ -18,7 +18,7 @@ QUESTION_PAGE = "quiz/question_detail.html"
 @require_POST
 @login_required
 def comment_create(request, ext_id):
-    question = selectors.question_for_page(ext_id)
+    question = selectors.question_for_page(ext_id, request.user)
     form = CommentForm(request.POST)
     if form.is_valid():
         parent = None

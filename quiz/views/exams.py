@@ -93,7 +93,7 @@ def attempt_question(request, pk, position):
 def attempt_save(request, pk, position):
     """Autosave (htmx, on every change) and the no-JS "save and go" buttons."""
     attempt = exam_selectors.attempt_for(request.user, pk)
-    item = exam_selectors.attempt_item(attempt, position)
+    item = exam_selectors.attempt_item(attempt, position, shown=False)
     if attempt.is_finished:
         return bad_request(request, "This exam is over; answers can no longer change.")
     try:
@@ -122,7 +122,7 @@ def attempt_save(request, pk, position):
 @login_required
 def attempt_flag(request, pk, position):
     attempt = services.attempt_touch(attempt=exam_selectors.attempt_for(request.user, pk))
-    item = exam_selectors.attempt_item(attempt, position)
+    item = exam_selectors.attempt_item(attempt, position, shown=False)
     try:
         services.flag_set(item=item, flagged=not item.flagged)
     except ValidationError as error:

@@ -17,13 +17,15 @@ QUESTION_PAGE = "quiz/question_detail.html"
 @require_POST
 @login_required
 def vote_create(request, ext_id):
-    question = selectors.question_for_page(ext_id)
+    question = selectors.question_for_page(ext_id, request.user)
     labels = request.POST.getlist("labels")
     try:
         services.vote_cast(user=request.user, question=question, labels=labels)
     except ValidationError as error:
         return bad_request(request, " ".join(error.messages))
     if request.htmx:
+        # Read again: the tally and the learner's own vote came with the question.
+        question = selectors.question_for_page(ext_id, request.user)
         context = question_page_context(request, question, voted=True)
         return render(request, f"{QUESTION_PAGE}#community", context)
     messages.success(request, "Thanks, your vote is counted.")
@@ -33,7 +35,7 @@ def vote_create(request, ext_id):
 @require_POST
 @login_required
 def report_create(request, ext_id):
-    question = selectors.question_for_page(ext_id)
+    question = selectors.question_for_page(ext_id, request.user)
     form = ReportForm(request.POST)
     if form.is_valid():
         try:

@@ -7,11 +7,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
-from quiz import selectors, services
+from quiz import services
 from quiz.forms import PracticeStartForm
 from quiz.presentation import present
 from quiz.selectors import practice as practice_selectors
-from quiz.selectors import review as review_selectors
 from quiz.views.common import bad_request, login_required, redirect_after_post
 
 QUESTION_PAGE = "quiz/practice_question.html"
@@ -51,20 +50,17 @@ def practice_resume(request, pk):
     return redirect(_item_url(session, progress.next_position))
 
 
-def _question_context(request, session, item, **extra) -> dict:
-    question = item.question
-    vote = selectors.community_vote(question) if item.is_answered else None
-    progress = practice_selectors.session_progress(session)
-    review_log = (
-        review_selectors.review_log_for_record(item.record_id) if item.is_answered else None
-    )
-    can_rate = bool(review_log and review_selectors.is_latest_log(review_log))
-    card = None if item.is_answered else review_selectors.card_for(request.user, question)
+def _question_context(item, *, just_answered: bool = False, **extra) -> dict:
+    """The practice page of an item from practice_selectors.item_for_page."""
+    session, question = item.session, item.question
+    progress = practice_selectors.item_progress(item)
+    review_log = practice_selectors.item_rating_log(item, just_answered=just_answered)
+    card = None if item.is_answered else item.card
     return {
         "review_log": review_log,
-        "can_rate": can_rate,
-        "rating_previews": services.rating_previews(review_log, services.profile_for(request.user))
-        if can_rate
+        "can_rate": review_log is not None,
+        "rating_previews": services.rating_previews(review_log, services.profile_for(session.user))
+        if review_log
         else [],
         "key_changed": card.key_changed if card else None,
         "session": session,
@@ -74,15 +70,17 @@ def _question_context(request, session, item, **extra) -> dict:
             order=item.order_labels,
             chosen=item.chosen,
             answered=item.is_answered,
-            vote=vote,
+            vote=practice_selectors.item_vote(item) if item.is_answered else None,
+            key_revisions=item.key_revisions,
         ),
         "progress": progress,
-        "flagged": practice_selectors.is_flagged(request.user, question),
+        "flagged": item.flagged,
         "answer_url": reverse(
             "quiz:practice_answer", kwargs={"pk": session.pk, "position": item.position}
         ),
         "next_url": _item_url(session, item.position + 1) if item.position < progress.total else "",
         "previous_url": _item_url(session, item.position - 1) if item.position > 1 else "",
+        "just_answered": just_answered,
         **extra,
     }
 
@@ -91,45 +89,48 @@ def _question_context(request, session, item, **extra) -> dict:
 @vary_on_headers("HX-Request")
 @login_required
 def practice_question(request, pk, position):
-    session = practice_selectors.session_for(request.user, pk)
-    item = practice_selectors.item_for_page(session, position)
-    if not session.is_finished:
+    item = practice_selectors.item_for_page(request.user, pk, position)
+    if not item.session.is_finished:
         services.item_mark_shown(item=item)
-    context = _question_context(request, session, item)
     template = f"{QUESTION_PAGE}#panel" if request.htmx else QUESTION_PAGE
-    return render(request, template, context)
+    return render(request, template, _question_context(item))
 
 
 @require_POST
 @login_required
 def practice_answer(request, pk, position):
-    session = practice_selectors.session_for(request.user, pk)
-    item = practice_selectors.item_for_page(session, position)
+    # Only htmx posts show the page again; a plain post is redirected.
+    item = practice_selectors.item_for_page(
+        request.user, pk, position, answering=True, shown=request.htmx
+    )
     try:
-        item = services.practice_answer(item=item, raw_choice_ids=request.POST.getlist("choice"))
+        item = services.practice_answer(
+            item=item,
+            raw_choice_ids=request.POST.getlist("choice"),
+            snapshot=item.card_snapshot,
+        )
     except ValidationError as error:
         message = " ".join(error.messages)
-        if request.htmx and not item.is_answered and not session.is_finished:
+        if request.htmx and not item.is_answered and not item.session.is_finished:
             # A wrong count is a learner's slip: say so next to the question, record nothing.
-            context = _question_context(request, session, item, error=message)
+            context = _question_context(item, error=message)
             return render(request, f"{QUESTION_PAGE}#panel", context, status=422)
         return bad_request(request, message)
     if request.htmx:
-        context = _question_context(request, session, item, just_answered=True)
+        context = _question_context(item, just_answered=True)
         return render(request, f"{QUESTION_PAGE}#panel", context)
-    return redirect(f"{_item_url(session, position)}#feedback")
+    return redirect(f"{_item_url(item.session, position)}#feedback")
 
 
 @require_POST
 @login_required
 def practice_flag(request, pk, position):
-    session = practice_selectors.session_for(request.user, pk)
-    item = practice_selectors.item_for_page(session, position)
+    item = practice_selectors.item_of(request.user, pk, position)
     flagged = services.flag_toggle(user=request.user, question=item.question)
     if request.htmx:
-        context = {"session": session, "item": item, "flagged": flagged}
+        context = {"session": item.session, "item": item, "flagged": flagged}
         return render(request, f"{QUESTION_PAGE}#flag", context)
-    return redirect(_item_url(session, position))
+    return redirect(_item_url(item.session, position))
 
 
 @require_POST

@@ -19,7 +19,7 @@ FORECAST_BAR_WIDTH = 24
 def review_home(request):
     now = timezone.now()
     profile = services.profile_for(request.user)
-    days = review_selectors.forecast(request.user, profile, now=now)
+    counts, days = review_selectors.review_overview(request.user, profile, now=now)
     tallest = max([n for _day, n in days] + [1])
     bars = [
         {
@@ -35,7 +35,7 @@ def review_home(request):
     recall = review_selectors.exam_day_recall(request.user, profile)
     context = {
         "profile": profile,
-        "counts": review_selectors.review_counts(request.user, profile, now=now),
+        "counts": counts,
         "bars": bars,
         "chart_width": len(bars) * (FORECAST_BAR_WIDTH + 4),
         "bar_width": FORECAST_BAR_WIDTH,
@@ -73,7 +73,6 @@ def review_rate(request, pk):
         return bad_request(request, "Rate with Again, Hard, Good or Easy.")
     except ValidationError as error:
         return bad_request(request, " ".join(error.messages))
-    log.refresh_from_db()
     back = request.POST.get("back", "")
     if request.htmx:
         context = {

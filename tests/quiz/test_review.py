@@ -6,16 +6,19 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 from fsrs import Card, Rating, Scheduler
 from pytest_django.asserts import assertContains
 
 from quiz import srs
-from quiz.models import Question, ReviewCard, ReviewLog
+from quiz.models import Question, ReviewCard, ReviewDay, ReviewLog
+from quiz.selectors import practice as practice_selectors
 from quiz.selectors import review as review_selectors
 from quiz.services import (
     answer_record,
     key_change,
     practice_answer,
+    practice_start,
     profile_for,
     profile_update,
     review_start,
@@ -70,6 +73,53 @@ def test_first_answer_creates_a_card_and_a_review_row():
     )
     assert log.record == record and log.reviewed_at == T0
     assert card.reps == 1 and card.lapses == 0 and card.created_at == T0
+
+
+def practice_item_read_for_answering(user, question):
+    """An item of a new session, shown 16 s ago and loaded as the answer post loads it."""
+    session = practice_start(
+        user=user, scope="topics", topics=[question.topic], size=1, question_ids=[question.pk]
+    )
+    session.items.update(shown_at=timezone.now() - timedelta(seconds=16))
+    return practice_selectors.item_for_page(user, session.pk, 1, answering=True)
+
+
+def correct_ids(question) -> list[str]:
+    return [str(c.pk) for c in question.choices.all() if c.is_correct]
+
+
+def test_the_answer_being_rated_counts_toward_the_learners_usual_time():
+    user, topic = UserFactory(), TopicFactory()
+    for question in QuestionFactory.create_batch(9, topic=topic):
+        answer(user, question, True, timezone.now() - timedelta(hours=1), response_ms=10_000)
+    question = QuestionFactory(topic=topic)
+    item = practice_item_read_for_answering(user, question)
+    practice_answer(item=item, raw_choice_ids=correct_ids(question), snapshot=item.card_snapshot)
+    # Nine earlier times and this one make the ten needed: 16 s is slow against 10 s.
+    assert ReviewLog.objects.get(record__question=question).rating == Rating.Hard
+
+
+def test_an_answer_read_before_another_review_of_its_card_builds_on_that_review():
+    user, question = UserFactory(), QuestionFactory()
+    answer(user, question, True, timezone.now() - timedelta(days=2))
+    item = practice_item_read_for_answering(user, question)
+    assert item.card_snapshot.card.reps == 1
+    answer(user, question, True, timezone.now() - timedelta(days=1))  # another tab, meanwhile
+    practice_answer(item=item, raw_choice_ids=correct_ids(question), snapshot=item.card_snapshot)
+    card = ReviewCard.objects.get(user=user, question=question)
+    assert card.reps == 3 and card.logs.count() == 3
+
+
+def test_reviews_are_counted_per_local_day_and_rerating_moves_the_pass():
+    user, question = UserFactory(), QuestionFactory()
+    profile_update(user=user, time_zone="Europe/Berlin")
+    answer(user, question, False, datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    answer(user, question, True, datetime(2026, 3, 2, 23, 30, tzinfo=UTC))  # 3 March in Berlin
+    answer(user, question, True, datetime(2026, 3, 3, 9, 0, tzinfo=UTC))
+    days = {d.day: (d.reviews, d.passed) for d in ReviewDay.objects.filter(user=user)}
+    assert days == {date(2026, 3, 2): (1, 0), date(2026, 3, 3): (2, 2)}
+    srs_rate(log=ReviewLog.objects.latest("reviewed_at"), user=user, rating=ReviewLog.Rating.AGAIN)
+    assert ReviewDay.objects.get(user=user, day=date(2026, 3, 3)).passed == 1
 
 
 def test_good_and_again_progressions_match_fsrs():
@@ -297,7 +347,7 @@ def test_review_page_renders_forecast_and_stats_with_fixed_queries(
     profile_update(user=user, exam_date=date(2026, 4, 1))
     with (
         time_machine.travel(T0 + timedelta(hours=1), tick=False),
-        django_assert_max_num_queries(14),
+        django_assert_max_num_queries(10),
     ):
         response = learner_client.get(reverse("quiz:review_home"))
     html = response.content.decode()

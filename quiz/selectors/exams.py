@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 
 from quiz import exam_rules
@@ -86,7 +86,6 @@ def results(attempt: Attempt) -> Results:
     items = list(
         AttemptQuestion.objects.filter(attempt=attempt)
         .select_related("question", "question__topic", "question__question_set")
-        .prefetch_related(*question_prefetches("question__"))
         .order_by("position")
     )
     by_topic: dict[int, TopicResult] = {}
@@ -126,6 +125,11 @@ def results(attempt: Attempt) -> Results:
         rescored_score=rescored_score,
         rescored_passed=rescored_passed,
     )
+
+
+def review_page_load(items: list[AttemptQuestion]) -> None:
+    """Choices, key history and references for the questions shown on one review page."""
+    prefetch_related_objects(items, *question_prefetches("question__"))
 
 
 def history(user) -> list[Attempt]:

@@ -16,12 +16,13 @@ from django.db.models import (
     Subquery,
     When,
 )
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce
 from django.db.models.query import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from quiz import srs
 from quiz.models import (
     AnswerKeyRevision,
     AnswerRecord,
@@ -31,6 +32,7 @@ from quiz.models import (
     PracticeSession,
     Question,
     QuestionReference,
+    ReviewDay,
     ReviewLog,
 )
 from quiz.selectors import review as review_selectors
@@ -298,7 +300,7 @@ ACTIVITY_DAYS = 30
 STREAK_HORIZON_DAYS = 730
 
 
-def dashboard(user, *, daily_goal: int = 20) -> Dashboard:
+def dashboard(user, *, daily_goal: int = 20, time_zone: str = "UTC") -> Dashboard:
     """Mastery per topic, 30-day activity, streak and the session to continue (3 queries)."""
     answers = AnswerRecord.objects.filter(user=user)
     latest = (
@@ -324,6 +326,9 @@ def dashboard(user, *, daily_goal: int = 20) -> Dashboard:
             total=_count_in(Question.objects.live().filter(topic=OuterRef("pk")), by="topic"),
             recent_percent=recent_percent,
         )
+        # Only the topics this learner has answered: the subqueries scale with their
+        # history, not with the bank.
+        .filter(pk__in=answers.values("question__topic").distinct())
         .filter(answered__gt=0)
         .select_related("certification")
     )
@@ -338,14 +343,13 @@ def dashboard(user, *, daily_goal: int = 20) -> Dashboard:
         )
         for topic in topics
     ]
-    # Answers per day over the streak's horizon: the last 30 of them are the activity strip.
-    today = timezone.localdate()
+    # Reviews per local day (every answer is one) over the streak's horizon: the per-day
+    # counters, not a date cast over the learner's whole answer history.
+    today = srs.local_day_start(timezone.now(), time_zone).date()
     per_day = dict(
-        answers.filter(answered_at__date__gte=today - timedelta(days=STREAK_HORIZON_DAYS))
-        .annotate(day=TruncDate("answered_at"))
-        .values("day")
-        .annotate(n=Count("pk"))
-        .values_list("day", "n")
+        ReviewDay.objects.filter(
+            user=user, day__gte=today - timedelta(days=STREAK_HORIZON_DAYS), reviews__gt=0
+        ).values_list("day", "reviews")
     )
     start = today - timedelta(days=ACTIVITY_DAYS - 1)
     activity = [

@@ -21,7 +21,9 @@ def home(request):
     profile = services.profile_for(request.user)
     context = {
         "profile": profile,
-        "dashboard": practice_selectors.dashboard(request.user, daily_goal=profile.daily_goal),
+        "dashboard": practice_selectors.dashboard(
+            request.user, daily_goal=profile.daily_goal, time_zone=profile.time_zone
+        ),
         "review": review_selectors.review_counts(request.user, profile, now=timezone.now()),
     }
     return render(request, "quiz/dashboard.html", context)

@@ -1,6 +1,7 @@
 """Mock exams. Every view that reads an attempt first lets the server's clock finalize it."""
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -161,6 +162,7 @@ def attempt_submit(request, pk):
     return redirect_after_post(request, url)
 
 
+REVIEW_PAGE_SIZE = 10
 RESULT_FILTERS = {"all", "incorrect", "unanswered", "flagged"}
 
 
@@ -179,10 +181,15 @@ def attempt_results(request, pk):
         "unanswered": lambda i: not i.is_answered,
         "flagged": lambda i: i.flagged,
     }[shown]
+    # Ten questions with their feedback per page: a full-length exam's 65 would make the
+    # page several times slower to render and to read on a phone.
+    page = Paginator([item for item in data.items if keep(item)], REVIEW_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    exam_selectors.review_page_load(page.object_list)
     reviewed = [
         (item, present(item.question, order=item.order_labels, chosen=item.chosen, answered=True))
-        for item in data.items
-        if keep(item)
+        for item in page
     ]
     top = max([a.score or 0 for a in data.trend] + [1])
     trend = [
@@ -201,6 +208,7 @@ def attempt_results(request, pk):
         "attempt": attempt,
         "reviewed": reviewed,
         "shown": shown,
+        "page": page,
         "filters": ["all", "incorrect", "unanswered", "flagged"],
         "trend": trend,
         "trend_points": " ".join(f"{p['x']},{p['y']}" for p in trend),

@@ -351,3 +351,27 @@ def test_no_javascript_flow_uses_plain_posts(learner_client, user, blueprint):
         'name="go" value="review"' in html
         and " required" not in html.split('id="exam-form"')[1].split("</form>")[0]
     )
+
+
+def test_results_review_is_paged_ten_questions_at_a_time(learner_client, user):
+    topic = TopicFactory()
+    QuestionFactory.create_batch(25, topic=topic)
+    big = Blueprint.objects.create(
+        slug="big",
+        name="Big mock",
+        certification=topic.certification,
+        question_count=25,
+        time_limit_minutes=60,
+        passing_score=720,
+    )
+    BlueprintTopic.objects.create(blueprint=big, topic=topic, weight=1)
+    attempt = attempt_start(user=user, blueprint=big)
+    attempt_finalize(attempt=attempt, reason=Attempt.FinishReason.SUBMITTED)
+    url = reverse("quiz:attempt_results", kwargs={"pk": attempt.pk})
+    first = learner_client.get(url).content.decode()
+    assert first.count('class="exam-review-item') == 10
+    assert "Questions 1–10 of 25" in first and 'rel="next"' in first
+    last = learner_client.get(url, {"show": "unanswered", "page": 3}).content.decode()
+    assert last.count('class="exam-review-item') == 5
+    assert "Questions 21–25 of 25" in last and 'rel="prev"' in last
+    assert 'id="rq-25"' in last

@@ -8,7 +8,8 @@ from pytest_django.asserts import assertContains
 
 from quiz.models import Profile
 from quiz.selectors.practice import dashboard
-from tests.factories import AnswerRecordFactory, CertificationFactory, QuestionFactory, TopicFactory
+from quiz.services import answer_record
+from tests.factories import CertificationFactory, QuestionFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +26,10 @@ def test_dashboard_mastery_activity_and_streak(learner_client, user):
     now = timezone.now()
     # 25 answers today and on the 2 days before: the last 20 decide mastery.
     for index, question in enumerate(questions[:25]):
-        AnswerRecordFactory(
+        answer_record(
             user=user,
             question=question,
-            chosen_labels="B" if index >= 10 else "A",
+            labels=["B"] if index >= 10 else ["A"],
             answered_at=now - timedelta(days=index % 3, minutes=25 - index),
         )
     data = dashboard(user)
@@ -47,12 +48,13 @@ def test_dashboard_mastery_activity_and_streak(learner_client, user):
 
 def test_streak_survives_a_day_without_answers_yet_today(user):
     question = QuestionFactory()
-    AnswerRecordFactory(
-        user=user, question=question, answered_at=timezone.now() - timedelta(days=1)
-    )
-    AnswerRecordFactory(
-        user=user, question=question, answered_at=timezone.now() - timedelta(days=2)
-    )
+    for days in (1, 2):
+        answer_record(
+            user=user,
+            question=question,
+            labels=["B"],
+            answered_at=timezone.now() - timedelta(days=days),
+        )
     assert dashboard(user).streak == 2
 
 

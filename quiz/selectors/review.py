@@ -39,17 +39,19 @@ FORECAST_DAYS = 14
 RETENTION_DAYS = 30
 
 
-def _not_live_question_ids():
-    return Question.objects.not_live().values("pk")
+# A card whose question is still shown (published, not merged away, topic active). Joins
+# cost one primary-key lookup per card of this learner; a NOT IN (questions not live)
+# subquery would scan the whole bank once per counted column instead.
+LIVE_CARD = Q(
+    question__status=Question.Status.PUBLISHED,
+    question__duplicate_of__isnull=True,
+    question__topic__is_active=True,
+)
 
 
 def _live_cards(user):
-    """The learner's cards for questions still shown (not retired, not merged away).
-
-    Written as NOT IN (the few questions that are not live) rather than joins, so counting
-    thousands of cards needs no lookup of each card's question.
-    """
-    return ReviewCard.objects.filter(user=user).exclude(question_id__in=_not_live_question_ids())
+    """The learner's cards for questions still shown (not retired, not merged away)."""
+    return ReviewCard.objects.filter(LIVE_CARD, user=user)
 
 
 def due_queue(user, *, now: datetime, limit: int) -> list[int]:
@@ -108,14 +110,14 @@ def _review_tally(
         datetime.combine(today + timedelta(days=i + 1), time.min, tzinfo=zone)
         for i in range(FORECAST_DAYS if forecast else 0)
     ]
-    live = ~Q(question_id__in=_not_live_question_ids())
+    live = LIVE_CARD
     questions = Question.objects.live()
     counted = live
     if profile.target_certification_id:
         # Unseen = live questions (of the target exam) minus those with a card: two counts,
         # no per-question existence check.
         questions = questions.filter(topic__certification=profile.target_certification_id)
-        counted &= Q(question_id__in=questions.values("pk"))
+        counted &= Q(question__topic__certification=profile.target_certification_id)
     tally = ReviewCard.objects.filter(user=user).aggregate(
         due_now=Count("pk", filter=live & Q(due__lte=now)),
         new_today=Count("pk", filter=Q(created_at__gte=day_start)),

@@ -25,6 +25,7 @@ from quiz.models import (
     Blueprint,
     PracticeItem,
     PracticeSession,
+    Profile,
     Question,
     ReviewCard,
     ReviewLog,
@@ -322,15 +323,16 @@ def test_query_counts_do_not_grow_with_two_thousand_more_questions(library):
     assert max(shipped.values()) <= BUDGET
 
 
-def test_a_learners_very_first_answer_also_creates_their_profile(
+def test_a_new_learners_very_first_answer_stays_within_budget(
     library, learner_client, user, django_assert_max_num_queries
 ):
-    """The one-time exception: no profile yet (no dashboard visit, no answer before)."""
+    """Accounts get their study settings when created, not on the first answer."""
+    assert Profile.objects.filter(user=user).exists()
     topic = Topic.objects.get(slug=TOPIC)
     session = practice_start(user=user, scope="topics", topics=[topic], size=5, order="bank")
     learner_client.get(practice_url("practice_question", session, 1), headers=HX)
     data = {"choice": choice_ids(Question.objects.get(ext_id=QUESTION), correct=True)}
-    with django_assert_max_num_queries(BUDGET + 1):  # + inserting the profile, once
+    with django_assert_max_num_queries(BUDGET):
         response = learner_client.post(
             practice_url("practice_answer", session, 1), data, headers=HX
         )

@@ -25,6 +25,13 @@ def profile_for(user: AbstractBaseUser) -> Profile:
     return user._study_profile
 
 
+def profile_create_for_new_user(sender, instance, created: bool, raw: bool = False, **kwargs):
+    """post_save of the user model: every account starts with its study settings, so a
+    learner's first answer does not also have to insert them."""
+    if created and not raw:
+        _profile_create(instance)
+
+
 def _profile_create(user: AbstractBaseUser) -> Profile:
     """Insert the default profile: one statement that also holds when a concurrent first
     request created it meanwhile (an upsert on the unique user, returning the row's id)."""

@@ -31,6 +31,9 @@ class AnswerRecord(models.Model):
         indexes = [
             models.Index(fields=["question", "answered_at"]),
             models.Index(fields=["user", "question"]),
+            # A learner's latest answers (usual response time, recent mastery): read
+            # newest first and stop, instead of sorting their whole history.
+            models.Index(fields=["user", "answered_at"], name="answer_user_recent"),
         ]
 
     def __str__(self):

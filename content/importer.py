@@ -9,6 +9,7 @@ from django.db import transaction
 from content.library import ContentError, Library, read_library
 from quiz.models import Blueprint, Comment, Question, QuestionSet
 from quiz.services import (
+    QuestionPlacement,
     blueprint_retire,
     blueprint_sync,
     comment_retire,
@@ -16,7 +17,7 @@ from quiz.services import (
     disclaimer_sync,
     question_retire,
     question_set_sync,
-    question_sync,
+    questions_sync,
 )
 from study.models import Certification, Topic
 from study.services import (
@@ -132,20 +133,24 @@ def _write(library: Library) -> ImportReport:
         for entry in library.topics
         for position, question_entry in enumerate(entry.questions)
     ]
-    placed.sort(key=lambda item: bool(item[2].duplicate_of))
     questions: dict[str, Question] = {}
-    for entry, position, question_entry in placed:
-        question, outcome = question_sync(
-            topic=topics[entry.slug],
-            data=question_entry.data,
-            question_set=sets[(entry.slug, question_entry.set_slug)],
-            number=question_entry.number,
-            position=position,
-            duplicate_of=questions.get(question_entry.duplicate_of),
-            also_topics=[topics[slug] for slug in question_entry.also_topics],
-        )
-        questions[question.ext_id] = question
-        report.add("questions", outcome)
+    for duplicates in (False, True):
+        placements = [
+            QuestionPlacement(
+                topic=topics[entry.slug],
+                data=question_entry.data,
+                question_set=sets[(entry.slug, question_entry.set_slug)],
+                number=question_entry.number,
+                position=position,
+                duplicate_of=questions.get(question_entry.duplicate_of),
+                also_topics=[topics[slug] for slug in question_entry.also_topics],
+            )
+            for entry, position, question_entry in placed
+            if bool(question_entry.duplicate_of) == duplicates
+        ]
+        for question, outcome in questions_sync(placements=placements):
+            questions[question.ext_id] = question
+            report.add("questions", outcome)
 
     comments: dict[str, Comment] = {}
     for entry in library.topics:
@@ -171,13 +176,14 @@ def _retire_absent(
     library: Library, questions: set[str], seen_comments: set[str], report: ImportReport
 ) -> None:
     """What the files no longer have is retired, never deleted: learners' history points at it."""
-    for question in Question.objects.exclude(ext_id__in=questions).exclude(
-        status=Question.Status.RETIRED
-    ):
+    # Compared here rather than in SQL: a library's ids would be too many query parameters.
+    live = Question.objects.exclude(status=Question.Status.RETIRED).order_by()
+    absent = [pk for pk, ext_id in live.values_list("pk", "ext_id") if ext_id not in questions]
+    for question in Question.objects.filter(pk__in=absent):
         report.add("questions", question_retire(question=question))
-    for comment in Comment.objects.filter(ext_id__isnull=False, is_retired=False).exclude(
-        ext_id__in=seen_comments
-    ):
+    shown = Comment.objects.filter(ext_id__isnull=False, is_retired=False).order_by()
+    absent = [pk for pk, ext_id in shown.values_list("pk", "ext_id") if ext_id not in seen_comments]
+    for comment in Comment.objects.filter(pk__in=absent):
         report.add("comments", comment_retire(comment=comment))
     topic_slugs = {entry.slug for entry in library.topics}
     for topic in Topic.objects.filter(is_active=True).exclude(slug__in=topic_slugs):

@@ -503,6 +503,7 @@ def _read_questions(path: Path, topic: TopicEntry, root: Path, errors: list[Cont
         "explanation": (str, False),
     }
     revision_spec = {"correct": (list, True), "until": (str, True), "note": (str, True)}
+    anchors = {note_anchor(section.heading) for section in topic.sections}
     questions = top.get("questions", LineList())
     for index, item in enumerate(questions):
         mapping = reader.mapping(item, "a question", questions.item_lines[index])
@@ -553,9 +554,7 @@ def _read_questions(path: Path, topic: TopicEntry, root: Path, errors: list[Cont
                     title=reference.get("title", ""),
                 )
             )
-            if reference.get("note") and reference["note"] not in {
-                note_anchor(section.heading) for section in topic.sections
-            }:
+            if reference.get("note") and reference["note"] not in anchors:
                 reader.error(
                     ref_map.key_lines["note"],
                     f"{what}: reference note '{reference['note']}' is not a section of "

@@ -4,6 +4,10 @@ from typing import Any
 
 import yaml
 
+# libyaml's parser when PyYAML was built with it: several times faster than the pure-Python one.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR_TAG = "tag:yaml.org,2002:str"
+
 
 class LineDict(dict):
     """A mapping from YAML with the line of the mapping and of each key (1-based)."""
@@ -31,7 +35,7 @@ def load_yaml(text: str, *, line_offset: int = 0) -> Any:
     Raises YamlSyntaxError for bad syntax or a key given twice.
     """
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset
@@ -42,13 +46,26 @@ def load_yaml(text: str, *, line_offset: int = 0) -> Any:
     return _build(node, constructor, line_offset)
 
 
+def _compose(text: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=_FAST_LOADER)
+    except yaml.YAMLError:
+        if _FAST_LOADER is yaml.SafeLoader:
+            raise
+    # libyaml words some problems differently: report them as the pure-Python parser does.
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
 def _build(node: yaml.Node, constructor: yaml.SafeLoader, offset: int) -> Any:
     line = node.start_mark.line + 1 + offset
     if isinstance(node, yaml.MappingNode):
         result = LineDict()
         result.line, result.key_lines = line, {}
         for key_node, value_node in node.value:
-            key = constructor.construct_object(key_node, deep=True)
+            if key_node.tag == _STR_TAG:
+                key = key_node.value
+            else:
+                key = constructor.construct_object(key_node, deep=True)
             key_line = key_node.start_mark.line + 1 + offset
             if not isinstance(key, str):
                 raise YamlSyntaxError(key_line, f"keys must be text, not {key!r}")
@@ -62,6 +79,8 @@ def _build(node: yaml.Node, constructor: yaml.SafeLoader, offset: int) -> Any:
         result.line = line
         result.item_lines = [item.start_mark.line + 1 + offset for item in node.value]
         return result
+    if node.tag == _STR_TAG:
+        return node.value  # what the constructor would return, without its bookkeeping
     try:
         return constructor.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError as error:

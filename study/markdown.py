@@ -5,7 +5,9 @@ markdown itself produces, go through the same allow-list.
 """
 
 import re
+import threading
 from datetime import date
+from functools import lru_cache
 
 import markdown
 import nh3
@@ -31,11 +33,46 @@ def render_markdown(source: str, *, hard_breaks: bool = False) -> str:
     """
     if not source or not source.strip():
         return ""
-    extensions = [*_EXTENSIONS, "nl2br"] if hard_breaks else _EXTENSIONS
-    html = markdown.markdown(
-        source, extensions=extensions, extension_configs=_EXTENSION_CONFIGS, output_format="html"
-    )
+    if len(source) <= _CACHED_UP_TO:
+        return _render_cached(source, hard_breaks)
+    return _render(source, hard_breaks)
+
+
+# One line that starts with a letter and has nothing markdown gives a meaning to: it can
+# only be a paragraph of itself (no list, heading or code block starts with a letter). Most
+# answer choices read like this, and this saves running the whole markdown pipeline on them.
+_PLAIN = re.compile(r"[A-Za-z](?:[A-Za-z0-9 ,.;:!?'\"()/%+=@$-]*[A-Za-z0-9,.;:!?'\"()/%+=@$-])?")
+
+
+def _render(source: str, hard_breaks: bool) -> str:
+    if _PLAIN.fullmatch(source):
+        html = f"<p>{source}</p>"
+    else:
+        html = _converter(hard_breaks).reset().convert(source)
     return _CLEANER.clean(html)
+
+
+# Imports repeat short texts ("True", "Correct.") thousands of times, and rendering is pure.
+# Only short ones are kept, so that the cache stays small in every process.
+_CACHED_UP_TO = 1000
+_render_cached = lru_cache(maxsize=2048)(_render)
+
+
+_converters = threading.local()
+
+
+def _converter(hard_breaks: bool) -> markdown.Markdown:
+    """This thread's Markdown instance: building one costs more than a render, and one keeps
+    per-document state (footnotes, table of contents), so threads must not share it."""
+    name = "hard_breaks" if hard_breaks else "default"
+    converter = getattr(_converters, name, None)
+    if converter is None:
+        extensions = [*_EXTENSIONS, "nl2br"] if hard_breaks else _EXTENSIONS
+        converter = markdown.Markdown(
+            extensions=extensions, extension_configs=_EXTENSION_CONFIGS, output_format="html"
+        )
+        setattr(_converters, name, converter)
+    return converter
 
 
 _MONTHS = {

@@ -1,15 +1,16 @@
 """Writes to the question bank and the learning records; each module owns one concept."""
 
 from quiz.services.bank import (
+    QuestionPlacement,
     disclaimer_sync,
     key_change,
     key_revision_record,
     question_render,
     question_retire,
     question_set_sync,
-    question_sync,
     questions_mark_verified,
     questions_set_status,
+    questions_sync,
 )
 from quiz.services.discussion import (
     comment_delete,
@@ -66,6 +67,7 @@ from quiz.services.review import (
 __all__ = [
     "ExamError",
     "PracticeError",
+    "QuestionPlacement",
     "answer_record",
     "answer_save",
     "attempt_finalize",
@@ -101,9 +103,9 @@ __all__ = [
     "question_render",
     "question_retire",
     "question_set_sync",
-    "question_sync",
     "questions_mark_verified",
     "questions_set_status",
+    "questions_sync",
     "rating_previews",
     "report_file",
     "report_resolve",

@@ -147,6 +147,13 @@ class Question(models.Model):
                 name="question_hidden",
                 condition=models.Q(status__in=HIDDEN_STATUSES),
             ),
+            # Questions recorded as duplicates of another: few. Partial, so statistics of a
+            # column that is nearly all NULL don't talk planners into scanning the bank.
+            models.Index(
+                fields=["duplicate_of"],
+                name="question_duplicates",
+                condition=models.Q(duplicate_of__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -101,14 +101,15 @@ def item_for_page(
     what recording the answer needs, so the answer post reads nothing more.
     """
     mine = Q(question__cards__user=user)
-    others = ~Q(pk=OuterRef("pk"))
     annotations = {
         "learner_card": FilteredRelation("question__cards", condition=mine),
         "key_revision": FilteredRelation("question__key_revisions"),
         "flagged": Exists(Flag.objects.filter(user=user, question=OuterRef("question_id"))),
         "vote_labels": votes_on("question_id"),
-        "others_answered": _count_items(others & Q(answered_at__isnull=False)),
-        "others_correct": _count_items(others & Q(is_correct=True)),
+        # Whole-session counts; this item's own part is taken out below. (A NOT pk = outer
+        # pk condition made SQLite scan every practice item instead of the session's.)
+        "session_answered": _count_items(Q(answered_at__isnull=False)),
+        "session_correct": _count_items(Q(is_correct=True)),
         "item_count": _count_items(),
         "latest_review_id": Subquery(
             ReviewLog.objects.filter(card__logs__record=OuterRef("record_id"))
@@ -133,6 +134,8 @@ def item_for_page(
     if not rows:
         raise Http404("No such question in your practice sessions.")
     item = rows[0]
+    item.others_answered = item.session_answered - item.is_answered
+    item.others_correct = item.session_correct - bool(item.is_correct)
     # A filtered relation with no row is left unset rather than set to None.
     item.key_revisions = [row.key_revision for row in rows if hasattr(row, "key_revision")]
     item.card = getattr(item, "learner_card", None)

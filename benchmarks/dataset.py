@@ -411,10 +411,12 @@ def _history(scale, learners, questions, rng, now, rows: Rows):
                 correct = rng.random() < 0.75
                 chosen = q.key if correct else "A" if q.key != "A" else "B"
                 ms = rng.randint(8_000, 60_000)
-                records.append((user.pk, q.pk, chosen, correct, ms, "practice", when))
+                (record_id,) = rows.ids(AnswerRecord, 1)
+                records.append((record_id, user.pk, q.pk, chosen, correct, ms, "practice", when))
+                # Linked to its answer, as the app links them.
                 logs.append(
                     (card_id, user.pk, 3 if correct else 1, correct, chosen, ms, when, "practice",
-                     {}, False)
+                     record_id, {}, False)
                 )  # fmt: skip
                 day = days.setdefault((user.pk, when.date()), [0, 0])
                 day[0] += 1
@@ -427,13 +429,22 @@ def _history(scale, learners, questions, rng, now, rows: Rows):
     )  # fmt: skip
     rows.insert(
         AnswerRecord,
-        ["user", "question", "chosen_labels", "is_correct", "response_ms", "source", "answered_at"],
+        [
+            "id",
+            "user",
+            "question",
+            "chosen_labels",
+            "is_correct",
+            "response_ms",
+            "source",
+            "answered_at",
+        ],
         records,
     )
     total = rows.insert(
         ReviewLog,
         ["card", "user", "rating", "is_correct", "chosen_labels", "response_ms", "reviewed_at",
-         "source", "card_before", "rating_overridden"],
+         "source", "record", "card_before", "rating_overridden"],
         logs,
     )  # fmt: skip
     rows.insert(

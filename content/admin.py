@@ -1,16 +1,52 @@
-"""The content library's admin screens: export selected questions as content files."""
+"""The content library's admin screens: question import (upload, preview, confirm) and
+exports (content files, GIFT, Moodle XML, CSV, Anki) of selected questions or topics."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 
 from content.exporter import questions_zip
+from content.forms import QuestionUploadForm
+from content.interchange.export import EXPORT_FORMATS, export_queryset, export_questions
+from content.interchange.formats import parse_bytes
+from content.interchange.plan import import_apply, import_plan
+from content.models import QuestionUpload
 from quiz.admin import QuestionAdmin as BankQuestionAdmin
 from quiz.models import Question
+from study.admin import TopicAdmin as StudyTopicAdmin
+from study.models import Topic
+
+
+def _download(exported) -> HttpResponse:
+    response = HttpResponse(exported.data, content_type=exported.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
+    return response
+
+
+def _export_action(file_format: str, label: str):
+    @admin.action(description=f"Export selected as {label}", permissions=["view"])
+    def action(modeladmin, request, queryset):
+        rows = export_queryset(Question.objects.filter(pk__in=queryset.values("pk")))
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        return _download(
+            export_questions(rows, file_format, name=f"Selected questions {stamp}", key=stamp)
+        )
+
+    action.__name__ = f"export_{file_format}"
+    return action
 
 
 class QuestionAdmin(BankQuestionAdmin):
-    actions = [*BankQuestionAdmin.actions, "export_selected"]
+    change_list_template = "admin/content/question_change_list.html"
+    actions = [
+        *BankQuestionAdmin.actions,
+        "export_selected",
+        *(_export_action(fmt, label) for fmt, (label, _t, _e) in EXPORT_FORMATS.items()),
+    ]
 
     @admin.action(description="Export selected to content files (zip)", permissions=["view"])
     def export_selected(self, request, queryset):
@@ -20,6 +56,134 @@ class QuestionAdmin(BankQuestionAdmin):
         response["Content-Disposition"] = f'attachment; filename="questions-{stamp}.zip"'
         return response
 
+    # -- import: upload, preview (nothing written), confirm (all or nothing) ---------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("import/", view(self.import_view), name="content_question_import"),
+            path(
+                "import/<int:upload_id>/",
+                view(self.import_preview_view),
+                name="content_question_import_preview",
+            ),
+            path(
+                "import/template.csv",
+                view(self.import_template_view),
+                name="content_question_import_template",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _check_import_permission(self, request):
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+
+    def import_view(self, request):
+        self._check_import_permission(request)
+        form = QuestionUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = QuestionUpload.objects.create(
+                file_name=form.cleaned_data["file"].name[:255],
+                file_format=form.cleaned_data["file_format"],
+                data=form.cleaned_data["file"].read(),
+                topic=form.cleaned_data["topic"],
+                skip_unsupported=form.cleaned_data["skip_unsupported"],
+                skip_duplicates=form.cleaned_data["skip_duplicates"],
+                uploaded_by=request.user,
+            )
+            return redirect("admin:content_question_import_preview", upload.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Import questions",
+            "form": form,
+        }
+        return TemplateResponse(
+            request,
+            "admin/content/question_import.html",
+            context,
+            status=422 if form.errors else 200,
+        )
+
+    def import_preview_view(self, request, upload_id):
+        self._check_import_permission(request)
+        upload = get_object_or_404(QuestionUpload, pk=upload_id)
+        if upload.imported_at:
+            messages.info(request, f"{upload.file_name} was already imported: {upload.summary}.")
+            return redirect(self._topic_changelist(upload.topic))
+        plan = import_plan(
+            parse_bytes(bytes(upload.data), upload.file_format),
+            topic=upload.topic,
+            skip_unsupported=upload.skip_unsupported,
+            skip_duplicates=upload.skip_duplicates,
+        )
+        if request.method == "POST":
+            if not plan.ok:
+                messages.error(request, "The file has errors; fix them and upload it again.")
+            else:
+                import_apply(plan)
+                upload.imported_at = timezone.now()
+                upload.summary = plan.summary
+                upload.save(update_fields=["imported_at", "summary"])
+                messages.success(
+                    request, f"Imported {upload.file_name} into {upload.topic}: {plan.summary}."
+                )
+                return redirect(self._topic_changelist(upload.topic))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Preview: {upload.file_name}",
+            "upload": upload,
+            "plan": plan,
+        }
+        return TemplateResponse(request, "admin/content/question_import_preview.html", context)
+
+    def import_template_view(self, request):
+        from content.interchange.csvfile import CSV_TEMPLATE
+
+        response = HttpResponse(CSV_TEMPLATE, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="questions-template.csv"'
+        return response
+
+    def _topic_changelist(self, topic) -> str:
+        return reverse("admin:quiz_question_changelist") + f"?topic__id__exact={topic.pk}"
+
+
+def _topic_export_action(file_format: str, label: str):
+    @admin.action(description=f"Export questions as {label}", permissions=["view"])
+    def action(modeladmin, request, queryset):
+        topics = list(queryset.select_related("certification"))
+        rows = export_queryset(Question.objects.live().filter(topic__in=topics))
+        if len(topics) == 1:
+            name, key = f"{topics[0].certification.name} - {topics[0].title}", topics[0].slug
+        else:
+            name, key = "Selected topics", "-".join(sorted(t.slug for t in topics))[:80]
+        return _download(export_questions(rows, file_format, name=name, key=key))
+
+    action.__name__ = f"export_topic_{file_format}"
+    return action
+
+
+class TopicAdmin(StudyTopicAdmin):
+    actions = [
+        *(StudyTopicAdmin.actions or []),
+        *(_topic_export_action(fmt, label) for fmt, (label, _t, _e) in EXPORT_FORMATS.items()),
+    ]
+
+
+@admin.register(QuestionUpload)
+class QuestionUploadAdmin(admin.ModelAdmin):
+    list_display = ["file_name", "topic", "file_format", "uploaded_by", "uploaded_at", "summary"]
+    list_filter = ["file_format", "imported_at"]
+    readonly_fields = [f.name for f in QuestionUpload._meta.fields if f.name != "data"]
+    exclude = ["data"]
+
+    def has_add_permission(self, request):
+        return False  # uploads are made on the question list's "Import questions" page
+
 
 admin.site.unregister(Question)
 admin.site.register(Question, QuestionAdmin)
+admin.site.unregister(Topic)
+admin.site.register(Topic, TopicAdmin)

@@ -1,0 +1,1 @@
+"""Question interchange formats: GIFT, Moodle XML, CSV (import and export) and Anki (export)."""

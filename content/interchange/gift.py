@@ -1,0 +1,417 @@
+r"""GIFT, Moodle's text format: read multiple-choice and true/false questions, write the bank.
+
+Reference: https://docs.moodle.org/en/GIFT_format. Where the page is silent we do what
+Moodle's own importer (qformat_gift) does, so a file reads here as it would in Moodle:
+- Questions are separated by blank lines; every line is trimmed and a line starting with
+  `//` is a comment (also inside a question, where it is dropped).
+- `\\` is a backslash, `\n` a newline, `\~ \= \# \{ \} \:` the plain characters; any other
+  backslash is kept as written (so markdown escapes like `\*` survive).
+- The kind of question follows Moodle's order: `{}` essay, `{#...}` numerical, any `~`
+  multiple choice, `=` with `->` matching, `T`/`TRUE`/`F`/`FALSE` true/false, else short
+  answer. With an `=` answer a question is single-answer; without one, its correct answers
+  are the positive `~%w%` weights, which must add up to 100.
+- A `[format]` tag on an answer or feedback is dropped: one format per question, the stem's.
+Where Moodle would import something we cannot represent honestly (two `=` answers, partial
+credit in a single-answer question), we report it instead of guessing.
+"""
+
+import re
+from dataclasses import dataclass
+from itertools import pairwise
+
+from content.interchange.model import (
+    HTML,
+    MARKDOWN,
+    PLAIN,
+    ImportedChoice,
+    ImportedQuestion,
+    Parsed,
+)
+
+# `[moodle]` is Moodle's auto-format: text in which HTML tags are allowed. Read as html, the
+# tags render (sanitized like all our HTML); read as plain they would show as literal tags.
+_FORMATS = {"markdown": MARKDOWN, "html": HTML, "plain": PLAIN, "moodle": HTML}
+_TAGS = {MARKDOWN: "markdown", HTML: "html", PLAIN: "plain"}
+_FORMAT_TAG = re.compile(r"\[(markdown|html|plain|moodle)\]")
+_WEIGHT = re.compile(r"%([^%]*)%")
+_NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)")
+_CONTEXT = re.compile(r"^\$[a-z0-9]+\$/?")  # $course$/, $system$/, $cat1$/ ...
+_TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
+_BLANK = "_____"
+
+# While parsing, escaped characters are private-use placeholders, so splitting on the
+# special characters never sees them; `_restore` turns them back at the end.
+_SPECIAL = ":#={}~"
+_PLACEHOLDER = {char: chr(0x10FFF0 + i) for i, char in enumerate(_SPECIAL + "n")}
+_RESTORE = str.maketrans({v: ("\n" if k == "n" else k) for k, v in _PLACEHOLDER.items()})
+
+
+def _unescape(line: str) -> str:
+    out, i = [], 0
+    while i < len(line):
+        pair = line[i : i + 2]
+        if pair == "\\\\":
+            out.append("\\")
+            i += 2
+        elif len(pair) == 2 and pair[0] == "\\" and pair[1] in _PLACEHOLDER:
+            out.append(_PLACEHOLDER[pair[1]])
+            i += 2
+        else:
+            out.append(line[i])
+            i += 1
+    return "".join(out)
+
+
+def _restore(text: str) -> str:
+    return text.translate(_RESTORE)
+
+
+def _clean(text: str) -> str:
+    """An answer's or feedback's text: trimmed, without a format tag, escapes restored."""
+    text = text.strip()
+    if tag := _FORMAT_TAG.match(text):
+        text = text[tag.end() :]
+    return _restore(text).strip()
+
+
+def _quote(text: str, limit: int = 40) -> str:
+    text = " ".join(_restore(text).split())
+    return f'"{text[:limit]}…"' if len(text) > limit else f'"{text}"'
+
+
+@dataclass
+class _Chunk:
+    """One blank-line-separated question: its lines unescaped and joined, and their numbers."""
+
+    text: str
+    numbers: list[int]
+
+    def line(self, offset: int) -> int:
+        return self.numbers[self.text.count("\n", 0, offset)]
+
+
+def _chunks(text: str):
+    lines, numbers = [], []
+    for number, raw in enumerate(re.split(r"\r\n|\r|\n", text.lstrip("\ufeff")), start=1):
+        line = raw.strip()
+        if not line:
+            if lines:
+                yield lines, numbers
+            lines, numbers = [], []
+        elif not line.startswith("//"):
+            lines.append(line)
+            numbers.append(number)
+    if lines:
+        yield lines, numbers
+
+
+def _category(line: str) -> str:
+    """`$CATEGORY: $course$/top/AWS SAA/EC2` is "AWS SAA/EC2": Moodle's context prefix and
+    its hidden root category "top" are not part of the path."""
+    path = _CONTEXT.sub("", line.removeprefix("$CATEGORY:").strip(), count=1).strip("/")
+    return "" if path == "top" else path.removeprefix("top/")
+
+
+def parse_gift(text: str) -> Parsed:
+    """Every multiple-choice and true/false question of the file, and every problem with its
+    line; a question with a problem is reported and left out, never half-read."""
+    parsed = Parsed()
+    category = ""
+    for lines, numbers in _chunks(text):
+        if lines[0].startswith("$CATEGORY:"):
+            category = _category(lines[0])
+            # Moodle wants a blank line after it; we accept a question right below.
+            lines, numbers = lines[1:], numbers[1:]
+            if not lines:
+                continue
+        chunk = _Chunk("\n".join(_unescape(line) for line in lines), numbers)
+        before = len(parsed.problems)
+        question = _QuestionReader(chunk, parsed).read()
+        if question and len(parsed.problems) == before:
+            question.category = category
+            parsed.questions.append(question)
+    return parsed
+
+
+class _QuestionReader:
+    """One question's text: reports its problems and returns what it read."""
+
+    def __init__(self, chunk: _Chunk, parsed: Parsed):
+        self.chunk, self.parsed = chunk, parsed
+        self.start = chunk.numbers[0]
+        self.quoted = _quote(chunk.text)
+        self.label = f"question {self.quoted}"
+        self.bad_weight = False
+
+    def error(self, offset: int | None, message: str) -> None:
+        self.parsed.error(self.start if offset is None else self.chunk.line(offset), message)
+
+    def unsupported(self, kind: str, why: str = "") -> None:
+        self.parsed.unsupported(
+            self.start,
+            f"{kind} {self.quoted}{why} is not supported; "
+            "only multiple-choice and true/false questions are imported",
+        )
+
+    def read(self) -> ImportedQuestion | None:
+        text, pos, name = self.chunk.text, 0, ""
+        if text.startswith("::"):
+            end = text.find("::", 2)
+            if end < 0:
+                self.error(None, f'the name of {self.label} has no closing "::"')
+                return None
+            name, pos = _restore(text[2:end]).strip(), end + 2
+        pos = len(text) - len(text[pos:].lstrip())
+        text_format = MARKDOWN
+        if tag := _FORMAT_TAG.match(text, pos):
+            text_format, pos = _FORMATS[tag.group(1)], tag.end()
+        self.quoted = _quote(name or text[pos:])
+        self.label = f"question {self.quoted}"
+        block = self.answer_block(pos)
+        if block is None:
+            return None
+        if block == ():
+            self.unsupported("description", " (text with no answer block in braces)")
+            return None
+        opening, closing = block
+        after = text[closing + 1 :]
+        stem = text[pos:opening] + (_BLANK + after if after.strip() else "")
+        question = ImportedQuestion(
+            self.start, _restore(stem).strip(), [], name=name, text_format=text_format
+        )
+        answers_end = text.rfind("####", opening, closing)
+        if answers_end >= 0:
+            question.explanation = _clean(text[answers_end + 4 : closing])
+        else:
+            answers_end = closing
+        if not self.read_answers(question, opening + 1, answers_end):
+            return None
+        if not question.stem:
+            self.error(None, f"{self.label} has no text before its answers")
+        return question
+
+    def answer_block(self, pos: int) -> tuple[int, int] | tuple[()] | None:
+        """Where the one `{...}` is; () when there is none, None after reporting errors."""
+        text, block, opening, ok = self.chunk.text, None, None, True
+        for i in range(pos, len(text)):
+            if text[i] == "{":
+                if opening is not None:
+                    ok = False
+                    where = self.chunk.line(i)
+                    self.error(
+                        opening,
+                        f"the answer block {_quote(text[opening:])} is not closed before the next "
+                        f'"{{"{"" if where == self.chunk.line(opening) else f" on line {where}"}: '
+                        'end the answers with "}", or write \\{ for a literal brace',
+                    )
+                elif block is not None:
+                    ok = False
+                    self.error(
+                        i,
+                        f"a second answer block {_quote(text[i:])} in {self.label}: a GIFT "
+                        "question has one; write \\{ and \\} for literal braces",
+                    )
+                opening = i
+            elif text[i] == "}":
+                if opening is None:
+                    ok = False
+                    self.error(
+                        i,
+                        f'a "}}" with no "{{" before it in {self.label}: remove it, '
+                        "or write \\} for a literal brace",
+                    )
+                else:
+                    block = block or (opening, i)
+                    opening = None
+        if opening is not None:
+            ok = False
+            self.error(
+                opening,
+                f'the answer block {_quote(text[opening:])} is never closed: add "}}" after '
+                "its last answer (before the blank line that ends the question)",
+            )
+        return (block or ()) if ok else None
+
+    def read_answers(self, question: ImportedQuestion, start: int, end: int) -> bool:
+        answers = self.chunk.text[start:end].strip()
+        if not answers:
+            self.unsupported("essay question")
+        elif re.fullmatch(r"[=~#%\s]*", answers):
+            self.error(start, f"the answer block of {self.label} has no answers")
+        elif answers[0] == "#":
+            self.unsupported("numerical question")
+        elif "~" in answers:
+            return self.read_choices(question, start, end)
+        elif "=" in answers and "->" in answers:
+            self.unsupported("matching question")
+        elif (value := answers.split("#", 1)[0].strip().upper()) in _TRUE_FALSE:
+            # Moodle: {T#feedback if they answer wrong#feedback if they answer right}
+            _, wrong, right = ([*answers.split("#", 2), "", ""])[:3]
+            is_true = _TRUE_FALSE[value]
+            question.choices = [
+                ImportedChoice("True", is_true, _clean(right if is_true else wrong)),
+                ImportedChoice("False", not is_true, _clean(wrong if is_true else right)),
+            ]
+            return True
+        else:
+            self.unsupported("short-answer question")
+        return False
+
+    def read_choices(self, question: ImportedQuestion, start: int, end: int) -> bool:
+        text = self.chunk.text
+        marks = [m.start() for m in re.finditer("[=~]", text[start:end])]
+        if lead := text[start : start + marks[0]].strip():
+            self.error(
+                start,
+                f"{_quote(lead)} comes before the first answer of {self.label}: start "
+                "every answer with = (right) or ~ (wrong)",
+            )
+        weights: list[float | None] = []
+        for n, (mark, next_mark) in enumerate(pairwise([*marks, end - start]), start=1):
+            offset, marker = start + mark, text[start + mark]
+            body = text[offset + 1 : start + next_mark].strip()
+            weight, body = self.weight(offset, marker, body)
+            answer, _, feedback = body.partition("#")
+            choice = ImportedChoice(_clean(answer), feedback=_clean(feedback))
+            if not choice.text:
+                self.error(
+                    offset,
+                    f"answer {n} of {self.label} is empty ({_quote(marker + body)}): "
+                    f"write its text after the {marker}, or remove it",
+                )
+            question.choices.append(choice)
+            weights.append(weight)
+        markers = [text[start + mark] for mark in marks]
+        if "=" in markers:
+            self.check_single(markers, weights)
+            for choice, marker in zip(question.choices, markers, strict=True):
+                choice.is_correct = marker == "="
+        else:
+            for choice, weight in zip(question.choices, weights, strict=True):
+                choice.is_correct = (weight or 0) > 0
+            if not self.bad_weight:  # the sum of weights we could not read says nothing
+                self.check_weights(weights)
+        if len(question.choices) < 2:
+            self.error(None, f"{self.label} has one answer; a multiple-choice question needs two")
+        return True
+
+    def weight(self, offset: int, marker: str, body: str) -> tuple[float | None, str]:
+        """The `%50%` weight of an answer and the rest of it; errors for weights that are not."""
+        found = _WEIGHT.match(body)
+        if marker == "=":
+            if found and _NUMBER.fullmatch(found.group(1).strip()):
+                self.error(
+                    offset,
+                    f"{_quote('=' + body)} in {self.label}: an = answer is fully right and takes "
+                    "no weight; give weights with ~ (~%50%A ~%50%B) or drop the %…%",
+                )
+            return None, body
+        if not body.startswith("%"):
+            return None, body
+        number = found and _NUMBER.fullmatch(found.group(1).strip())
+        if number and -100 <= float(number.group()) <= 100:
+            return float(number.group()), body[found.end() :]
+        shown = found.group() if found else body.split()[0]
+        self.bad_weight = True
+        self.error(
+            offset,
+            f'bad weight "{_restore(shown)}" in {self.label}: write a percentage between -100 '
+            "and 100 between two % signs, like ~%50%right or ~%-100%wrong",
+        )
+        return None, body
+
+    def check_single(self, markers: list[str], weights: list[float | None]) -> None:
+        if markers.count("=") > 1:
+            self.error(
+                None,
+                f"{self.label} marks {markers.count('=')} answers with =: a question with "
+                "several correct answers gives each a weight instead, like ~%50%A ~%50%B ~%-100%C",
+            )
+        if any((weight or 0) > 0 for weight in weights):
+            self.error(
+                None,
+                f"{self.label} has an = answer and a partly right ~%…% answer; partial credit "
+                "is not supported: make the other answers plain ~ (wrong)",
+            )
+
+    def check_weights(self, weights: list[float | None]) -> None:
+        positive = [weight for weight in weights if weight and weight > 0]
+        if not positive:
+            self.error(
+                None,
+                f"{self.label} has no correct answer: mark the right one with = instead of ~ "
+                "(or, for several, give each a positive weight like ~%50%)",
+            )
+        elif abs(sum(positive) - 100) > 0.5:  # Moodle rounds the total to two decimals
+            total = f"{sum(positive):g}"
+            self.error(
+                None,
+                f"the weights of the correct answers of {self.label} add up to {total}%, "
+                "not 100%: split 100 among them (~%50% each for two, ~%33.33333% for three)",
+            )
+
+
+def _escape(text: str) -> str:
+    text = text.strip().replace("\r\n", "\n").replace("\r", "").replace("\\", "\\\\")
+    for char in _SPECIAL:
+        text = text.replace(char, "\\" + char)
+    return text.replace("\n", "\\n")
+
+
+def _answer_text(text: str, tag: str) -> str:
+    """A choice or feedback; texts that would read as a weight or a format tag get the
+    question's own format tag first, which both Moodle and we drop."""
+    escaped = _escape(text)
+    if escaped.startswith("%") or _FORMAT_TAG.match(escaped):
+        return f"[{tag}]{escaped}"
+    return escaped
+
+
+def _weight(correct: int) -> str:
+    """100 split evenly, written with the five decimals of Moodle's grade list (33.33333)."""
+    return f"{100 / correct:.5f}".rstrip("0").rstrip(".")
+
+
+def _write_question(question: ImportedQuestion) -> str:
+    tag = _TAGS.get(question.text_format, "markdown")
+    head = f"::{_escape(question.name)}::" if question.name else ""
+    head += f"[{tag}]{_escape(question.stem)}"
+    # Outdated keys go into the general feedback, a paragraph each, so they are not lost.
+    general = "\n\n".join(t.strip() for t in [question.explanation, *question.outdated] if t)
+    general = f"####{_answer_text(general, tag)}" if general else ""
+    choices = question.choices
+    if [c.text for c in choices] == ["True", "False"] and question.correct_count == 1:
+        right, wrong = (choices[0], choices[1]) if choices[0].is_correct else choices[::-1]
+        feedback = ""
+        if wrong.feedback.strip() or right.feedback.strip():
+            feedback = f"#{_answer_text(wrong.feedback, tag)}"
+        if right.feedback.strip():
+            feedback += f"#{_answer_text(right.feedback, tag)}"
+        value = "TRUE" if choices[0].is_correct else "FALSE"
+        return f"{head}{{{value}{feedback}{general}}}"
+    lines = [head + "{"]
+    for choice in choices:
+        if question.correct_count == 1:
+            marker = "=" if choice.is_correct else "~"
+        else:
+            marker = f"~%{_weight(question.correct_count)}%" if choice.is_correct else "~%-100%"
+        line = f"\t{marker}{_answer_text(choice.text, tag)}"
+        if choice.feedback.strip():
+            line += f"#{_answer_text(choice.feedback, tag)}"
+        lines.append(line)
+    if general:
+        lines.append(f"\t{general}")
+    return "\n".join([*lines, "}"])
+
+
+def write_gift(questions: list[ImportedQuestion]) -> str:
+    """GIFT that Moodle imports (Question bank > Import > GIFT format) and we read back."""
+    out = [f"// {len(questions)} questions in GIFT format, for Moodle and for this app", ""]
+    category = ""
+    for question in questions:
+        if question.category and question.category != category:
+            category = question.category
+            # A category line is a question of its own in Moodle: a blank line must follow.
+            out += [f"$CATEGORY: $course$/{category}", ""]
+        out += [_write_question(question), ""]
+    return "\n".join(out)

@@ -1,0 +1,61 @@
+"""What every question format reads into and writes from.
+
+A parser turns a file into `Parsed`: the questions it understood, each with the line it
+starts on, and every problem with its line. Parsers know nothing of topics, ids or the
+database; `content.interchange.plan` decides what the questions become in the bank.
+Writers take the same `ImportedQuestion`s (made from bank questions by `from_question`).
+"""
+
+from dataclasses import dataclass, field
+
+MARKDOWN, HTML, PLAIN = "markdown", "html", "plain"
+
+
+@dataclass
+class ImportedChoice:
+    text: str
+    is_correct: bool = False
+    feedback: str = ""  # why this choice is right or wrong (GIFT "#", Moodle <feedback>)
+
+
+@dataclass
+class ImportedQuestion:
+    line: int  # 1-based line where the question starts in its file (0: not from a file)
+    stem: str
+    choices: list[ImportedChoice]
+    name: str = ""  # GIFT ::name::, Moodle <name>, CSV id column: a stable identity if given
+    category: str = ""  # GIFT $CATEGORY, Moodle category, CSV topic column
+    explanation: str = ""  # general feedback
+    text_format: str = MARKDOWN  # how stem, choices and feedback are written: markdown|html|plain
+    outdated: list[str] = field(default_factory=list)  # export only: "correct until ..." notes
+
+    @property
+    def correct_count(self) -> int:
+        return sum(1 for choice in self.choices if choice.is_correct)
+
+
+@dataclass(frozen=True)
+class ParseProblem:
+    line: int
+    message: str
+    unsupported: bool = False  # a question kind we don't import (short answer, essay, ...)
+
+
+@dataclass
+class Parsed:
+    questions: list[ImportedQuestion] = field(default_factory=list)
+    problems: list[ParseProblem] = field(default_factory=list)
+
+    def error(self, line: int, message: str) -> None:
+        self.problems.append(ParseProblem(line, message))
+
+    def unsupported(self, line: int, message: str) -> None:
+        self.problems.append(ParseProblem(line, message, unsupported=True))
+
+
+class FormatError(ValueError):
+    """A file that cannot be read at all (not UTF-8, too large, not XML...)."""
+
+    def __init__(self, message: str, line: int = 1):
+        super().__init__(message)
+        self.line = line

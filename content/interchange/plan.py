@@ -1,0 +1,238 @@
+"""From parsed questions to the bank: what an import would do, then doing it in one go.
+
+`import_plan` turns a parsed file into bank questions for one topic and reports, per
+question, whether it would be created, updated, left unchanged or skipped, and every error
+with its line. It runs the real write inside a transaction it rolls back, so the preview
+is exactly what `import_apply` will do (and both use the one validator of questions).
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from content.interchange.model import HTML, PLAIN, ImportedQuestion, Parsed
+from quiz.duplicates import Fingerprint, find_duplicates
+from quiz.models import Question
+from quiz.services import questions_sync
+from quiz.services.bank import QuestionPlacement
+from quiz.services.duplicates import bank_fingerprints
+from quiz.validation import ChoiceData, QuestionData, validate_question
+from study.markdown import render_markdown
+from study.models import Topic
+
+CREATE, UPDATE, UNCHANGED, SKIP = "create", "update", "unchanged", "skip"
+LABELS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+@dataclass
+class PlanItem:
+    line: int
+    ext_id: str
+    stem: str
+    action: str
+    note: str = ""  # why skipped, or the duplicate it resembles
+    data: QuestionData | None = None
+
+
+@dataclass
+class ImportPlan:
+    topic: Topic
+    items: list[PlanItem] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def count(self, action: str) -> int:
+        return sum(1 for item in self.items if item.action == action)
+
+    @property
+    def importable(self) -> int:
+        return sum(1 for item in self.items if item.action != SKIP and item.data)
+
+    @property
+    def summary(self) -> str:
+        parts = [f"{self.count(a)} {a}" for a in (CREATE, UPDATE, UNCHANGED, SKIP)]
+        return ", ".join(parts) + (f"; {len(self.errors)} error(s)" if self.errors else "")
+
+
+def question_data(question: ImportedQuestion, ext_id: str) -> QuestionData:
+    """The bank's form of a parsed question: choices lettered A, B, ... in file order."""
+    return QuestionData(
+        ext_id=ext_id,
+        stem=_as_markdown(question.stem, question.text_format),
+        choices=[
+            ChoiceData(
+                label=LABELS[i] if i < len(LABELS) else "?",
+                text=_as_markdown(choice.text, question.text_format),
+                is_correct=choice.is_correct,
+                explanation=_as_markdown(choice.feedback, question.text_format),
+            )
+            for i, choice in enumerate(question.choices)
+        ],
+        choose=max(1, question.correct_count),
+        explanation=_as_markdown(question.explanation, question.text_format),
+        source="Imported",
+    )
+
+
+def _as_markdown(text: str, text_format: str) -> str:
+    text = text.strip()
+    if text_format == PLAIN:
+        return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    if text_format == HTML:
+        # Markdown passes HTML through; render_markdown sanitizes it with everything else.
+        return text
+    return text
+
+
+def ext_id_for(topic: Topic, question: ImportedQuestion) -> str:
+    """A stable id: from the question's name when it has one, else from its text, so
+    importing the same file again updates instead of duplicating."""
+    base = slugify(question.name)[:60].strip("-")
+    if not base:
+        base = "q" + hashlib.sha1(question.stem.strip().encode()).hexdigest()[:10]
+    return f"{topic.slug}-{base}"[:100].strip("-")
+
+
+def import_plan(
+    parsed: Parsed,
+    *,
+    topic: Topic,
+    skip_unsupported: bool = False,
+    skip_duplicates: bool = False,
+) -> ImportPlan:
+    plan = ImportPlan(topic=topic)
+    for problem in parsed.problems:
+        if problem.unsupported and skip_unsupported:
+            plan.items.append(PlanItem(problem.line, "", "", SKIP, problem.message))
+        elif problem.unsupported:
+            plan.errors.append(
+                (problem.line, f"{problem.message} (use --skip-unsupported to skip it)")
+            )
+        else:
+            plan.errors.append((problem.line, problem.message))
+    seen: dict[str, int] = {}
+    candidates: list[PlanItem] = []
+    for question in parsed.questions:
+        ext_id = ext_id_for(topic, question)
+        data = question_data(question, ext_id)
+        item = PlanItem(question.line, ext_id, question.stem.strip()[:200], CREATE, data=data)
+        if ext_id in seen:
+            plan.errors.append(
+                (question.line, f"the same question as line {seen[ext_id]} (same name or text)")
+            )
+            continue
+        seen[ext_id] = question.line
+        for problem in validate_question(data):
+            where = ".".join(str(p) for p in problem.path)
+            plan.errors.append((question.line, f"{where + ': ' if where else ''}{problem.message}"))
+        if len(question.choices) > len(LABELS):
+            plan.errors.append((question.line, f"more than {len(LABELS)} choices"))
+        candidates.append(item)
+    _other_topics(plan, candidates)
+    _mark_duplicates(candidates, skip_duplicates)
+    plan.items.extend(candidates)
+    plan.items.sort(key=lambda item: item.line)
+    plan.errors.sort()
+    if plan.ok:
+        _dry_run(plan)
+    return plan
+
+
+def _other_topics(plan: ImportPlan, items: list[PlanItem]) -> None:
+    owners = dict(
+        Question.objects.filter(ext_id__in=[i.ext_id for i in items])
+        .exclude(topic=plan.topic)
+        .values_list("ext_id", "topic__slug")
+    )
+    for item in items:
+        if item.ext_id in owners:
+            plan.errors.append(
+                (item.line, f"id {item.ext_id} already belongs to topic {owners[item.ext_id]}")
+            )
+
+
+def _mark_duplicates(items: list[PlanItem], skip: bool) -> None:
+    """New questions that look like a bank question (the bank's duplicate finder)."""
+    existing = set(
+        Question.objects.filter(ext_id__in=[i.ext_id for i in items]).values_list(
+            "ext_id", flat=True
+        )
+    )
+    new = [item for item in items if item.ext_id not in existing]
+    if not new:
+        return
+    fingerprints = bank_fingerprints() + [
+        Fingerprint.of(("new", i), item.data.stem, [c.text for c in item.data.choices])
+        for i, item in enumerate(new)
+    ]
+    ext_ids = dict(Question.objects.values_list("pk", "ext_id"))
+    for a, b, score in find_duplicates(fingerprints):
+        pair = sorted([a, b], key=lambda key: isinstance(key, tuple))
+        bank, mine = pair
+        if isinstance(bank, tuple) or not isinstance(mine, tuple):
+            continue  # two new ones, or two bank questions: not this import's business
+        item = new[mine[1]]
+        item.note = f"looks like {ext_ids[bank]} ({score:.0%} similar)"
+        if skip:
+            item.action = SKIP
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _dry_run(plan: ImportPlan) -> None:
+    """Outcomes from the real write, rolled back: created, updated or unchanged."""
+    try:
+        with transaction.atomic():
+            outcomes = _write(plan)
+            raise _Rollback
+    except _Rollback:
+        pass
+    for item in plan.items:
+        if item.action != SKIP and item.ext_id in outcomes:
+            item.action = outcomes[item.ext_id]
+
+
+def _write(plan: ImportPlan) -> dict[str, str]:
+    items = [item for item in plan.items if item.action != SKIP and item.data]
+    if not items:
+        return {}
+    # Questions already in the topic keep their place; new ones go after the last.
+    stored = dict(Question.objects.filter(topic=plan.topic).values_list("ext_id", "position"))
+    last = max(stored.values(), default=0)
+    placements = []
+    for item in items:
+        if item.ext_id not in stored:
+            last += 1
+        position = stored.get(item.ext_id, last)
+        placements.append(QuestionPlacement(topic=plan.topic, data=item.data, position=position))
+    names = {"created": CREATE, "updated": UPDATE, "unchanged": UNCHANGED}
+    return {
+        question.ext_id: names.get(outcome, outcome)
+        for question, outcome in questions_sync(placements=placements)
+    }
+
+
+@transaction.atomic
+def import_apply(plan: ImportPlan) -> ImportPlan:
+    """Write a plan that has no errors: every question or none."""
+    if not plan.ok:
+        raise ValueError("an import plan with errors cannot be applied")
+    outcomes = _write(plan)
+    for item in plan.items:
+        if item.ext_id in outcomes:
+            item.action = outcomes[item.ext_id]
+    return plan
+
+
+def rendered_preview(item: PlanItem) -> str:
+    """The stem as learners will see it (sanitized HTML), for the admin preview."""
+    return render_markdown(item.data.stem) if item.data else ""

@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.db import models
+
+from content.interchange.formats import FORMATS
+from study.models import Topic
+
+
+class QuestionUpload(models.Model):
+    """A question file uploaded in the admin, kept from its preview to the confirmed import."""
+
+    file_name = models.CharField(max_length=255)
+    file_format = models.CharField(max_length=20, choices=list(FORMATS.items()))
+    data = models.BinaryField()
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
+    skip_unsupported = models.BooleanField(default=False)
+    skip_duplicates = models.BooleanField(default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    summary = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return f"{self.file_name} → {self.topic}"
+
+    def get_preview_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("admin:content_question_import_preview", args=[self.pk])

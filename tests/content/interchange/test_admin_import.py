@@ -1,0 +1,103 @@
+"""The editor's path: upload in the admin, preview with errors by line, fix, import, practise,
+export the topic to Anki."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from content.models import QuestionUpload
+from quiz.models import Question
+from quiz.services import practice_start
+from study.models import Topic
+from tests.factories import TopicFactory
+
+pytestmark = pytest.mark.django_db
+FIXTURES = Path(__file__).parent / "fixtures"
+IMPORT_URL = reverse("admin:content_question_import")
+
+
+def upload(client, name, data, topic, **options):
+    form = {
+        "file": SimpleUploadedFile(name, data),
+        "file_format": options.pop("file_format", ""),
+        "topic": topic.pk,
+        **options,
+    }
+    return client.post(IMPORT_URL, form)
+
+
+def broken_lines() -> list[int]:
+    """The broken fixture says which of its lines are broken, in its first comment."""
+    header = (FIXTURES / "acceptance_40.gift").read_text().splitlines()[0:5]
+    return sorted(int(n) for n in re.findall(r"\d+", " ".join(header))[:2])
+
+
+def test_editor_uploads_sees_errors_by_line_fixes_imports_practises_and_exports(
+    editor_client, editor, user
+):
+    topic = TopicFactory(slug="aws-basics", title="AWS basics")
+    page = editor_client.get(reverse("admin:quiz_question_changelist"))
+    assertContains(page, IMPORT_URL)
+
+    broken = (FIXTURES / "acceptance_40.gift").read_bytes()
+    response = upload(editor_client, "aws.gift", broken, topic)
+    preview_url = response.url
+    preview = editor_client.get(preview_url)
+    assertContains(preview, "2 errors")
+    for line in broken_lines():
+        assertContains(preview, f"Line {line}:")
+    assertNotContains(preview, "Import 3")  # no confirm button while there are errors
+    confirm = editor_client.post(preview_url)
+    assert Question.objects.count() == 0, "a file with errors imports nothing"
+    assert confirm.status_code == 200
+
+    fixed = (FIXTURES / "acceptance_40_fixed.gift").read_bytes()
+    response = upload(editor_client, "aws.gift", fixed, topic)
+    preview = editor_client.get(response.url)
+    assertContains(preview, "40 create")
+    assertContains(preview, "Import 40 questions")
+    assert Question.objects.count() == 0, "the preview writes nothing"
+    done = editor_client.post(response.url)
+    assert done.status_code == 302
+    assert Question.objects.filter(topic=topic).count() == 40
+    assert QuestionUpload.objects.get(pk=response.url.rstrip("/").split("/")[-1]).imported_at
+
+    # Uploading the same file again changes nothing.
+    again = editor_client.get(upload(editor_client, "aws.gift", fixed, topic).url)
+    assertContains(again, "0 create, 0 update, 40 unchanged")
+
+    # A learner practises the new questions.
+    editor_client.logout()
+    editor_client.force_login(user)
+    session = practice_start(user=user, scope="topics", topics=[topic], size=5, order="bank")
+    page = editor_client.get(
+        reverse("quiz:practice_question", kwargs={"pk": session.pk, "position": 1})
+    )
+    assert page.status_code == 200
+    first = session.items.get(position=1).question
+    assertContains(page, first.stem_html[3:40])
+
+
+def test_topic_exports_to_anki_and_the_deck_opens(editor_client, editor, tmp_path):
+    pytest.importorskip("anki")
+    from tests.content.interchange.anki_reader import read_apkg
+
+    topic = TopicFactory(slug="aws-basics", title="AWS basics")
+    upload(editor_client, "aws.gift", (FIXTURES / "acceptance_40_fixed.gift").read_bytes(), topic)
+    editor_client.post(QuestionUpload.objects.get().get_preview_url())
+    response = editor_client.post(
+        reverse("admin:study_topic_changelist"),
+        {"action": "export_topic_anki", "_selected_action": [topic.pk]},
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('.apkg"')
+    deck = tmp_path / "deck.apkg"
+    deck.write_bytes(
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+    notes = read_apkg(deck, tmp_path / "collection")
+    assert len(notes) == 40 == Topic.objects.get(pk=topic.pk).questions.count()

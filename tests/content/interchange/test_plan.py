@@ -1,0 +1,139 @@
+"""From parsed questions to the bank: preview writes nothing, apply writes all or nothing."""
+
+import pytest
+
+from content.interchange.model import PLAIN, ImportedChoice, ImportedQuestion, Parsed
+from content.interchange.plan import (
+    CREATE,
+    SKIP,
+    UNCHANGED,
+    UPDATE,
+    import_apply,
+    import_plan,
+)
+from quiz.models import Question
+from tests.factories import QuestionFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def mcq(line, stem, right="Use an IAM role", wrong=("Store keys in code",), name="", **kw):
+    choices = [ImportedChoice(right, True, "Roles rotate credentials.")]
+    choices += [ImportedChoice(text) for text in wrong]
+    return ImportedQuestion(line=line, stem=stem, choices=choices, name=name, **kw)
+
+
+def parsed(*questions, problems=()):
+    result = Parsed(questions=list(questions))
+    result.problems.extend(problems)
+    return result
+
+
+def test_preview_reports_creates_and_writes_nothing():
+    topic = TopicFactory(slug="iam")
+    plan = import_plan(
+        parsed(mcq(1, "How should an app on EC2 get AWS credentials?", name="creds"),
+               mcq(5, "Which service stores secrets?", right="Secrets Manager")),
+        topic=topic,
+    )  # fmt: skip
+    assert plan.ok and [i.action for i in plan.items] == [CREATE, CREATE]
+    assert plan.items[0].ext_id == "iam-creds"
+    assert Question.objects.count() == 0
+
+
+def test_apply_creates_questions_with_keys_and_explanations_then_reimport_is_unchanged():
+    topic = TopicFactory(slug="iam")
+    source = parsed(
+        mcq(1, "How should an app on EC2 get AWS credentials?", name="creds", explanation="Why.")
+    )
+    import_apply(import_plan(source, topic=topic))
+    question = Question.objects.get(ext_id="iam-creds")
+    assert question.topic == topic and question.key_labels == "A"
+    assert question.explanation == "Why."
+    right = question.choices.get(label="A")
+    assert right.is_correct and right.explanation == "Roles rotate credentials."
+    again = import_plan(source, topic=topic)
+    assert [i.action for i in again.items] == [UNCHANGED]
+    changed = parsed(
+        mcq(1, "How should an app on EC2 get AWS credentials?", name="creds", explanation="New.")
+    )
+    plan = import_plan(changed, topic=topic)
+    assert [i.action for i in plan.items] == [UPDATE]
+    import_apply(plan)
+    assert Question.objects.get(ext_id="iam-creds").explanation == "New."
+
+
+def test_questions_without_a_name_get_a_stable_id_from_their_text():
+    topic = TopicFactory(slug="s3")
+    first = import_plan(parsed(mcq(3, "Which storage class is cheapest?")), topic=topic)
+    second = import_plan(parsed(mcq(9, "Which storage class is cheapest?")), topic=topic)
+    assert first.items[0].ext_id == second.items[0].ext_id
+    assert first.items[0].ext_id.startswith("s3-q")
+
+
+def test_every_invalid_question_is_an_error_with_its_line_and_nothing_is_written():
+    topic = TopicFactory()
+    no_key = ImportedQuestion(
+        line=7, stem="Pick one", choices=[ImportedChoice("a"), ImportedChoice("b")]
+    )
+    one_choice = ImportedQuestion(line=12, stem="Only one", choices=[ImportedChoice("a", True)])
+    plan = import_plan(parsed(mcq(1, "Fine question?"), no_key, one_choice), topic=topic)
+    assert not plan.ok
+    lines = [line for line, _message in plan.errors]
+    assert lines == [7, 12]
+    assert "no choice is marked correct" in plan.errors[0][1]
+    assert "at least two choices" in plan.errors[1][1]
+    with pytest.raises(ValueError):
+        import_apply(plan)
+    assert Question.objects.count() == 0
+
+
+def test_the_same_question_twice_in_a_file_is_an_error_at_the_second():
+    topic = TopicFactory()
+    plan = import_plan(parsed(mcq(1, "Same?", name="x"), mcq(4, "Other?", name="x")), topic=topic)
+    assert plan.errors == [(4, "the same question as line 1 (same name or text)")]
+
+
+def test_unsupported_kinds_stop_the_import_unless_skipped():
+    topic = TopicFactory()
+    source = parsed(mcq(1, "Fine?"))
+    source.unsupported(3, 'short-answer question "Capital" is not supported')
+    refused = import_plan(source, topic=topic)
+    assert not refused.ok and refused.errors[0][0] == 3
+    assert "--skip-unsupported" in refused.errors[0][1]
+    skipped = import_plan(source, topic=topic, skip_unsupported=True)
+    assert skipped.ok and [i.action for i in skipped.items] == [CREATE, SKIP]
+
+
+def test_likely_duplicates_of_bank_questions_are_flagged_or_skipped():
+    topic = TopicFactory()
+    bank = QuestionFactory(topic=topic, stem="Which service encrypts EBS volumes at rest?")
+    texts = [c.text for c in bank.choices.order_by("label")]
+    copy = ImportedQuestion(
+        line=2,
+        stem="Which service encrypts EBS volumes at rest?",
+        choices=[ImportedChoice(t, c.is_correct) for t, c in zip(texts, bank.choices.order_by("label"), strict=True)],
+    )  # fmt: skip
+    flagged = import_plan(parsed(copy), topic=topic)
+    assert flagged.items[0].action == CREATE
+    assert flagged.items[0].note.startswith(f"looks like {bank.ext_id}")
+    skipped = import_plan(parsed(copy), topic=topic, skip_duplicates=True)
+    assert skipped.items[0].action == SKIP
+    import_apply(skipped)
+    assert Question.objects.count() == 1
+
+
+def test_an_id_of_another_topic_is_an_error():
+    QuestionFactory(ext_id="iam-creds")
+    topic = TopicFactory(slug="iam")
+    plan = import_plan(parsed(mcq(1, "Creds?", name="creds")), topic=topic)
+    assert plan.errors and "already belongs to topic" in plan.errors[0][1]
+
+
+def test_plain_text_is_escaped_so_markdown_does_not_reinterpret_it():
+    topic = TopicFactory()
+    question = mcq(1, "Is 2*3*4 = 24? Use _underscores_ and [brackets]", text_format=PLAIN)
+    plan = import_plan(parsed(question), topic=topic)
+    import_apply(plan)
+    stored = Question.objects.get()
+    assert "<em>" not in stored.stem_html and "2*3*4" in stored.stem_html

@@ -27,13 +27,22 @@ def _download(exported) -> HttpResponse:
     return response
 
 
+def _export_or_message(modeladmin, request, rows, file_format, name, key):
+    """The file, or (when the format cannot hold a question) a message on the list."""
+    try:
+        return _download(export_questions(rows, file_format, name=name, key=key))
+    except ValueError as error:
+        modeladmin.message_user(request, f"Not exported: {error}", messages.ERROR)
+        return None
+
+
 def _export_action(file_format: str, label: str):
     @admin.action(description=f"Export selected as {label}", permissions=["view"])
     def action(modeladmin, request, queryset):
         rows = export_queryset(Question.objects.filter(pk__in=queryset.values("pk")))
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
-        return _download(
-            export_questions(rows, file_format, name=f"Selected questions {stamp}", key=stamp)
+        return _export_or_message(
+            modeladmin, request, rows, file_format, f"Selected questions {stamp}", stamp
         )
 
     action.__name__ = f"export_{file_format}"
@@ -159,7 +168,7 @@ def _topic_export_action(file_format: str, label: str):
             name, key = f"{topics[0].certification.name} - {topics[0].title}", topics[0].slug
         else:
             name, key = "Selected topics", "-".join(sorted(t.slug for t in topics))[:80]
-        return _download(export_questions(rows, file_format, name=name, key=key))
+        return _export_or_message(modeladmin, request, rows, file_format, name, key)
 
     action.__name__ = f"export_topic_{file_format}"
     return action

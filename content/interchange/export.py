@@ -39,7 +39,11 @@ def from_question(question: Question) -> ImportedQuestion:
     return ImportedQuestion(
         line=0,
         name=question.ext_id,
-        category=f"{question.topic.certification.name}/{question.topic.title}",
+        # "/" separates category levels in GIFT and Moodle: keep names one level each.
+        category="/".join(
+            name.replace("/", "-")
+            for name in (question.topic.certification.name, question.topic.title)
+        ),
         stem=question.stem,
         choices=[
             ImportedChoice(text=c.text, is_correct=c.is_correct, feedback=c.explanation)
@@ -58,7 +62,8 @@ def export_questions(
     questions: list[Question], file_format: str, *, name: str, key: str
 ) -> ExportFile:
     """One file of these questions. `name` titles the Anki deck; `key` (a slug) names the
-    file and keeps the deck's identity across exports."""
+    file and keeps the deck's identity across exports. ValueError when the format cannot
+    hold a question (CSV has columns for six choices)."""
     if file_format not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {file_format!r}")
     _label, content_type, extension = EXPORT_FORMATS[file_format]

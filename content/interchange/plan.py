@@ -8,6 +8,7 @@ is exactly what `import_apply` will do (and both use the one validator of questi
 
 import hashlib
 import re
+from datetime import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -19,7 +20,7 @@ from quiz.models import Question
 from quiz.services import questions_sync
 from quiz.services.bank import QuestionPlacement
 from quiz.services.duplicates import bank_fingerprints
-from quiz.validation import ChoiceData, QuestionData, validate_question
+from quiz.validation import ChoiceData, KeyRevisionData, QuestionData, validate_question
 from study.markdown import render_markdown
 from study.models import Topic
 
@@ -61,8 +62,36 @@ class ImportPlan:
         return ", ".join(parts) + (f"; {len(self.errors)} error(s)" if self.errors else "")
 
 
+_OUTDATED = re.compile(
+    r"^(?P<labels>[A-Z](?:, ?[A-Z])*) was correct until "
+    r"(?P<until>\d{1,2} [A-Z][a-z]{2} \d{4}|[A-Z][a-z]{2} \d{4}): (?P<note>.+)$",
+    re.DOTALL,
+)
+
+
+def _key_history(notes: list[str]) -> tuple[list[KeyRevisionData], list[str]]:
+    """Outdated-answer notes as we export them ("D was correct until Feb 2017: why") back
+    into key history; anything else is returned to be kept as text."""
+    history, other = [], []
+    for note in notes:
+        match = _OUTDATED.match(note.strip())
+        if not match:
+            other.append(note)
+            continue
+        until = match["until"]
+        precision = "month" if until[0].isalpha() else "day"
+        day = datetime.strptime(until, "%b %Y" if precision == "month" else "%d %b %Y").date()
+        labels = [label.strip() for label in match["labels"].split(",")]
+        history.append(KeyRevisionData(labels, day, precision, match["note"].strip()))
+    return history, other
+
+
 def question_data(question: ImportedQuestion, ext_id: str) -> QuestionData:
     """The bank's form of a parsed question: choices lettered A, B, ... in file order."""
+    history, other_notes = _key_history(question.outdated)
+    explanation = "\n\n".join(
+        part for part in [question.explanation.strip(), *other_notes] if part.strip()
+    )
     return QuestionData(
         ext_id=ext_id,
         stem=_as_markdown(question.stem, question.text_format),
@@ -76,7 +105,8 @@ def question_data(question: ImportedQuestion, ext_id: str) -> QuestionData:
             for i, choice in enumerate(question.choices)
         ],
         choose=max(1, question.correct_count),
-        explanation=_as_markdown(question.explanation, question.text_format),
+        explanation=_as_markdown(explanation, question.text_format),
+        key_history=history,
         source="Imported",
     )
 

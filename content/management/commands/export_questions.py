@@ -37,7 +37,10 @@ class Command(BaseCommand):
         rows = export_queryset(questions)
         if not rows:
             raise CommandError(f"{name} has no questions to export")
-        exported = export_questions(rows, options["format"], name=name, key=scope.slug)
+        try:
+            exported = export_questions(rows, options["format"], name=name, key=scope.slug)
+        except ValueError as error:
+            raise CommandError(f"not exported: {error}") from None
         out = options["out"] or exported.filename
         if out == "-":
             if options["format"] == "anki":

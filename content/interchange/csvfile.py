@@ -1,0 +1,209 @@
+"""CSV from a spreadsheet: one question a row, markdown text, a header naming the columns.
+
+Columns (any order, names in any case): stem, A..F, correct ("B", "A,C" or "A C"),
+explanation, topic, id, A_explanation..F_explanation. A file saved by a European Excel
+with ";" between cells is read too. Written files start with a byte-order mark so that
+Excel opens them as UTF-8; cells are written as they are (no "'" before a leading = or -)
+because the text must come back unchanged, and it is the bank's own editors' text.
+"""
+
+import csv
+import io
+import re
+
+from content.interchange.model import ImportedChoice, ImportedQuestion, Parsed
+
+LETTERS = "ABCDEF"
+_EXPLAINED = [f"{letter}_explanation" for letter in LETTERS]
+_COLUMNS = ["id", "topic", "stem", *LETTERS, "correct", "explanation", *_EXPLAINED]
+_REQUIRED = ["stem", "A", "B", "correct"]
+_CANONICAL = {name.lower(): name for name in _COLUMNS}
+_KNOWN = "stem, A–F, correct, explanation, topic, id, A_explanation–F_explanation"
+
+CSV_TEMPLATE = """\
+id,topic,stem,A,B,C,D,correct,explanation,A_explanation,B_explanation
+s3-archive-class,Storage,Which S3 storage class costs least for archives read once a year?,\
+S3 Standard,S3 Glacier Deep Archive,S3 Intelligent-Tiering,S3 One Zone-IA,B,\
+"Deep Archive has the lowest price per GB; restores take hours, which yearly reads allow.",\
+,Lowest storage price.
+iam-least-privilege,Security,"Which **two** practices follow least privilege?
+
+(Choose two.)",Grant only the actions a role needs,Give every user AdministratorAccess,\
+Use IAM roles for applications on EC2,Share one user's access keys,"A,C",\
+Narrow policies and roles limit what a leaked credential can do.,,
+"""
+
+
+def parse_csv(text: str) -> Parsed:
+    parsed = Parsed()
+    text = text.removeprefix("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    columns: dict[str, int] | None = None
+    header: list[str] = []
+    end = 0
+    try:
+        for row in reader:
+            start, end = end + 1, reader.line_num  # line_num is where the row ends
+            if not any(cell.strip() for cell in row):
+                continue
+            if columns is None:
+                columns, header = _header(row, start, parsed), row
+                if columns is None:
+                    return parsed
+                continue
+            _row(row, start, columns, header, parsed)
+    except csv.Error as error:
+        parsed.error(
+            end + 1,
+            f"the CSV cannot be read from here on ({error}): a cell with a line break, comma "
+            'or quote must be in double quotes, with quotes inside doubled ("")',
+        )
+    if columns is None and not parsed.problems:
+        parsed.error(1, f"the file has no header row; the first row names the columns: {_KNOWN}")
+    return parsed
+
+
+def _delimiter(text: str) -> str:
+    first = text.split("\n", 1)[0]
+    counts = {sep: first.count(sep) for sep in ",;\t"}
+    best = max(counts, key=counts.get)
+    return best if counts[best] > counts[","] else ","
+
+
+def _header(row: list[str], line: int, parsed: Parsed) -> dict[str, int] | None:
+    """Column name -> position; None (after recording why) if rows can't be read."""
+    columns: dict[str, int] = {}
+    unknown = []
+    for position, cell in enumerate(row):
+        raw = cell.strip()
+        if not raw:
+            continue  # an unnamed column may only hold empty cells; checked per row
+        name = _CANONICAL.get(re.sub(r"[\s-]+", "_", raw.lower()))
+        if name is None:
+            unknown.append(f'"{_brief(raw, 30)}"')
+        elif name in columns:
+            parsed.error(line, f'column "{name}" appears twice in the header')
+        else:
+            columns[name] = position
+    if unknown:
+        plural = "s" if len(unknown) > 1 else ""
+        parsed.error(
+            line, f"unknown column{plural} {', '.join(unknown)}; the columns are: {_KNOWN}"
+        )
+    missing = [name for name in _REQUIRED if name not in columns]
+    if missing:
+        found = ", ".join(f'"{_brief(cell.strip(), 30)}"' for cell in row if cell.strip())
+        parsed.error(
+            line,
+            f"missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; "
+            f"the header has {found}. The first row names the columns: {_KNOWN}",
+        )
+        return None
+    return columns
+
+
+def _row(
+    row: list[str], line: int, columns: dict[str, int], header: list[str], parsed: Parsed
+) -> None:
+    errors = []
+    width = len(header)
+    named = {i for i, name in enumerate(header) if name.strip()}  # unknown ones included
+    stray = [i for i, cell in enumerate(row) if i not in named and cell.strip()]
+    if any(i >= width for i in stray):
+        errors.append(
+            f"the row has {len(row)} cells but the header has {width} columns; put cells "
+            'that contain a comma in double quotes ("a, b")'
+        )
+    elif stray:
+        errors.append(f'cell {stray[0] + 1} ("{_brief(row[stray[0]])}") has no column name')
+    cell = {name: _cell(row, i) for name, i in columns.items()}
+    if not cell["stem"]:
+        errors.append("the stem is empty")
+    filled = [letter for letter in LETTERS if cell.get(letter)]
+    if len(filled) < 2:
+        errors.append(f"the row has {len(filled)} choice(s); fill at least A and B")
+    # Choices are lettered in order on import, so a gap would shift the later ones.
+    if gap := next((x for x in LETTERS[: len(filled)] if not cell.get(x)), None):
+        after = next(x for x in filled if x > gap)
+        errors.append(f"choice {after} is filled but {gap} is empty; move the choices up")
+    for letter in LETTERS:
+        if cell.get(f"{letter}_explanation") and not cell.get(letter):
+            errors.append(f"{letter}_explanation is filled but choice {letter} is empty")
+    correct = _correct(cell["correct"], set(filled), errors)
+    if errors:
+        for message in errors:
+            parsed.error(line, message)
+        return
+    parsed.questions.append(
+        ImportedQuestion(
+            line=line,
+            stem=cell["stem"],
+            choices=[
+                ImportedChoice(cell[x], x in correct, cell.get(f"{x}_explanation", ""))
+                for x in filled
+            ],
+            name=cell.get("id", ""),
+            category=cell.get("topic", ""),
+            explanation=cell.get("explanation", ""),
+        )
+    )
+
+
+def _cell(row: list[str], position: int) -> str:
+    return row[position].replace("\r\n", "\n").strip() if position < len(row) else ""
+
+
+def _correct(value: str, filled: set[str], errors: list[str]) -> set[str]:
+    if not value:
+        errors.append("correct is empty; give the right choice's letter, e.g. B or A,C")
+        return set()
+    letters = set()
+    for token in re.split(r"[\s,;/]+", value.upper()):
+        if not token:
+            continue
+        if len(token) != 1 or not token.isalpha():
+            errors.append(
+                f'correct "{_brief(value)}" is not a list of choice letters; write e.g. B or A,C'
+            )
+        elif token not in LETTERS:
+            errors.append(f"correct names {token}, but the choices are A to F")
+        elif token not in filled:
+            errors.append(f"correct names {token}, but choice {token} is empty")
+        letters.add(token)
+    return letters
+
+
+def _brief(text: str, limit: int = 50) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def write_csv(questions: list[ImportedQuestion]) -> str:
+    """One row a question; as many choice columns as the widest question needs."""
+    for question in questions:
+        if len(question.choices) > len(LETTERS):
+            raise ValueError(
+                f'question "{question.name or _brief(question.stem)}" has '
+                f"{len(question.choices)} choices; CSV holds {len(LETTERS)} (A–F): "
+                "export it as GIFT or Moodle XML"
+            )
+    used = LETTERS[: max([2, *(len(q.choices) for q in questions)])]
+    header = ["id", "topic", "stem", *used, "correct", "explanation"]
+    header += [f"{letter}_explanation" for letter in used]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for question in questions:
+        choices = dict(zip(used, question.choices, strict=False))
+        writer.writerow(
+            [
+                question.name,
+                question.category,
+                question.stem,
+                *(choices[x].text if x in choices else "" for x in used),
+                ",".join(x for x, choice in choices.items() if choice.is_correct),
+                question.explanation,
+                *(choices[x].feedback if x in choices else "" for x in used),
+            ]
+        )
+    return "\ufeff" + out.getvalue()

@@ -8,8 +8,8 @@ is exactly what `import_apply` will do (and both use the one validator of questi
 
 import hashlib
 import re
-from datetime import datetime
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import transaction
 from django.utils.text import slugify

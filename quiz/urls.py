@@ -44,5 +44,8 @@ urlpatterns = [
     path("comments/<int:pk>/edit/", views.comment_edit, name="comment_edit"),
     path("comments/<int:pk>/delete/", views.comment_delete, name="comment_delete"),
     path("search/", views.search, name="search"),
+    path("readiness/", views.readiness_page, name="readiness"),
+    path("readiness/card/", views.readiness_card, name="readiness_card"),
+    path("readiness/calibration/", views.readiness_calibration, name="readiness_calibration"),
     path("accounts/signup/", views.signup, name="signup"),
 ]

@@ -89,6 +89,13 @@ class Attempt(models.Model):
     # Copied from the blueprint at start, so later edits to it do not change this attempt.
     passing_score = models.PositiveSmallIntegerField()
     scale = models.CharField(max_length=10, choices=Blueprint.Scale)
+    # The readiness prediction made when the attempt started, to check it against the outcome.
+    predicted_pass = models.FloatField(
+        null=True, blank=True, help_text="Predicted probability of passing, at the start."
+    )
+    predicted_score = models.FloatField(
+        null=True, blank=True, help_text="Predicted (expected) score, at the start."
+    )
 
     class Meta:
         ordering = ["-started_at"]

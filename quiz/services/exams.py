@@ -22,6 +22,7 @@ from quiz.models import (
 from quiz.presentation import shuffled_order
 from quiz.services.feedback import answer_record
 from quiz.services.practice import choice_labels_from_ids
+from quiz.services.profile import profile_for
 from study.models import Topic
 from study.services import UNCHANGED, UPDATED, save_if_changed
 
@@ -113,6 +114,9 @@ def attempt_start(
         )
         for position, pk in enumerate(chosen, start=1)
     )
+    from quiz.services.readiness import attempt_prediction  # readiness builds on exams
+
+    attempt_prediction(attempt, profile_for(user))
     return attempt
 
 

@@ -26,6 +26,7 @@ from quiz.views.practice import (
     practice_retry,
     practice_summary,
 )
+from quiz.views.readiness import readiness_calibration, readiness_card, readiness_page
 from quiz.views.review import review_home, review_rate, review_start
 
 __all__ = [
@@ -54,6 +55,9 @@ __all__ = [
     "practice_summary",
     "profile",
     "question_detail",
+    "readiness_calibration",
+    "readiness_card",
+    "readiness_page",
     "report_create",
     "review_home",
     "review_rate",

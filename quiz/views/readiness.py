@@ -1,0 +1,60 @@
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from quiz import services
+from quiz.models import Blueprint
+from quiz.services import readiness as readiness_service
+from quiz.views.common import login_required
+
+PAGE = "quiz/readiness.html"
+
+
+def _readiness(request):
+    profile = services.profile_for(request.user)
+    blueprint = readiness_service.target_blueprint(profile, request.GET.get("blueprint"))
+    return readiness_service.readiness_for(
+        user=request.user, profile=profile, blueprint=blueprint
+    ), profile
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@login_required
+def readiness_page(request):
+    """Chance of passing today and on exam day, the weakest topics, a plan to the exam."""
+    report, profile = _readiness(request)
+    blueprints = Blueprint.objects.filter(is_active=True).order_by(
+        "certification__position", "position"
+    )
+    plan = report.plan
+    context = {
+        "report": report,
+        "profile": profile,
+        "blueprints": blueprints,
+        "plan_rows": list(zip(plan.new_by_day, plan.reviews_by_day, strict=False)) if plan else [],
+    }
+    return render(request, PAGE, context)
+
+
+@require_GET
+@login_required
+def readiness_card(request):
+    """The dashboard's readiness card, loaded after the dashboard (it reads more history)."""
+    report, profile = _readiness(request)
+    context = {"report": report, "profile": profile, "card_only": True}
+    return render(request, f"{PAGE}#card", context)
+
+
+@require_GET
+@login_required
+def readiness_calibration(request):
+    """Staff: how well the stored predictions matched the mock exams' outcomes."""
+    if not request.user.is_staff:
+        raise Http404
+    return render(
+        request,
+        "quiz/readiness_calibration.html",
+        {"calibration": readiness_service.calibration()},
+    )

@@ -1,0 +1,126 @@
+"""Exam readiness as a learner sees it, and its calibration as staff see it."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
+
+from quiz.models import Attempt, Blueprint, BlueprintTopic, Question
+from quiz.services import (
+    answer_record,
+    answer_save,
+    attempt_finalize,
+    attempt_start,
+    profile_update,
+)
+from study.models import Topic
+from tests.factories import QuestionFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+READINESS = reverse("quiz:readiness")
+
+
+def answer_all(user, questions, *, right=True):
+    for question in questions:
+        key = question.key_labels.split(",")
+        wrong = [c.label for c in question.choices.all() if c.label not in key][: len(key)]
+        answer_record(user=user, question=question, labels=key if right else wrong)
+
+
+def take_mock(user, blueprint, *, right: int):
+    attempt = attempt_start(user=user, blueprint=blueprint)
+    for item in attempt.questions.select_related("question").order_by("position"):
+        question = item.question
+        key = question.key_labels.split(",")
+        labels = key if item.position <= right else ["Z"]
+        ids = [c.pk for c in question.choices.all() if c.label in labels] or [
+            c.pk for c in question.choices.all() if c.label not in key
+        ][: len(key)]
+        answer_save(item=item, raw_choice_ids=[str(pk) for pk in ids])
+    return attempt_finalize(attempt=Attempt.objects.get(pk=attempt.pk), reason="submitted")
+
+
+def test_seed_learner_practises_takes_the_mini_mock_twice_and_sees_a_calibrated_chance(
+    library, learner_client, user, capsys
+):
+    ec2 = Topic.objects.get(slug="ec2-security")
+    profile_update(user=user, target_certification=ec2.certification)
+    answer_all(user, Question.objects.live().filter(topic=ec2)[:12])
+    mini = Blueprint.objects.get(slug="ec2-security-mini-mock")
+    first = take_mock(user, mini, right=8)
+    second = take_mock(user, mini, right=6)
+    assert first.predicted_pass is not None and second.predicted_score is not None
+
+    page = learner_client.get(READINESS, {"blueprint": mini.slug})
+    assertContains(page, "Chance of passing today:")
+    assertContains(page, "80% range")
+    assertContains(page, "Where the points are lost")
+    assertContains(page, reverse("study:topic_detail", args=["ec2-security"]))
+    assertContains(page, "Practise EC2 Security")
+
+    call_command("readiness_report")
+    out = capsys.readouterr().out
+    assert "Finished attempts with a prediction: 2" in out
+    assert "Brier score:" in out and "observed pass rate" in out
+
+
+def test_too_little_history_says_what_is_needed_instead_of_a_number(learner_client, user):
+    topic = TopicFactory()
+    QuestionFactory.create_batch(60, topic=topic)
+    blueprint = Blueprint.objects.create(
+        slug="t", name="Topic mock", certification=topic.certification,
+        question_count=20, time_limit_minutes=30, passing_score=720,
+    )  # fmt: skip
+    BlueprintTopic.objects.create(blueprint=blueprint, topic=topic, weight=1)
+    answer_all(user, Question.objects.all()[:5])
+    page = learner_client.get(READINESS)
+    assertContains(page, "Answer at least 20 questions of this exam")
+    assertContains(page, "you have answered 5")
+    assertNotContains(page, "Chance of passing today")
+
+
+def test_a_bank_too_small_for_the_blueprint_is_said_plainly(learner_client, user):
+    topic = TopicFactory()
+    QuestionFactory.create_batch(3, topic=topic)
+    blueprint = Blueprint.objects.create(
+        slug="big", name="Big mock", certification=topic.certification,
+        question_count=65, time_limit_minutes=130, passing_score=720,
+    )  # fmt: skip
+    BlueprintTopic.objects.create(blueprint=blueprint, topic=topic, weight=1)
+    page = learner_client.get(READINESS)
+    assertContains(page, "The question bank cannot cover Big mock yet")
+    assertNotContains(page, "Chance of passing today")
+
+
+def test_exam_day_prediction_and_study_plan_when_an_exam_date_is_set(learner_client, user):
+    topic = TopicFactory()
+    questions = QuestionFactory.create_batch(40, topic=topic)
+    blueprint = Blueprint.objects.create(
+        slug="m", name="Mock", certification=topic.certification,
+        question_count=20, time_limit_minutes=30, passing_score=720,
+    )  # fmt: skip
+    BlueprintTopic.objects.create(blueprint=blueprint, topic=topic, weight=1)
+    answer_all(user, questions[:25])
+    profile_update(user=user, exam_date=timezone.localdate() + timedelta(days=30))
+    page = learner_client.get(READINESS)
+    assertContains(page, "on exam day")
+    assertContains(page, "Study plan to")
+
+
+def test_dashboard_loads_the_readiness_card_lazily_and_the_card_renders(learner_client, user):
+    dashboard = learner_client.get("/")
+    assertContains(dashboard, reverse("quiz:readiness_card"))
+    card = learner_client.get(reverse("quiz:readiness_card"), headers={"HX-Request": "true"})
+    html = card.content.decode()
+    assert 'id="readiness-card"' in html and "<html" not in html
+
+
+def test_calibration_page_is_for_staff_only(learner_client, client, django_user_model):
+    assert learner_client.get(reverse("quiz:readiness_calibration")).status_code == 404
+    staff = django_user_model.objects.create_user("staffer", password="x", is_staff=True)
+    client.force_login(staff)
+    page = client.get(reverse("quiz:readiness_calibration"))
+    assertContains(page, "No finished mock exam has a stored prediction yet.")

@@ -61,12 +61,13 @@ def main() -> None:
 
 def signed_in(user) -> dict[str, str]:
     """Cookie and CSRF headers of a fresh database session for this user."""
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     csrf = secrets.token_hex(16)  # a 32-character secret: valid as cookie and header token

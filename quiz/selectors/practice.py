@@ -4,10 +4,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import (
-    Avg,
     Case,
     Count,
     Exists,
+    F,
     FilteredRelation,
     Min,
     OuterRef,
@@ -15,8 +15,9 @@ from django.db.models import (
     Q,
     Subquery,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 from django.db.models.query import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -303,49 +304,69 @@ ACTIVITY_DAYS = 30
 STREAK_HORIZON_DAYS = 730
 
 
-def dashboard(user, *, daily_goal: int = 20, time_zone: str = "UTC") -> Dashboard:
-    """Mastery per topic, 30-day activity, streak and the session to continue (3 queries)."""
+def _mastery(user) -> list[TopicMastery]:
+    """Per answered topic: distinct questions answered, live questions, and % right (by
+    today's key) over the latest RECENT_WINDOW answers. Three queries: two passes over the
+    learner's own answers and a count of those topics' questions (not subqueries per topic,
+    which grew with topics x history)."""
     answers = AnswerRecord.objects.filter(user=user)
-    latest = (
-        answers.filter(question__topic=OuterRef(OuterRef("pk")))
-        .order_by("-answered_at")
-        .values("pk")[:RECENT_WINDOW]
-    )
-    # Right by today's key, over the topic's latest answers.
-    recent_percent = Subquery(
-        AnswerRecord.objects.filter(pk__in=latest)
-        .order_by()
-        .values("user")
-        .annotate(percent=Avg(Case(When(CORRECT_NOW, then=100.0), default=0.0)))
-        .values("percent")
-    )
-    topics = (
-        Topic.objects.annotate(
-            answered=_count_in(
-                answers.filter(question__topic=OuterRef("pk")),
-                by="question__topic",
-                count=Count("question", distinct=True),
-            ),
-            total=_count_in(Question.objects.live().filter(topic=OuterRef("pk")), by="topic"),
-            recent_percent=recent_percent,
+    topic_fields = ("slug", "title", "position", "certification_id")
+    rows = (
+        answers.values(
+            "question__topic",
+            "question__topic__certification__position",
+            *(f"question__topic__{name}" for name in topic_fields),
         )
-        # Only the topics this learner has answered: the subqueries scale with their
-        # history, not with the bank.
-        .filter(pk__in=answers.values("question__topic").distinct())
-        .filter(answered__gt=0)
-        .select_related("certification")
+        .annotate(answered=Count("question", distinct=True))
+        .order_by()
     )
-    mastery = [
+    counts, topics = {}, []
+    for row in rows:
+        topic = Topic(
+            pk=row["question__topic"],
+            **{name: row[f"question__topic__{name}"] for name in topic_fields},
+        )
+        counts[topic.pk] = row["answered"]
+        topics.append((row["question__topic__certification__position"], topic.position, topic))
+    recent = (
+        answers.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("question__topic"),
+                order_by=[F("answered_at").desc(), F("pk").desc()],
+            ),
+            right_now=Case(When(CORRECT_NOW, then=1), default=0),
+        )
+        .filter(rank__lte=RECENT_WINDOW)
+        .values_list("question__topic", "right_now")
+    )
+    totals = dict(
+        Question.objects.live()
+        .filter(topic__in=counts)
+        .values("topic")
+        .annotate(n=Count("pk"))
+        .values_list("topic", "n")
+        .order_by()
+    )
+    right: dict[int, list[int]] = {}
+    for topic_id, value in recent:
+        right.setdefault(topic_id, []).append(value)
+    return [
         TopicMastery(
             topic=topic,
-            answered=topic.answered,
-            total=topic.total,
-            recent_percent=round(topic.recent_percent)
-            if topic.recent_percent is not None
+            answered=counts[topic.pk],
+            total=totals.get(topic.pk, 0),
+            recent_percent=round(100 * sum(right[topic.pk]) / len(right[topic.pk]))
+            if right.get(topic.pk)
             else None,
         )
-        for topic in topics
+        for _cert, _position, topic in sorted(topics, key=lambda t: (t[0], t[1], t[2].title))
     ]
+
+
+def dashboard(user, *, daily_goal: int = 20, time_zone: str = "UTC") -> Dashboard:
+    """Mastery per topic, 30-day activity, streak and the session to continue (3 queries)."""
+    mastery = _mastery(user)
     # Reviews per local day (every answer is one) over the streak's horizon: the per-day
     # counters, not a date cast over the learner's whole answer history.
     today = srs.local_day_start(timezone.now(), time_zone).date()
@@ -366,7 +387,7 @@ def dashboard(user, *, daily_goal: int = 20, time_zone: str = "UTC") -> Dashboar
         day -= timedelta(days=1)
     sessions = unfinished_sessions(user, limit=1)
     return Dashboard(
-        topics=sorted(mastery, key=lambda m: (m.topic.certification.position, m.topic.position)),
+        topics=mastery,
         activity=activity,
         streak=streak,
         today=per_day.get(today, 0),

@@ -100,6 +100,7 @@ def main() -> None:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n")
+    out.with_suffix(".md").write_text(markdown(results))
     _print_report(results)
     print(f"\nwrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
 
@@ -168,8 +169,9 @@ def _database_version(vendor: str, env) -> str:
     code = (
         "import django; django.setup(); from django.db import connection; "
         "connection.ensure_connection(); "
-        "print(connection.vendor, '.'.join(map(str, connection.Database.sqlite_version_info)) "
-        "if connection.vendor == 'sqlite' else connection.pg_version)"
+        "v = connection.Database.sqlite_version_info if connection.vendor == 'sqlite' "
+        "else (connection.pg_version // 10000, connection.pg_version % 100); "
+        "print('SQLite' if connection.vendor == 'sqlite' else 'PostgreSQL', '.'.join(map(str, v)))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
@@ -380,7 +382,7 @@ def _print_report(results) -> None:
         f"{results['settings']['seconds_per_endpoint']} s per endpoint"
     )
     for db in results["databases"]:
-        print(f"\n## {db['vendor']} {db['version']}: {_counts(db['counts'])}")
+        print(f"\n## {db['version']}: {_counts(db['counts'])}")
         print(f"bulk load {db['timings']['bulk_load_s']} s")
         header = (
             f"| {'endpoint':<26} | {'req/s':>7} | {'p50 ms':>7} | {'p95 ms':>7} | "
@@ -414,6 +416,53 @@ def _print_report(results) -> None:
     print(f"\nTargets: {len(results['targets']) - len(missed)} of {len(results['targets'])} met")
     for check in missed:
         print(f"  MISSED {check['target']}: {check['value']} (target {check['limit']})")
+
+
+def markdown(results) -> str:
+    """The results as the tables committed in benchmarks/README.md."""
+    machine, settings = results["machine"], results["settings"]
+    lines = [
+        f"Scale: {results['scale']}; {machine['cores']} cores, Python {machine['python']}, "
+        f"Django {machine['django']}; {settings['gunicorn_workers']} gunicorn workers, "
+        f"{settings['clients']} clients, {settings['seconds_per_endpoint']} s per endpoint.",
+        "",
+    ]
+    for db in results["databases"]:
+        floor = db["floor"]["rps"]
+        lines += [
+            f"### {db['version']}",
+            "",
+            f"{_counts(db['counts'])}; bulk load {db['timings']['bulk_load_s']} s.",
+            "",
+            "| endpoint | req/s | p50 ms | p95 ms | × floor | SQL queries | bytes | errors |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            f"| floor (/healthz) | {floor} | {db['floor']['runs'][0]['p50_ms']} | "
+            f"{db['floor']['runs'][0]['p95_ms']} | 1.00 | 0 | 2 | 0 |",
+        ]
+        for row in db["endpoints"]:
+            lines.append(
+                f"| {row['name']} | {row['rps']} | {row['p50_ms']} | {row['p95_ms']} | "
+                f"{row['ratio']:.3f} | {row['queries']} | {row['bytes']} | {row['errors']} |"
+            )
+        weights = {(p["gzip_kb"], p["br_kb"], p["raw_kb"]) for p in db["page_weight"]["pages"]}
+        gzip_kb, br_kb, raw_kb = max(weights)
+        lines += [
+            "",
+            f"Page weight (CSS + JS, heaviest page): {raw_kb} KB raw, {gzip_kb} KB gzip, "
+            f"{br_kb} KB Brotli; third-party requests: "
+            f"{sum(len(p['external']) for p in db['page_weight']['pages'])}; static "
+            f"Cache-Control: {', '.join(db['page_weight']['cache_control'])}.",
+            "",
+        ]
+    for row in results["import"]:
+        lines.append(
+            f"- import_content, {row['questions']:,} questions, {row['vendor']}: "
+            f"{row['first_s']} s (unchanged re-import {row['unchanged_s']} s)"
+        )
+    missed = [c for c in results["targets"] if not c["met"]]
+    lines += ["", f"Targets met: {len(results['targets']) - len(missed)} of "
+              f"{len(results['targets'])}."]  # fmt: skip
+    return "\n".join(lines) + "\n"
 
 
 def _counts(counts: dict) -> str:

@@ -23,6 +23,7 @@ from quiz import readiness, srs
 from quiz.models import AnswerRecord, Attempt, Blueprint, Profile, Question, ReviewCard
 from quiz.selectors import review as review_selectors
 from quiz.services.exams import blueprint_topics
+from quiz.services.review import card_to_fsrs
 from study.models import Topic
 
 # Answered questions of the blueprint's topics before we show a number (or half the
@@ -128,7 +129,7 @@ class _Inputs:
                 p = self.priors[topic_id]
             else:
                 p = self.scheduler.get_card_retrievability(
-                    _fsrs_card(card), current_datetime=moment
+                    card_to_fsrs(card), current_datetime=moment
                 )
                 if keep_up:
                     p = max(p, self.profile.desired_retention)
@@ -150,18 +151,6 @@ class _Inputs:
             passing_score=blueprint.passing_score,
             scale=blueprint.scale,
         )
-
-
-def _fsrs_card(card: ReviewCard) -> srs.Card:
-    return srs.Card(
-        card_id=1,
-        state=srs.State(card.state),
-        step=card.step,
-        stability=card.stability,
-        difficulty=card.difficulty,
-        due=srs.utc(card.due),
-        last_review=srs.utc(card.last_review) if card.last_review else None,
-    )
 
 
 def readiness_for(

@@ -195,3 +195,28 @@ def test_exam_timer_counts_down_and_ends_the_attempt(page, live_server, seeded, 
     expect(page.locator(".timer-warning")).to_contain_text("Time is up", timeout=5000)
     Attempt.objects.update(deadline=timezone.now() - timedelta(seconds=120))
     expect(page.locator(".score-line")).to_be_visible(timeout=8000)
+
+
+def test_readiness_card_loads_on_the_dashboard_and_the_page_shows_a_chance(
+    page, live_server, seeded, learner, shot, console_errors
+):
+    from quiz.models import Question
+    from quiz.services import answer_record
+
+    for question in Question.objects.live().filter(topic__slug="ec2-security")[:10]:
+        answer_record(user=learner, question=question, labels=question.key_labels.split(","))
+    sign_in(page, live_server)
+    page.goto(live_server.url)
+    card = page.locator("#readiness-card")
+    # Fetched by htmx after the dashboard loads. The shipped bank (15 live questions) cannot
+    # fill the 65-question exam, and the card says so instead of inventing a number.
+    expect(card).to_contain_text("cannot cover SAA-C03 full length yet")
+    page.click("#readiness-card >> text=Details and study plan")
+    page.wait_for_load_state("load")
+    page.select_option("#readiness-blueprint", "ec2-security-mini-mock")
+    page.click("form.inline-form button:has-text('Show')")
+    page.wait_for_load_state("load")
+    expect(page.locator("#readiness-card")).to_contain_text("Chance of passing today")
+    expect(page.locator("#weak-title")).to_be_visible()
+    shot("readiness")
+    assert console_errors == []

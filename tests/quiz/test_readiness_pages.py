@@ -124,3 +124,13 @@ def test_calibration_page_is_for_staff_only(learner_client, client, django_user_
     client.force_login(staff)
     page = client.get(reverse("quiz:readiness_calibration"))
     assertContains(page, "No finished mock exam has a stored prediction yet.")
+
+
+@pytest.mark.parametrize(
+    ("probability", "shown"),
+    [(0.999, "over 99%"), (0.995, "over 99%"), (0.641, "64%"), (0.004, "under 1%"), (None, "–")],
+)
+def test_chances_are_shown_without_claiming_certainty(probability, shown):
+    from quiz.templatetags.readiness import chance
+
+    assert chance(probability) == shown

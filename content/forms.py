@@ -2,7 +2,6 @@ from pathlib import Path
 
 from django import forms
 
-from content.interchange.export import EXPORT_FORMATS
 from content.interchange.formats import EXTENSIONS, FORMATS, MAX_BYTES
 from study.models import Topic
 
@@ -54,9 +53,3 @@ class QuestionUploadForm(forms.Form):
                 )
             data["file_format"] = guessed
         return data
-
-
-class ExportForm(forms.Form):
-    file_format = forms.ChoiceField(
-        label="Format", choices=[(k, v[0]) for k, v in EXPORT_FORMATS.items()]
-    )

@@ -54,6 +54,19 @@ def utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+def card_of(stored) -> Card:
+    """The fsrs Card of a stored card (anything with ReviewCard's scheduling fields)."""
+    return Card(
+        card_id=stored.pk or 1,
+        state=State(stored.state),
+        step=stored.step,
+        stability=stored.stability,
+        difficulty=stored.difficulty,
+        due=utc(stored.due),
+        last_review=utc(stored.last_review) if stored.last_review else None,
+    )
+
+
 def exam_cap(*, exam_date: date | None, time_zone: str, now: datetime) -> datetime | None:
     """The latest due date allowed before the exam, or None when there is no exam ahead.
 

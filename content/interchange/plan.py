@@ -14,14 +14,13 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.text import slugify
 
-from content.interchange.model import HTML, PLAIN, ImportedQuestion, Parsed
+from content.interchange.model import PLAIN, ImportedQuestion, Parsed
 from quiz.duplicates import Fingerprint, find_duplicates
 from quiz.models import Question
 from quiz.services import questions_sync
 from quiz.services.bank import QuestionPlacement
 from quiz.services.duplicates import bank_fingerprints
 from quiz.validation import ChoiceData, KeyRevisionData, QuestionData, validate_question
-from study.markdown import render_markdown
 from study.models import Topic
 
 CREATE, UPDATE, UNCHANGED, SKIP = "create", "update", "unchanged", "skip"
@@ -112,13 +111,10 @@ def question_data(question: ImportedQuestion, ext_id: str) -> QuestionData:
 
 
 def _as_markdown(text: str, text_format: str) -> str:
+    """Markdown source for the bank. HTML passes through Markdown as it is and is sanitized
+    with everything else by render_markdown; plain text is escaped."""
     text = text.strip()
-    if text_format == PLAIN:
-        return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    if text_format == HTML:
-        # Markdown passes HTML through; render_markdown sanitizes it with everything else.
-        return text
-    return text
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text) if text_format == PLAIN else text
 
 
 def ext_id_for(topic: Topic, question: ImportedQuestion) -> str:
@@ -261,8 +257,3 @@ def import_apply(plan: ImportPlan) -> ImportPlan:
         if item.ext_id in outcomes:
             item.action = outcomes[item.ext_id]
     return plan
-
-
-def rendered_preview(item: PlanItem) -> str:
-    """The stem as learners will see it (sanitized HTML), for the admin preview."""
-    return render_markdown(item.data.stem) if item.data else ""

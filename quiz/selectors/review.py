@@ -164,33 +164,31 @@ def retention(user, profile: Profile, *, now: datetime) -> tuple[int, int]:
     return row["passed"] or 0, row["total"] or 0
 
 
-def exam_day_recall(user, profile: Profile) -> float | None:
-    """Mean predicted recall over the learner's cards at the start of exam day (FSRS)."""
-    if not profile.exam_date:
-        return None
-    moment = srs.utc(
-        datetime.combine(profile.exam_date, time(9), tzinfo=ZoneInfo(profile.time_zone))
-    )
-    scheduler = srs.scheduler_for(
+def profile_scheduler(profile: Profile) -> srs.Scheduler:
+    """The learner's FSRS scheduler: their retention and fitted parameters."""
+    return srs.scheduler_for(
         desired_retention=profile.desired_retention,
         parameters=profile.fsrs_parameters,
         fuzzing=settings.SRS_FUZZING,
     )
-    values = []
-    rows = _live_cards(user).values_list(
-        "state", "step", "stability", "difficulty", "due", "last_review"
-    )
-    for state, step, stability, difficulty, due, last_review in rows:
-        card = srs.Card(
-            card_id=1,
-            state=srs.State(state),
-            step=step,
-            stability=stability,
-            difficulty=difficulty,
-            due=srs.utc(due),
-            last_review=srs.utc(last_review) if last_review else None,
-        )
-        values.append(scheduler.get_card_retrievability(card, current_datetime=moment))
+
+
+def exam_moment(day: date, time_zone: str) -> datetime:
+    """When recall is predicted for a day: 9:00 local time (a typical exam slot)."""
+    return srs.utc(datetime.combine(day, time(9), tzinfo=ZoneInfo(time_zone)))
+
+
+def exam_day_recall(user, profile: Profile) -> float | None:
+    """Mean predicted recall over the learner's cards at the start of exam day (FSRS)."""
+    if not profile.exam_date:
+        return None
+    moment = exam_moment(profile.exam_date, profile.time_zone)
+    scheduler = profile_scheduler(profile)
+    fields = ("state", "step", "stability", "difficulty", "due", "last_review")
+    values = [
+        scheduler.get_card_retrievability(srs.card_of(card), current_datetime=moment)
+        for card in _live_cards(user).only(*fields)
+    ]
     return sum(values) / len(values) if values else None
 
 

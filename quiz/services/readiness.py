@@ -11,11 +11,10 @@ Per question of the blueprint's topics (live questions only):
   `readiness.DEFAULT_PRIOR` when they have answered nothing yet).
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
@@ -23,7 +22,6 @@ from quiz import readiness, srs
 from quiz.models import AnswerRecord, Attempt, Blueprint, Profile, Question, ReviewCard
 from quiz.selectors import review as review_selectors
 from quiz.services.exams import blueprint_topics
-from quiz.services.review import card_to_fsrs
 from study.models import Topic
 
 # Answered questions of the blueprint's topics before we show a number (or half the
@@ -73,10 +71,6 @@ def target_blueprint(profile: Profile, slug: str | None = None) -> Blueprint | N
     return blueprints.order_by("-question_count", "position", "pk").first()
 
 
-def _moment(day: date, time_zone: str) -> datetime:
-    return srs.utc(datetime.combine(day, time(9), tzinfo=ZoneInfo(time_zone)))
-
-
 class _Inputs:
     """What the learner's history says about every question of a blueprint's topics."""
 
@@ -114,11 +108,7 @@ class _Inputs:
             )
             for t in self.weights
         }
-        self.scheduler = srs.scheduler_for(
-            desired_retention=profile.desired_retention,
-            parameters=profile.fsrs_parameters,
-            fuzzing=settings.SRS_FUZZING,
-        )
+        self.scheduler = review_selectors.profile_scheduler(profile)
 
     def recall(self, moment: datetime, *, keep_up: bool = False) -> dict[int, list[float]]:
         """Recall probabilities per topic id at a moment."""
@@ -129,7 +119,7 @@ class _Inputs:
                 p = self.priors[topic_id]
             else:
                 p = self.scheduler.get_card_retrievability(
-                    card_to_fsrs(card), current_datetime=moment
+                    srs.card_of(card), current_datetime=moment
                 )
                 if keep_up:
                     p = max(p, self.profile.desired_retention)
@@ -168,12 +158,11 @@ def readiness_for(
             "There is no mock exam for your target certification yet.",
         )
     inputs = _Inputs(user, profile, blueprint)
+    per_topic = Counter(inputs.questions.values())
+    seen = Counter(t for q, t in inputs.questions.items() if q in inputs.cards)
     standings = {
         topic.pk: TopicStanding(
-            topic=topic,
-            weight=weight,
-            questions=sum(1 for t in inputs.questions.values() if t == topic.pk),
-            seen=sum(1 for q, t in inputs.questions.items() if t == topic.pk and q in inputs.cards),
+            topic=topic, weight=weight, questions=per_topic[topic.pk], seen=seen[topic.pk]
         )
         for topic, weight in inputs.weights.items()
     }
@@ -204,7 +193,7 @@ def readiness_for(
         )
     local_today = srs.local_day_start(now, profile.time_zone).date()
     if profile.exam_date and profile.exam_date >= local_today:
-        moment = _moment(profile.exam_date, profile.time_zone)
+        moment = review_selectors.exam_moment(profile.exam_date, profile.time_zone)
         result.exam_day = inputs.predict(blueprint, inputs.recall(moment, keep_up=True))
         days = (profile.exam_date - local_today).days
         _counts, forecast = review_selectors.review_overview(user, profile, now=now)

@@ -2,7 +2,6 @@
 
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -23,26 +22,6 @@ from quiz.models import (
 from quiz.selectors import review as review_selectors
 from quiz.selectors.review import CardSnapshot
 from quiz.services.profile import profile_for
-
-
-def _scheduler(profile: Profile):
-    return srs.scheduler_for(
-        desired_retention=profile.desired_retention,
-        parameters=profile.fsrs_parameters,
-        fuzzing=settings.SRS_FUZZING,
-    )
-
-
-def card_to_fsrs(card: ReviewCard) -> srs.Card:
-    return srs.Card(
-        card_id=card.pk or 1,
-        state=srs.State(card.state),
-        step=card.step,
-        stability=card.stability,
-        difficulty=card.difficulty,
-        due=srs.utc(card.due),
-        last_review=srs.utc(card.last_review) if card.last_review else None,
-    )
 
 
 def _apply(card: ReviewCard, fsrs_card: srs.Card) -> None:
@@ -101,9 +80,12 @@ def srs_record(
     rating = srs.rating_for(
         correct=record.is_correct, response_ms=record.response_ms, usual_ms=usual
     )
-    before = card_to_fsrs(card)
+    before = srs.card_of(card)
     cap = srs.exam_cap(exam_date=profile.exam_date, time_zone=profile.time_zone, now=now)
-    _apply(card, srs.review(_scheduler(profile), before, rating, now=now, cap=cap))
+    _apply(
+        card,
+        srs.review(review_selectors.profile_scheduler(profile), before, rating, now=now, cap=cap),
+    )
     card.reps += 1
     if not record.is_correct:
         card.lapses += 1
@@ -167,7 +149,7 @@ def _count_day(user, profile: Profile, moment: datetime, *, reviews: int, passed
 
 def rating_previews(log: ReviewLog, profile: Profile) -> list[tuple[int, str, str]]:
     """[(rating, name, next interval)] for the override buttons, from the card before."""
-    scheduler = _scheduler(profile)
+    scheduler = review_selectors.profile_scheduler(profile)
     before = srs.Card.from_dict(log.card_before)
     cap = srs.exam_cap(
         exam_date=profile.exam_date, time_zone=profile.time_zone, now=log.reviewed_at
@@ -214,7 +196,13 @@ def _rerate(
     before = srs.Card.from_dict(log.card_before)
     _apply(
         card,
-        srs.review(_scheduler(profile), before, srs.Rating(rating), now=log.reviewed_at, cap=cap),
+        srs.review(
+            review_selectors.profile_scheduler(profile),
+            before,
+            srs.Rating(rating),
+            now=log.reviewed_at,
+            cap=cap,
+        ),
     )
     # Lapses follow the rating: re-rating a wrong answer as passed undoes its lapse.
     if log.rating == ReviewLog.Rating.AGAIN and rating != ReviewLog.Rating.AGAIN:

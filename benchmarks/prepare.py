@@ -179,6 +179,13 @@ def endpoints(data, clients: int) -> list[dict]:
     return [
         {"name": "floor (/healthz)", "kind": "floor", "plans": [[request("GET", "/healthz")]]},
         {
+            # Not a product page: the signed-in layout around an empty body (see
+            # benchmarks/urls.py), i.e. the best ratio any signed-in page can reach here.
+            "name": "signed-in empty page",
+            "kind": "reference",
+            "plans": each_client(lambda i: [request("GET", "/bench/shell/", headers=auth[i])]),
+        },
+        {
             "name": "topic notes page",
             "kind": "learner",
             "plans": each_client(

@@ -5,3 +5,5 @@ from config.settings.prod import MIDDLEWARE
 
 # Outermost, so the session and user lookups and the session save are counted too.
 MIDDLEWARE = ["benchmarks.middleware.count_queries", *MIDDLEWARE]
+
+ROOT_URLCONF = "benchmarks.urls"

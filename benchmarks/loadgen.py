@@ -22,6 +22,7 @@ class Result:
     latencies_ms: list[float] = field(default_factory=list)
     queries: list[int] = field(default_factory=list)
     bytes: list[int] = field(default_factory=list)
+    timings: dict[str, list[float]] = field(default_factory=dict)  # Server-Timing, ms
     seconds: float = 0.0
 
     def summary(self) -> dict:
@@ -36,6 +37,11 @@ class Result:
             "queries": max(self.queries) if self.queries else None,
             "queries_mean": round(statistics.mean(self.queries), 1) if self.queries else None,
             "bytes": round(statistics.mean(self.bytes)) if self.bytes else 0,
+            **{
+                f"{name}_ms": round(statistics.mean(values), 2)
+                for name, values in self.timings.items()
+                if values
+            },
         }
 
 
@@ -89,6 +95,10 @@ def _client(args) -> Result:
         if queries is not None:
             result.queries.append(int(queries))
         result.bytes.append(len(data))
+        for part in (response.getheader("Server-Timing") or "").split(","):
+            name, _, duration = part.strip().partition(";dur=")
+            if duration:
+                result.timings.setdefault(name, []).append(float(duration))
     result.seconds = time.perf_counter() - began
     conn.close()
     return result
@@ -112,5 +122,7 @@ def drive(pool, port: int, plans: list[list[dict]], *, clients: int, duration: f
         total.latencies_ms += part.latencies_ms
         total.queries += part.queries
         total.bytes += part.bytes
+        for name, values in part.timings.items():
+            total.timings.setdefault(name, []).extend(values)
     total.seconds = max(part.seconds for part in parts)
     return total.summary()

@@ -386,7 +386,8 @@ def _print_report(results) -> None:
         print(f"bulk load {db['timings']['bulk_load_s']} s")
         header = (
             f"| {'endpoint':<26} | {'req/s':>7} | {'p50 ms':>7} | {'p95 ms':>7} | "
-            f"{'x floor':>7} | {'queries':>7} | {'bytes':>7} | {'errors':>6} |"
+            f"{'x floor':>7} | {'queries':>7} | {'bytes':>7} | {'errors':>6} | "
+            f"{'cpu ms':>6} | {'sql ms':>6} | {'tpl ms':>6} |"
         )
         print(header)
         print("|" + "|".join("-" * (len(c)) for c in header.split("|")[1:-1]) + "|")
@@ -397,7 +398,8 @@ def _print_report(results) -> None:
             print(
                 f"| {row['name']:<26} | {row['rps']:>7} | {row['p50_ms']:>7} | "
                 f"{row['p95_ms']:>7} | {row['ratio']:>7} | {row['queries']!s:>7} | "
-                f"{row['bytes']:>7} | {row['errors']:>6} |"
+                f"{row['bytes']:>7} | {row['errors']:>6} | {row.get('cpu_ms', ''):>6} | "
+                f"{row.get('sql_ms', ''):>6} | {row.get('tpl_ms', ''):>6} |"
             )
         print("\nPage weight (CSS + JS as served):")
         for page in db["page_weight"]["pages"]:
@@ -434,15 +436,19 @@ def markdown(results) -> str:
             "",
             f"{_counts(db['counts'])}; bulk load {db['timings']['bulk_load_s']} s.",
             "",
-            "| endpoint | req/s | p50 ms | p95 ms | × floor | SQL queries | bytes | errors |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| endpoint | req/s | p50 ms | p95 ms | × floor | SQL queries | bytes | errors "
+            "| CPU ms | SQL ms | template ms |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
             f"| floor (/healthz) | {floor} | {db['floor']['runs'][0]['p50_ms']} | "
-            f"{db['floor']['runs'][0]['p95_ms']} | 1.00 | 0 | 2 | 0 |",
+            f"{db['floor']['runs'][0]['p95_ms']} | 1.00 | 0 | 2 | 0 | "
+            f"{db['floor']['runs'][0].get('cpu_ms', '')} | 0 | 0 |",
         ]
         for row in db["endpoints"]:
+            name = f"*{row['name']}* (reference)" if row["kind"] == "reference" else row["name"]
             lines.append(
-                f"| {row['name']} | {row['rps']} | {row['p50_ms']} | {row['p95_ms']} | "
-                f"{row['ratio']:.3f} | {row['queries']} | {row['bytes']} | {row['errors']} |"
+                f"| {name} | {row['rps']} | {row['p50_ms']} | {row['p95_ms']} | "
+                f"{row['ratio']:.3f} | {row['queries']} | {row['bytes']} | {row['errors']} | "
+                f"{row.get('cpu_ms', '')} | {row.get('sql_ms', '')} | {row.get('tpl_ms', '')} |"
             )
         weights = {(p["gzip_kb"], p["br_kb"], p["raw_kb"]) for p in db["page_weight"]["pages"]}
         gzip_kb, br_kb, raw_kb = max(weights)

@@ -4,6 +4,6 @@ from config.settings.prod import *  # noqa: F403
 from config.settings.prod import MIDDLEWARE
 
 # Outermost, so the session and user lookups and the session save are counted too.
-MIDDLEWARE = ["benchmarks.middleware.count_queries", *MIDDLEWARE]
+MIDDLEWARE = ["benchmarks.middleware.instruments", *MIDDLEWARE]
 
 ROOT_URLCONF = "benchmarks.urls"

@@ -112,8 +112,10 @@ def item_for_page(
         "session_answered": _count_items(Q(answered_at__isnull=False)),
         "session_correct": _count_items(Q(is_correct=True)),
         "item_count": _count_items(),
+        # The newest review of the card this item's answer was logged on (by card, the
+        # indexed way in: SQLite's statistics can make a match on record_id scan the log).
         "latest_review_id": Subquery(
-            ReviewLog.objects.filter(card__logs__record=OuterRef("record_id"))
+            ReviewLog.objects.filter(card_id=OuterRef("record__review_log__card_id"))
             .order_by("-reviewed_at", "-pk")
             .values("pk")[:1]
         ),

@@ -107,7 +107,6 @@ def attempt_save(request, pk, position):
             "attempt": attempt,
             "item": item,
             "saved": True,
-            "navigator": exam_selectors.navigator(attempt),
             **_clock(attempt),
         }
         return render(request, f"{PAGE}#saved", context)
@@ -129,7 +128,7 @@ def attempt_flag(request, pk, position):
     except ValidationError as error:
         return bad_request(request, " ".join(error.messages))
     if request.htmx:
-        context = {"attempt": attempt, "item": item, "navigator": exam_selectors.navigator(attempt)}
+        context = {"attempt": attempt, "item": item, "flag_toggled": True}
         return render(request, f"{PAGE}#flag", context)
     return redirect(_question_url(attempt, position))
 

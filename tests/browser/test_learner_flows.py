@@ -154,8 +154,11 @@ def test_mock_exam_flag_reload_resume_and_time_expiry(
     page.wait_for_load_state("load")
     page.locator("input[name=choice]").first.check()
     expect(page.locator("#save-status")).to_contain_text("Saved at")
+    expect(page.locator("#nav-1 .cell.answered.current")).to_have_count(1)  # swapped alone
     page.click(".flag-button")
     expect(page.locator(".flag-button")).to_contain_text("Flagged for review")
+    expect(page.locator("#nav-1 .cell.flagged")).to_have_count(1)
+    expect(page.locator(".exam-navigator ol li")).to_have_count(10)
     shot("exam")
     page.click("text=Next →")
     page.locator("input[name=choice]").nth(1).check()

@@ -106,6 +106,8 @@ def test_autosave_htmx_and_plain_last_write_wins(learner_client, user, blueprint
         )
         html = assert_fragment(response, "save-status")
         assert "Saved at" in html and 'id="exam-timer"' in html and 'hx-swap-oob="true"' in html
+        assert '<li id="nav-1" hx-swap-oob="true">' in html and "answered current" in html
+        assert html.count("<li") == 1  # the answered question's square, not all of them
         response = learner_client.post(
             save_url(attempt, 1), {"choice": ids(first, ["C"]), "go": "2"}
         )
@@ -288,7 +290,10 @@ def test_flag_and_review_screen(learner_client, user, blueprint):
             reverse("quiz:attempt_flag", kwargs={"pk": attempt.pk, "position": 3}), headers=HX
         )
         html = assert_fragment(response, "flag-form")
-        assert "★ Flagged for review" in html and 'id="exam-navigator"' in html
+        assert "★ Flagged for review" in html
+        # Only the flagged question's square is replaced, not the whole navigator.
+        assert '<li id="nav-3" hx-swap-oob="true">' in html and "flagged current" in html
+        assert 'id="exam-navigator"' not in html
         review = learner_client.get(reverse("quiz:attempt_review", kwargs={"pk": attempt.pk}))
     assertContains(review, "5 unanswered · 1 flagged")
     assertContains(review, "Submit the exam")

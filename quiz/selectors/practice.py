@@ -309,27 +309,16 @@ STREAK_HORIZON_DAYS = 730
 def _mastery(user) -> list[TopicMastery]:
     """Per answered topic: distinct questions answered, live questions, and % right (by
     today's key) over the latest RECENT_WINDOW answers. Three queries: two passes over the
-    learner's own answers and a count of those topics' questions (not subqueries per topic,
-    which grew with topics x history)."""
+    learner's own answers and the answered topics with their live question counts (not
+    subqueries per topic, which grew with topics x history). Answers are grouped by topic id
+    alone: grouping by the topic's text columns made PostgreSQL sort by collation."""
     answers = AnswerRecord.objects.filter(user=user)
-    topic_fields = ("slug", "title", "position", "certification_id")
-    rows = (
-        answers.values(
-            "question__topic",
-            "question__topic__certification__position",
-            *(f"question__topic__{name}" for name in topic_fields),
-        )
+    counts = dict(
+        answers.values("question__topic")
         .annotate(answered=Count("question", distinct=True))
+        .values_list("question__topic", "answered")
         .order_by()
     )
-    counts, topics = {}, []
-    for row in rows:
-        topic = Topic(
-            pk=row["question__topic"],
-            **{name: row[f"question__topic__{name}"] for name in topic_fields},
-        )
-        counts[topic.pk] = row["answered"]
-        topics.append((row["question__topic__certification__position"], topic.position, topic))
     recent = (
         answers.annotate(
             rank=Window(
@@ -342,13 +331,14 @@ def _mastery(user) -> list[TopicMastery]:
         .filter(rank__lte=RECENT_WINDOW)
         .values_list("question__topic", "right_now")
     )
-    totals = dict(
-        Question.objects.live()
-        .filter(topic__in=counts)
-        .values("topic")
-        .annotate(n=Count("pk"))
-        .values_list("topic", "n")
-        .order_by()
+    live_question = Q(
+        questions__status=Question.Status.PUBLISHED, questions__duplicate_of__isnull=True
+    )
+    topics = (
+        Topic.objects.filter(pk__in=counts)
+        .select_related("certification")
+        .annotate(live_questions=Count("questions", filter=live_question))
+        .order_by("certification__position", "position", "title")
     )
     right: dict[int, list[int]] = {}
     for topic_id, value in recent:
@@ -357,12 +347,12 @@ def _mastery(user) -> list[TopicMastery]:
         TopicMastery(
             topic=topic,
             answered=counts[topic.pk],
-            total=totals.get(topic.pk, 0),
+            total=topic.live_questions if topic.is_active else 0,
             recent_percent=round(100 * sum(right[topic.pk]) / len(right[topic.pk]))
             if right.get(topic.pk)
             else None,
         )
-        for _cert, _position, topic in sorted(topics, key=lambda t: (t[0], t[1], t[2].title))
+        for topic in topics
     ]
 
 

@@ -107,9 +107,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Storage is SSD or memory: the default random_page_cost (4, for spinning disks) made
     # PostgreSQL hash-join whole tables (50,000 questions) to read one learner's rows
     # instead of looking each up by primary key (dashboard 60 ms -> 10 ms at full size).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "options", "-c random_page_cost=1.1"
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c random_page_cost=1.1")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -111,7 +111,6 @@ def item_for_page(
         # pk condition made SQLite scan every practice item instead of the session's.)
         "session_answered": _count_items(Q(answered_at__isnull=False)),
         "session_correct": _count_items(Q(is_correct=True)),
-        "item_count": _count_items(),
         # The newest review of the card this item's answer was logged on (by card, the
         # indexed way in: SQLite's statistics can make a match on record_id scan the log).
         "latest_review_id": Subquery(
@@ -196,7 +195,7 @@ def item_progress(item: PracticeItem) -> Progress:
     return Progress(
         answered=item.others_answered + item.is_answered,
         correct=item.others_correct + bool(item.is_correct),
-        total=item.item_count,
+        total=item.session.size,  # a session's items are fixed when it starts
     )
 
 

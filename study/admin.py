@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from study.models import Certification, Note, Topic, WhatsNewItem
-from study.services import note_anchor, note_write
+from study.services import note_anchor, note_write, notes_delete
 
 
 @admin.register(Certification)
@@ -69,6 +69,13 @@ class NoteAdmin(admin.ModelAdmin):
         # The one writer of notes renders sanitized HTML and rebuilds "what's new". It gets the
         # stored row, so it can tell what the form changed.
         note = Note.objects.get(pk=obj.pk) if change else Note()
-        note.topic = obj.topic
-        note_write(note=note, heading=obj.heading, body=obj.body, position=obj.position)
+        note_write(
+            note=note, heading=obj.heading, body=obj.body, position=obj.position, topic=obj.topic
+        )
         obj.pk = note.pk
+
+    def delete_model(self, request, obj):
+        notes_delete(notes=[obj])
+
+    def delete_queryset(self, request, queryset):
+        notes_delete(notes=queryset)

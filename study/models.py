@@ -1,3 +1,5 @@
+import uuid
+
 from django.db import models
 from django.urls import reverse
 
@@ -44,6 +46,10 @@ class Topic(models.Model):
     position = models.PositiveIntegerField(default=0)
     # Topics removed from the content library are retired, not deleted.
     is_active = models.BooleanField(default=True)
+    # Replaced by every service that changes the topic's notes sections: the rendered notes
+    # are cached under it, so a change shows at once on every server. Random, so it never
+    # names an older state (a counter or a clock could repeat one).
+    notes_token = models.UUIDField(default=uuid.uuid4, editable=False)
 
     objects = TopicQuerySet.as_manager()
 
@@ -55,6 +61,11 @@ class Topic(models.Model):
 
     def get_absolute_url(self):
         return reverse("study:topic_detail", kwargs={"slug": self.slug})
+
+    @property
+    def notes_version(self) -> str:
+        """Names this state of the topic's notes: the cache key of their rendering."""
+        return f"{self.pk}-{self.notes_token.hex}"
 
 
 class Note(models.Model):

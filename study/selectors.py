@@ -18,12 +18,13 @@ def topic_for_page(slug: str) -> Topic:
     return get_object_or_404(Topic.objects.active().select_related("certification"), slug=slug)
 
 
-def topic_notes(topic: Topic) -> list[Note]:
-    return list(topic.notes.order_by("position"))
+# Both lazy: the topic page reads them only when its cached rendering of the notes is stale.
+def topic_notes(topic: Topic) -> QuerySet[Note]:
+    return topic.notes.order_by("position")
 
 
-def topic_whats_new(topic: Topic) -> list[WhatsNewItem]:
-    return list(
+def topic_whats_new(topic: Topic) -> QuerySet[WhatsNewItem]:
+    return (
         WhatsNewItem.objects.filter(note__topic=topic)
         .select_related("note")
         .order_by("-date", "note__position", "position")

@@ -1,7 +1,8 @@
 """Writes to the study notes. The content importer and the admin both come through here."""
 
+import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,14 +89,30 @@ def topic_retire(*, topic: Topic) -> bool:
     return True
 
 
+def topic_notes_touch(*, topic_ids: Iterable[int]) -> None:
+    """Mark these topics' notes as changed, so their cached rendering is not used again."""
+    Topic.objects.filter(pk__in=set(topic_ids)).update(notes_token=uuid.uuid4())
+
+
 @transaction.atomic
-def note_write(*, note: Note, heading: str, body: str, position: int | None = None) -> str:
+def note_write(
+    *,
+    note: Note,
+    heading: str,
+    body: str,
+    position: int | None = None,
+    topic: Topic | None = None,
+    touch: bool = True,
+) -> str:
     """Create or change one notes section; renders its HTML and its "what's new" items.
 
     The one place notes are written, so every path (import, admin) stores sanitized HTML
     that matches the source. Rendering always happens: the caller may already have put
     the new text on the instance (a ModelForm does), so comparing texts would miss edits.
+    A change marks the topic's notes as changed (touch=False: the caller does it once);
+    moving the section to another topic (topic) marks both.
     """
+    topics_before = {note.topic_id} if note.pk else set()
     values: dict[str, Any] = {
         "heading": heading,
         "body": body,
@@ -105,6 +122,8 @@ def note_write(*, note: Note, heading: str, body: str, position: int | None = No
     }
     if position is not None:
         values["position"] = position
+    if topic is not None:
+        values["topic_id"] = topic.pk
     outcome = save_if_changed(note, values)
 
     wanted = [(when, text, False) for when, text in dated_list_items(body)]
@@ -121,7 +140,18 @@ def note_write(*, note: Note, heading: str, body: str, position: int | None = No
         )
         if outcome == UNCHANGED:
             outcome = UPDATED
+    if touch and outcome != UNCHANGED:
+        topic_notes_touch(topic_ids=topics_before | {note.topic_id})
     return outcome
+
+
+@transaction.atomic
+def notes_delete(*, notes: Iterable[Note]) -> int:
+    """Delete notes sections (their "what's new" items go with them)."""
+    notes = list(notes)
+    Note.objects.filter(pk__in=[note.pk for note in notes]).delete()
+    topic_notes_touch(topic_ids=[note.topic_id for note in notes])
+    return len(notes)
 
 
 @transaction.atomic
@@ -135,13 +165,20 @@ def topic_notes_sync(*, topic: Topic, sections: Sequence[NoteSection]) -> Counte
         wanted.add(anchor)
         note = existing.get(anchor) or Note(topic=topic)
         outcomes[
-            note_write(note=note, heading=section.heading, body=section.body, position=position)
+            note_write(
+                note=note,
+                heading=section.heading,
+                body=section.body,
+                position=position,
+                touch=False,
+            )
         ] += 1
     # Sections carry no learner history: a section removed from the files goes away.
-    stale = [note.pk for anchor, note in existing.items() if anchor not in wanted]
+    stale = [note for anchor, note in existing.items() if anchor not in wanted]
     if stale:
-        Note.objects.filter(pk__in=stale).delete()
-        outcomes["deleted"] += len(stale)
+        outcomes["deleted"] += notes_delete(notes=stale)
+    elif set(outcomes) - {UNCHANGED}:
+        topic_notes_touch(topic_ids=[topic.pk])
     return outcomes
 
 

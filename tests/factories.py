@@ -19,6 +19,7 @@ from quiz.models import (
 )
 from study.markdown import render_markdown
 from study.models import Certification, Note, Topic, WhatsNewItem
+from study.services import topic_notes_touch
 
 
 class UserFactory(DjangoModelFactory):
@@ -55,6 +56,7 @@ class TopicFactory(DjangoModelFactory):
 class NoteFactory(DjangoModelFactory):
     class Meta:
         model = Note
+        skip_postgeneration_save = True
 
     topic = factory.SubFactory(TopicFactory)
     heading = factory.Sequence(lambda n: f"Section {n}")
@@ -63,14 +65,25 @@ class NoteFactory(DjangoModelFactory):
     body = "- a bullet\n    - a nested bullet"
     body_html = factory.LazyAttribute(lambda o: render_markdown(o.body))
 
+    @factory.post_generation
+    def touch_topic(note, create, extracted, **kwargs):
+        if create:  # as study.services.note_write does: the topic page shows it at once
+            topic_notes_touch(topic_ids=[note.topic_id])
+
 
 class WhatsNewItemFactory(DjangoModelFactory):
     class Meta:
         model = WhatsNewItem
+        skip_postgeneration_save = True
 
     note = factory.SubFactory(NoteFactory)
     date = factory.Faker("date_object")
     text = "Something new (added Sep 2024)"
+
+    @factory.post_generation
+    def touch_topic(item, create, extracted, **kwargs):
+        if create:
+            topic_notes_touch(topic_ids=[item.note.topic_id])
 
 
 class DisclaimerFactory(DjangoModelFactory):

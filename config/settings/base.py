@@ -182,12 +182,19 @@ SESSION_COOKIE_HTTPONLY = True
 
 # Per-process memory by default; several app servers should share one cache (the database
 # cache: DJANGO_CACHE=db, after `manage.py createcachetable`) so login throttling holds.
+# Room for two rendered fragments per topic of a large library (the default 300 entries
+# would keep evicting them).
 CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache_entries"}
-        if os.environ.get("DJANGO_CACHE") == "db"
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "cache_entries",
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
+    if os.environ.get("DJANGO_CACHE") == "db"
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
 }
 
 # Login throttling: this many failed sign-ins for one username from one address lock it

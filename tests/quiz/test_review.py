@@ -99,6 +99,24 @@ def test_the_answer_being_rated_counts_toward_the_learners_usual_time():
     assert ReviewLog.objects.get(record__question=question).rating == Rating.Hard
 
 
+def test_the_usual_time_read_with_the_page_counts_only_questions_of_the_same_kind():
+    user, topic = UserFactory(), TopicFactory()
+    earlier = timezone.now() - timedelta(hours=1)
+    for question in QuestionFactory.create_batch(3, topic=topic):
+        answer(user, question, True, earlier, response_ms=10_000)
+    for question in QuestionFactory.create_batch(2, topic=topic, choose=2):
+        answer(user, question, True, earlier, response_ms=40_000)
+
+    single = practice_item_read_for_answering(user, QuestionFactory(topic=topic))
+    multi = practice_item_read_for_answering(user, QuestionFactory(topic=topic, choose=2))
+
+    assert single.card_snapshot.earlier_correct_ms == [10_000] * 3
+    assert multi.card_snapshot.earlier_correct_ms == [40_000] * 2
+    assert sorted(single.card_snapshot.earlier_correct_ms) == sorted(
+        review_selectors.usual_response_ms(user, multi=False)
+    )
+
+
 def test_an_answer_read_before_another_review_of_its_card_builds_on_that_review():
     user, question = UserFactory(), QuestionFactory()
     answer(user, question, True, timezone.now() - timedelta(days=2))

@@ -75,17 +75,10 @@ def question_prefetches(prefix: str = "", *, key_revisions: bool = True) -> list
     return prefetches
 
 
-def _count_in(queryset, *, by: str, count: Count | None = None) -> Coalesce:
-    """A count over queryset as one subquery; queryset is correlated (OuterRef) on `by`."""
-    return Coalesce(
-        Subquery(queryset.order_by().values(by).annotate(n=count or Count("pk")).values("n")), 0
-    )
-
-
-def _count_items(condition: Q | None = None) -> Coalesce:
+def _count_items(condition: Q) -> Coalesce:
     """Items of the annotated item's session matching condition (one subquery)."""
-    items = PracticeItem.objects.filter(condition or Q(), session=OuterRef("session_id"))
-    return _count_in(items, by="session")
+    items = PracticeItem.objects.filter(condition, session=OuterRef("session_id")).order_by()
+    return Coalesce(Subquery(items.values("session").annotate(n=Count("pk")).values("n")), 0)
 
 
 def item_for_page(
@@ -356,7 +349,8 @@ def _mastery(user) -> list[TopicMastery]:
 
 
 def dashboard(user, *, daily_goal: int = 20, time_zone: str = "UTC") -> Dashboard:
-    """Mastery per topic, 30-day activity, streak and the session to continue (3 queries)."""
+    """Mastery per topic (3 queries), 30-day activity and streak (1), the session to
+    continue (1)."""
     mastery = _mastery(user)
     # Reviews per local day (every answer is one) over the streak's horizon: the per-day
     # counters, not a date cast over the learner's whole answer history.

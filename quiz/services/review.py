@@ -97,7 +97,7 @@ def srs_record(
             return srs_record(record=record, source=source, now=now)
     else:
         card.save()
-    _count_review(user, profile, now, passed=rating != srs.Rating.Again)
+    _count_day(user, profile, now, reviews=1, passed=int(rating != srs.Rating.Again))
     return ReviewLog.objects.create(
         card=card,
         user=user,
@@ -116,35 +116,27 @@ def _review_day(profile: Profile, moment: datetime):
     return srs.local_day_start(moment, profile.time_zone).date()
 
 
-def _count_review(user, profile: Profile, moment: datetime, *, passed: bool) -> None:
-    """One more review on the learner's local day: a single upsert, also on the day's first.
+def _count_day(user, profile: Profile, moment: datetime, *, reviews: int, passed: int) -> None:
+    """Add to the learner's counters for the local day of moment: a single upsert, also on
+    the day's first review (a re-rating adds 0 reviews and moves one pass).
 
     Raw SQL because bulk_create(update_conflicts=True) can only overwrite a conflicting row,
     not add to it. SQLite and PostgreSQL read it alike.
     """
     qn = connection.ops.quote_name
     table = qn(ReviewDay._meta.db_table)
-    user_id, day, reviews, passed_col = (
+    user_id, day, reviews_col, passed_col = (
         qn(ReviewDay._meta.get_field(name).column) for name in ("user", "day", "reviews", "passed")
     )
     local_day = connection.ops.adapt_datefield_value(_review_day(profile, moment))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({user_id}, {day}, {reviews}, {passed_col}) "
-            f"VALUES (%s, %s, 1, %s) ON CONFLICT ({user_id}, {day}) DO UPDATE "
-            f"SET {reviews} = {table}.{reviews} + 1, "
-            f"{passed_col} = {table}.{passed_col} + EXCLUDED.{passed_col}",
-            [user.pk, local_day, int(passed)],
+            f"INSERT INTO {table} ({user_id}, {day}, {reviews_col}, {passed_col}) "
+            f"VALUES (%s, %s, %s, %s) ON CONFLICT ({user_id}, {day}) DO UPDATE "
+            f"SET {reviews_col} = {table}.{reviews_col} + %s, "
+            f"{passed_col} = {table}.{passed_col} + %s",
+            [user.pk, local_day, reviews, max(0, passed), reviews, passed],
         )
-
-
-def _count_day(user, profile: Profile, moment: datetime, *, reviews: int, passed: int) -> None:
-    day = _review_day(profile, moment)
-    counted = ReviewDay.objects.filter(user=user, day=day).update(
-        reviews=F("reviews") + reviews, passed=F("passed") + passed
-    )
-    if not counted:  # a day with no counted review (the unique constraint guards a race)
-        ReviewDay.objects.create(user=user, day=day, reviews=reviews, passed=max(0, passed))
 
 
 def rating_previews(log: ReviewLog, profile: Profile) -> list[tuple[int, str, str]]:

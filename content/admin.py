@@ -126,6 +126,7 @@ class QuestionAdmin(BankQuestionAdmin):
             topic=upload.topic,
             skip_unsupported=upload.skip_unsupported,
             skip_duplicates=upload.skip_duplicates,
+            preview=request.method != "POST",  # a confirmation writes once, for real
         )
         if request.method == "POST":
             if not plan.ok:

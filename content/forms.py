@@ -20,7 +20,8 @@ class QuestionUploadForm(forms.Form):
         queryset=Topic.objects.select_related("certification").order_by(
             "certification__position", "position"
         ),
-        help_text="The topic the questions go into.",
+        help_text="The topic every question of the file goes into (a category in the file, "
+        "or the CSV topic column, is not used to place them).",
     )
     skip_unsupported = forms.BooleanField(
         required=False,

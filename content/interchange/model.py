@@ -51,11 +51,3 @@ class Parsed:
 
     def unsupported(self, line: int, message: str) -> None:
         self.problems.append(ParseProblem(line, message, unsupported=True))
-
-
-class FormatError(ValueError):
-    """A file that cannot be read at all (not UTF-8, too large, not XML...)."""
-
-    def __init__(self, message: str, line: int = 1):
-        super().__init__(message)
-        self.line = line

@@ -120,7 +120,10 @@ def _as_markdown(text: str, text_format: str) -> str:
 def ext_id_for(topic: Topic, question: ImportedQuestion) -> str:
     """A stable id: from the question's name when it has one, else from its text, so
     importing the same file again updates instead of duplicating."""
-    base = slugify(question.name)[:60].strip("-")
+    base = slugify(question.name)[:100].strip("-")
+    if base.startswith(f"{topic.slug}-"):
+        return base  # our own id, exported and imported back into its topic: the same question
+    base = base[:60].strip("-")
     if not base:
         base = "q" + hashlib.sha1(question.stem.strip().encode()).hexdigest()[:10]
     return f"{topic.slug}-{base}"[:100].strip("-")
@@ -132,14 +135,22 @@ def import_plan(
     topic: Topic,
     skip_unsupported: bool = False,
     skip_duplicates: bool = False,
+    preview: bool = True,
 ) -> ImportPlan:
+    """Check parsed questions for this topic. With preview, each item's action comes from
+    the real write, rolled back; without (the plan is about to be applied, which sets them)
+    new questions say create."""
     plan = ImportPlan(topic=topic)
     for problem in parsed.problems:
         if problem.unsupported and skip_unsupported:
             plan.items.append(PlanItem(problem.line, "", "", SKIP, problem.message))
         elif problem.unsupported:
             plan.errors.append(
-                (problem.line, f"{problem.message} (use --skip-unsupported to skip it)")
+                (
+                    problem.line,
+                    f'{problem.message} (tick "Skip question kinds we don\'t support", or '
+                    "use --skip-unsupported, to import the rest)",
+                )
             )
         else:
             plan.errors.append((problem.line, problem.message))
@@ -155,56 +166,52 @@ def import_plan(
             )
             continue
         seen[ext_id] = question.line
-        for problem in validate_question(data):
-            where = ".".join(str(p) for p in problem.path)
-            plan.errors.append((question.line, f"{where + ': ' if where else ''}{problem.message}"))
+        # The bank's messages name the choice or field; the validator's path (0-based
+        # indexes into its own data structure) would only confuse someone fixing a file.
+        plan.errors += [(question.line, problem.message) for problem in validate_question(data)]
         if len(question.choices) > len(LABELS):
             plan.errors.append((question.line, f"more than {len(LABELS)} choices"))
         candidates.append(item)
-    _other_topics(plan, candidates)
-    _mark_duplicates(candidates, skip_duplicates)
+    stored = dict(
+        Question.objects.filter(ext_id__in=[item.ext_id for item in candidates]).values_list(
+            "ext_id", "topic__slug"
+        )
+    )
+    for item in candidates:
+        owner = stored.get(item.ext_id)
+        if owner is not None and owner != topic.slug:
+            plan.errors.append((item.line, f"id {item.ext_id} already belongs to topic {owner}"))
+    _mark_duplicates([item for item in candidates if item.ext_id not in stored], skip_duplicates)
     plan.items.extend(candidates)
     plan.items.sort(key=lambda item: item.line)
     plan.errors.sort()
-    if plan.ok:
+    if plan.ok and preview:
         _dry_run(plan)
     return plan
 
 
-def _other_topics(plan: ImportPlan, items: list[PlanItem]) -> None:
-    owners = dict(
-        Question.objects.filter(ext_id__in=[i.ext_id for i in items])
-        .exclude(topic=plan.topic)
-        .values_list("ext_id", "topic__slug")
-    )
-    for item in items:
-        if item.ext_id in owners:
-            plan.errors.append(
-                (item.line, f"id {item.ext_id} already belongs to topic {owners[item.ext_id]}")
-            )
-
-
-def _mark_duplicates(items: list[PlanItem], skip: bool) -> None:
-    """New questions that look like a bank question (the bank's duplicate finder)."""
-    existing = set(
-        Question.objects.filter(ext_id__in=[i.ext_id for i in items]).values_list(
-            "ext_id", flat=True
-        )
-    )
-    new = [item for item in items if item.ext_id not in existing]
+def _mark_duplicates(new: list[PlanItem], skip: bool) -> None:
+    """New questions that look like a bank question (the bank's duplicate finder); the note
+    names the most similar one."""
     if not new:
         return
     fingerprints = bank_fingerprints() + [
         Fingerprint.of(("new", i), item.data.stem, [c.text for c in item.data.choices])
         for i, item in enumerate(new)
     ]
-    ext_ids = dict(Question.objects.values_list("pk", "ext_id"))
+    matches: dict[int, tuple[int, float]] = {}  # new item -> (bank pk, score), best first
     for a, b, score in find_duplicates(fingerprints):
-        pair = sorted([a, b], key=lambda key: isinstance(key, tuple))
-        bank, mine = pair
+        bank, mine = sorted([a, b], key=lambda key: isinstance(key, tuple))
         if isinstance(bank, tuple) or not isinstance(mine, tuple):
             continue  # two new ones, or two bank questions: not this import's business
-        item = new[mine[1]]
+        matches.setdefault(mine[1], (bank, score))
+    ext_ids = dict(
+        Question.objects.filter(pk__in=[pk for pk, _ in matches.values()]).values_list(
+            "pk", "ext_id"
+        )
+    )
+    for index, (bank, score) in matches.items():
+        item = new[index]
         item.note = f"looks like {ext_ids[bank]} ({score:.0%} similar)"
         if skip:
             item.action = SKIP

@@ -54,6 +54,7 @@ class Command(BaseCommand):
             topic=target,
             skip_unsupported=options["skip_unsupported"],
             skip_duplicates=options["skip_duplicates"],
+            preview=options["dry_run"],  # otherwise applied below, which writes once
         )
         for line, message in plan.errors:
             self.stderr.write(f"{path}:{line}: {message}")

@@ -123,6 +123,32 @@ def test_likely_duplicates_of_bank_questions_are_flagged_or_skipped():
     assert Question.objects.count() == 1
 
 
+def test_a_question_exported_from_its_topic_and_imported_back_keeps_its_id():
+    topic = TopicFactory(slug="iam")
+    source = parsed(mcq(1, "How should an app on EC2 get AWS credentials?", name="creds"))
+    import_apply(import_plan(source, topic=topic))
+    exported = parsed(mcq(1, "How should an app on EC2 get AWS credentials?", name="iam-creds"))
+
+    plan = import_plan(exported, topic=topic)
+
+    assert [(i.ext_id, i.action) for i in plan.items] == [("iam-creds", UNCHANGED)]
+
+
+def test_a_likely_duplicate_is_reported_against_the_most_similar_bank_question():
+    topic = TopicFactory()
+    stem = "Which service encrypts EBS volumes at rest with keys you manage yourself?"
+    exact = QuestionFactory(topic=topic, stem=stem)
+    QuestionFactory(topic=topic, stem=stem.replace("yourself", "centrally"))
+    choices = list(exact.choices.order_by("label"))
+    copy = ImportedQuestion(
+        line=2, stem=stem, choices=[ImportedChoice(c.text, c.is_correct) for c in choices]
+    )
+
+    plan = import_plan(parsed(copy), topic=topic)
+
+    assert plan.items[0].note.startswith(f"looks like {exact.ext_id} (100% similar)")
+
+
 def test_an_id_of_another_topic_is_an_error():
     QuestionFactory(ext_id="iam-creds")
     topic = TopicFactory(slug="iam")

@@ -42,9 +42,12 @@ def blueprint_topics(blueprint: Blueprint) -> dict[Topic, int]:
     return dict.fromkeys(Topic.objects.active().filter(certification=blueprint.certification), 1)
 
 
-def blueprint_pool(blueprint: Blueprint, *, now: datetime) -> dict[Topic, list[int]]:
-    """Question ids per topic that an attempt may draw (live, optionally no recent key change)."""
-    topics = blueprint_topics(blueprint)
+def blueprint_pool(
+    blueprint: Blueprint, *, now: datetime, topics: dict[Topic, int] | None = None
+) -> dict[Topic, list[int]]:
+    """Question ids per topic that an attempt may draw (live, optionally no recent key change).
+    topics: blueprint_topics(blueprint), when the caller has it already."""
+    topics = topics if topics is not None else blueprint_topics(blueprint)
     questions = Question.objects.live().filter(topic__in=list(topics))
     if not blueprint.include_recent_key_changes:
         # By when the key changed (its effective date), not when the change was typed in.
@@ -73,12 +76,11 @@ def attempt_start(
         attempt_touch(attempt=current, now=now)
         if not current.is_finished:
             return current
-    pool = blueprint_pool(blueprint, now=now)
+    topics = blueprint_topics(blueprint)
+    pool = blueprint_pool(blueprint, now=now, topics=topics)
     try:
         quota = exam_rules.allocate(
-            blueprint_topics(blueprint),
-            {topic: len(ids) for topic, ids in pool.items()},
-            blueprint.question_count,
+            topics, {topic: len(ids) for topic, ids in pool.items()}, blueprint.question_count
         )
     except ValueError as error:
         raise ExamError(f"This exam cannot be started yet: it {error}.") from None
@@ -86,6 +88,12 @@ def attempt_start(
     chosen = [pk for topic, n in quota.items() for pk in rng.sample(pool[topic], n)]
     rng.shuffle(chosen)  # topics interleaved, as on the real exam
     questions = Question.objects.prefetch_related("choices").in_bulk(chosen)
+    from quiz.services.readiness import attempt_prediction  # readiness builds on exams
+
+    # What the learner's history predicts for this draw, stored for calibration.
+    predicted_pass, predicted_score = attempt_prediction(
+        user, profile_for(user), blueprint, now=now, topics=topics, pool=pool
+    )
     try:
         attempt = Attempt.objects.create(
             user=user,
@@ -95,6 +103,8 @@ def attempt_start(
             total=len(chosen),
             passing_score=blueprint.passing_score,
             scale=blueprint.scale,
+            predicted_pass=predicted_pass,
+            predicted_score=predicted_score,
         )
     except IntegrityError:  # a second tab started the same exam at the same moment
         raise ExamError("This exam is already in progress; reload to continue it.") from None
@@ -114,9 +124,6 @@ def attempt_start(
         )
         for position, pk in enumerate(chosen, start=1)
     )
-    from quiz.services.readiness import attempt_prediction  # readiness builds on exams
-
-    attempt_prediction(attempt, profile_for(user))
     return attempt
 
 

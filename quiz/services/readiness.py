@@ -19,9 +19,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from quiz import readiness, srs
-from quiz.models import AnswerRecord, Attempt, Blueprint, Profile, Question, ReviewCard
+from quiz.models import AnswerRecord, Attempt, Blueprint, Profile, ReviewCard
 from quiz.selectors import review as review_selectors
-from quiz.services.exams import blueprint_topics
+from quiz.services.exams import blueprint_pool, blueprint_topics
 from study.models import Topic
 
 # Answered questions of the blueprint's topics before we show a number (or half the
@@ -74,13 +74,24 @@ def target_blueprint(profile: Profile, slug: str | None = None) -> Blueprint | N
 class _Inputs:
     """What the learner's history says about every question of a blueprint's topics."""
 
-    def __init__(self, user: AbstractBaseUser, profile: Profile, blueprint: Blueprint):
+    def __init__(
+        self,
+        user: AbstractBaseUser,
+        profile: Profile,
+        blueprint: Blueprint,
+        *,
+        now: datetime,
+        topics: dict[Topic, int] | None = None,
+        pool: dict[Topic, list[int]] | None = None,
+    ):
         self.profile = profile
-        self.weights = blueprint_topics(blueprint)
-        topic_ids = [t.pk for t in self.weights]
-        self.questions: dict[int, int] = dict(  # question id -> topic id
-            Question.objects.live().filter(topic__in=topic_ids).values_list("pk", "topic_id")
-        )
+        self.weights = topics if topics is not None else blueprint_topics(blueprint)
+        # The questions an attempt may draw (blueprint_pool), so the prediction is about the
+        # exam the learner would really get.
+        pool = pool if pool is not None else blueprint_pool(blueprint, now=now, topics=self.weights)
+        self.questions: dict[int, int] = {  # question id -> topic id
+            pk: topic.pk for topic, ids in pool.items() for pk in ids
+        }
         self.cards = {
             card.question_id: card
             for card in ReviewCard.objects.filter(user=user, question_id__in=self.questions)
@@ -149,7 +160,10 @@ def readiness_for(
     profile: Profile,
     blueprint: Blueprint | None,
     now: datetime | None = None,
+    with_plan: bool = True,
 ) -> Readiness:
+    """The learner's readiness for a blueprint; with_plan=False leaves out the study plan
+    (and the review forecast it reads), for places that do not show it."""
     now = now or timezone.now()
     if blueprint is None:
         return Readiness(
@@ -157,7 +171,7 @@ def readiness_for(
             "no_blueprint",
             "There is no mock exam for your target certification yet.",
         )
-    inputs = _Inputs(user, profile, blueprint)
+    inputs = _Inputs(user, profile, blueprint, now=now)
     per_topic = Counter(inputs.questions.values())
     seen = Counter(t for q, t in inputs.questions.items() if q in inputs.cards)
     standings = {
@@ -195,6 +209,7 @@ def readiness_for(
     if profile.exam_date and profile.exam_date >= local_today:
         moment = review_selectors.exam_moment(profile.exam_date, profile.time_zone)
         result.exam_day = inputs.predict(blueprint, inputs.recall(moment, keep_up=True))
+    if with_plan and result.exam_day is not None:
         days = (profile.exam_date - local_today).days
         _counts, forecast = review_selectors.review_overview(user, profile, now=now)
         result.plan = readiness.study_plan(
@@ -207,18 +222,23 @@ def readiness_for(
     return result
 
 
-def attempt_prediction(attempt: Attempt, profile: Profile) -> None:
-    """Store the prediction for a starting attempt (for calibration), when one can be made."""
-    inputs = _Inputs(attempt.user, profile, attempt.blueprint)
+def attempt_prediction(
+    user: AbstractBaseUser,
+    profile: Profile,
+    blueprint: Blueprint,
+    *,
+    now: datetime,
+    topics: dict[Topic, int],
+    pool: dict[Topic, list[int]],
+) -> tuple[float | None, float | None]:
+    """(chance of passing, expected score) for an attempt starting now from this pool, or
+    (None, None) when no prediction can be made."""
+    inputs = _Inputs(user, profile, blueprint, now=now, topics=topics, pool=pool)
     try:
-        prediction = inputs.predict(attempt.blueprint, inputs.recall(attempt.started_at))
+        prediction = inputs.predict(blueprint, inputs.recall(now))
     except ValueError:
-        return
-    attempt.predicted_pass = prediction.pass_probability
-    attempt.predicted_score = prediction.expected_score
-    Attempt.objects.filter(pk=attempt.pk).update(
-        predicted_pass=attempt.predicted_pass, predicted_score=attempt.predicted_score
-    )
+        return None, None
+    return prediction.pass_probability, prediction.expected_score
 
 
 @dataclass

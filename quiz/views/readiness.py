@@ -11,12 +11,13 @@ from quiz.views.common import login_required
 PAGE = "quiz/readiness.html"
 
 
-def _readiness(request):
+def _readiness(request, *, with_plan: bool):
     profile = services.profile_for(request.user)
     blueprint = readiness_service.target_blueprint(profile, request.GET.get("blueprint"))
-    return readiness_service.readiness_for(
-        user=request.user, profile=profile, blueprint=blueprint
-    ), profile
+    report = readiness_service.readiness_for(
+        user=request.user, profile=profile, blueprint=blueprint, with_plan=with_plan
+    )
+    return report, profile
 
 
 @require_GET
@@ -24,7 +25,7 @@ def _readiness(request):
 @login_required
 def readiness_page(request):
     """Chance of passing today and on exam day, the weakest topics, a plan to the exam."""
-    report, profile = _readiness(request)
+    report, profile = _readiness(request, with_plan=True)
     blueprints = Blueprint.objects.filter(is_active=True).order_by(
         "certification__position", "position"
     )
@@ -42,7 +43,7 @@ def readiness_page(request):
 @login_required
 def readiness_card(request):
     """The dashboard's readiness card, loaded after the dashboard (it reads more history)."""
-    report, profile = _readiness(request)
+    report, profile = _readiness(request, with_plan=False)  # the card shows no plan
     context = {"report": report, "profile": profile, "card_only": True}
     return render(request, f"{PAGE}#card", context)
 

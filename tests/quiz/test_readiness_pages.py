@@ -4,12 +4,15 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from quiz.models import Attempt, Blueprint, BlueprintTopic, Question
 from quiz.services import (
+    ExamError,
     answer_record,
     answer_save,
     attempt_finalize,
@@ -17,7 +20,7 @@ from quiz.services import (
     profile_update,
 )
 from study.models import Topic
-from tests.factories import QuestionFactory, TopicFactory
+from tests.factories import AnswerKeyRevisionFactory, QuestionFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 READINESS = reverse("quiz:readiness")
@@ -95,6 +98,22 @@ def test_a_bank_too_small_for_the_blueprint_is_said_plainly(learner_client, user
     assertNotContains(page, "Chance of passing today")
 
 
+def test_readiness_counts_only_questions_the_exam_may_draw(learner_client, user):
+    topic = TopicFactory()
+    questions = QuestionFactory.create_batch(20, topic=topic)
+    blueprint = Blueprint.objects.create(
+        slug="exact", name="Exact mock", certification=topic.certification,
+        question_count=20, time_limit_minutes=30, passing_score=720,
+    )  # fmt: skip
+    BlueprintTopic.objects.create(blueprint=blueprint, topic=topic, weight=1)
+    # A key changed last week: the exam leaves that question out, so 19 cannot fill 20.
+    AnswerKeyRevisionFactory(question=questions[0], valid_until=timezone.localdate())
+    with pytest.raises(ExamError):
+        attempt_start(user=user, blueprint=blueprint)
+    page = learner_client.get(READINESS)
+    assertContains(page, "The question bank cannot cover Exact mock yet")
+
+
 def test_exam_day_prediction_and_study_plan_when_an_exam_date_is_set(learner_client, user):
     topic = TopicFactory()
     questions = QuestionFactory.create_batch(40, topic=topic)
@@ -108,6 +127,12 @@ def test_exam_day_prediction_and_study_plan_when_an_exam_date_is_set(learner_cli
     page = learner_client.get(READINESS)
     assertContains(page, "on exam day")
     assertContains(page, "Study plan to")
+    # The dashboard card shows the chances only: it does not work out the plan.
+    with CaptureQueriesContext(connection) as card_queries:
+        card = learner_client.get(reverse("quiz:readiness_card"), headers={"HX-Request": "true"})
+    assertContains(card, "on exam day")
+    assertNotContains(card, "Study plan to")
+    assert not any("quiz_reviewlog" in q["sql"] for q in card_queries.captured_queries)
 
 
 def test_dashboard_loads_the_readiness_card_lazily_and_the_card_renders(learner_client, user):

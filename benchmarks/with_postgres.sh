@@ -4,6 +4,7 @@
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
 cd "$ROOT"
+ensure_venv "dev"
 ensure_postgres_packages
 # Production durability: fsync on, synchronous commits (the tests turn fsync off).
 PGPORT=${PGPORT:-54349} PG_SERVER_OPTS="-c shared_buffers=256MB" start_postgres

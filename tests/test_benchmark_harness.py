@@ -54,7 +54,10 @@ def test_report_marks_the_reference_row_and_shows_the_time_split():
     database = {
         "vendor": "sqlite", "version": "SQLite 3", "counts": {"questions": 1},
         "timings": {"bulk_load_s": 1.0},
-        "floor": {"rps": 1000.0, "runs": [{"p50_ms": 1.0, "p95_ms": 2.0, "cpu_ms": 0.3}]},
+        "floor": {"rps": 1000.0, "runs": [
+            {"p50_ms": 1.0, "p95_ms": 2.0, "queries": 0, "bytes": 2, "errors": 0,
+             "cpu_ms": 0.3, "sql_ms": 0, "tpl_ms": 0},
+        ]},
         "endpoints": [
             {**row, "name": "signed-in empty page", "kind": "reference"},
             {**row, "name": "dashboard", "kind": "learner"},

@@ -90,7 +90,10 @@ ASGI_APPLICATION = "config.asgi.application"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        # Kept between requests when DEBUG is off (opening a PostgreSQL connection starts a
+        # backend process), checked alive before reuse.
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0" if DEBUG else "60")),
+        conn_health_checks=not DEBUG,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

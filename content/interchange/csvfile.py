@@ -11,7 +11,7 @@ import csv
 import io
 import re
 
-from content.interchange.model import ImportedChoice, ImportedQuestion, Parsed
+from content.interchange.model import ImportedChoice, ImportedQuestion, Parsed, brief
 
 LETTERS = "ABCDEF"
 _EXPLAINED = [f"{letter}_explanation" for letter in LETTERS]
@@ -80,7 +80,7 @@ def _header(row: list[str], line: int, parsed: Parsed) -> dict[str, int] | None:
             continue  # an unnamed column may only hold empty cells; checked per row
         name = _CANONICAL.get(re.sub(r"[\s-]+", "_", raw.lower()))
         if name is None:
-            unknown.append(f'"{_brief(raw, 30)}"')
+            unknown.append(f'"{brief(raw, 30)}"')
         elif name in columns:
             parsed.error(line, f'column "{name}" appears twice in the header')
         else:
@@ -92,7 +92,7 @@ def _header(row: list[str], line: int, parsed: Parsed) -> dict[str, int] | None:
         )
     missing = [name for name in _REQUIRED if name not in columns]
     if missing:
-        found = ", ".join(f'"{_brief(cell.strip(), 30)}"' for cell in row if cell.strip())
+        found = ", ".join(f'"{brief(cell.strip(), 30)}"' for cell in row if cell.strip())
         parsed.error(
             line,
             f"missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; "
@@ -115,7 +115,7 @@ def _row(
             'that contain a comma in double quotes ("a, b")'
         )
     elif stray:
-        errors.append(f'cell {stray[0] + 1} ("{_brief(row[stray[0]])}") has no column name')
+        errors.append(f'cell {stray[0] + 1} ("{brief(row[stray[0]], 50)}") has no column name')
     cell = {name: _cell(row, i) for name, i in columns.items()}
     if not cell["stem"]:
         errors.append("the stem is empty")
@@ -163,7 +163,7 @@ def _correct(value: str, filled: set[str], errors: list[str]) -> set[str]:
             continue
         if len(token) != 1 or not token.isalpha():
             errors.append(
-                f'correct "{_brief(value)}" is not a list of choice letters; write e.g. B or A,C'
+                f'correct "{brief(value, 50)}" is not a list of choice letters; write e.g. B or A,C'
             )
         elif token not in LETTERS:
             errors.append(f"correct names {token}, but the choices are A to F")
@@ -173,17 +173,12 @@ def _correct(value: str, filled: set[str], errors: list[str]) -> set[str]:
     return letters
 
 
-def _brief(text: str, limit: int = 50) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def write_csv(questions: list[ImportedQuestion]) -> str:
     """One row a question; as many choice columns as the widest question needs."""
     for question in questions:
         if len(question.choices) > len(LETTERS):
             raise ValueError(
-                f'question "{question.name or _brief(question.stem)}" has '
+                f'question "{question.name or brief(question.stem, 50)}" has '
                 f"{len(question.choices)} choices; CSV holds {len(LETTERS)} (A–F): "
                 "export it as GIFT or Moodle XML"
             )

@@ -26,6 +26,7 @@ from content.interchange.model import (
     ImportedChoice,
     ImportedQuestion,
     Parsed,
+    brief,
 )
 
 # `[moodle]` is Moodle's auto-format: text in which HTML tags are allowed. Read as html, the
@@ -75,8 +76,7 @@ def _clean(text: str) -> str:
 
 
 def _quote(text: str, limit: int = 40) -> str:
-    text = " ".join(_restore(text).split())
-    return f'"{text[:limit]}…"' if len(text) > limit else f'"{text}"'
+    return f'"{brief(_restore(text), limit + 1)}"'
 
 
 @dataclass

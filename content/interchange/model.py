@@ -51,3 +51,9 @@ class Parsed:
 
     def unsupported(self, line: int, message: str) -> None:
         self.problems.append(ParseProblem(line, message, unsupported=True))
+
+
+def brief(text: str, limit: int) -> str:
+    """Text on one line, cut to limit characters with an ellipsis: for messages."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

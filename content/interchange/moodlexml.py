@@ -30,6 +30,7 @@ from content.interchange.model import (
     ImportedChoice,
     ImportedQuestion,
     Parsed,
+    brief,
 )
 
 _AUTO = "moodle_auto_format"  # plain text with line breaks where HTML is also allowed
@@ -163,7 +164,7 @@ def parse_moodle_xml(text: str) -> Parsed:
             continue
         read = _READERS.get(kind)
         if read is None:
-            name = _brief(_text(element.child("name")))
+            name = brief(_text(element.child("name")), 60)
             if not kind:
                 parsed.error(element.line, '<question> has no type; add type="multichoice"')
             else:
@@ -235,7 +236,7 @@ def _one_format(pieces: list[_Piece]) -> str:
 def _header(element: _Element, errors: _Errors) -> tuple[str, str, _Piece, _Piece]:
     """Name, how messages call the question, its text and its general feedback."""
     name = _text(element.child("name"))
-    who = f'question "{_brief(name)}"' if name else "the question"
+    who = f'question "{brief(name, 60)}"' if name else "the question"
     stem = _piece(element.child("questiontext"), HTML, errors, f"the text of {who}")
     if not stem.text and stem.had_image:
         errors.add(element.line, f"{who} has only an image as its text; images are not imported")
@@ -275,7 +276,7 @@ def _fraction(answer: _Element, number: int, who: str, errors: _Errors) -> float
     if value is None or not -_FULL <= value <= _FULL:
         errors.add(
             answer.line,
-            f'answer {number} of {who} has fraction="{_brief(raw)}"; use a percentage '
+            f'answer {number} of {who} has fraction="{brief(raw, 60)}"; use a percentage '
             "from -100 to 100, e.g. 100 for the right answer and 0 for a wrong one",
         )
         return None
@@ -375,11 +376,6 @@ def _category_path(raw: str) -> str:
     if names and names[0] == "top":
         names.pop(0)
     return "/".join(name for name in names if name)
-
-
-def _brief(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # Writing.

@@ -5,9 +5,6 @@ from django.db import transaction
 
 from quiz.models import Profile
 
-# user.profile, the reverse of Profile.user: filled when a query selected "...user__profile".
-_USER_PROFILE = Profile.user.field.remote_field
-
 
 def profile_for(user: AbstractBaseUser) -> Profile:
     """The learner's settings, created on first use; kept on the user object for the request.
@@ -17,10 +14,10 @@ def profile_for(user: AbstractBaseUser) -> Profile:
     """
     profile = getattr(user, "_study_profile", None)
     if profile is None:
-        if _USER_PROFILE.is_cached(user):
-            profile = _USER_PROFILE.get_cached_value(user)
-        else:
-            profile = Profile.objects.filter(user=user).first()
+        try:
+            profile = user.profile  # selected with the user: no query, even when missing
+        except Profile.DoesNotExist:
+            profile = None
         user._study_profile = profile or _profile_create(user)
     return user._study_profile
 

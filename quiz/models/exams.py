@@ -8,6 +8,12 @@ from quiz.models.practice import FrozenQuestionMixin
 from study.models import Certification, Topic
 
 
+class BlueprintQuerySet(models.QuerySet):
+    def offered(self):
+        """Mock exams a learner can take: active, of an active certification."""
+        return self.filter(is_active=True, certification__is_active=True)
+
+
 class Blueprint(models.Model):
     """What a mock exam looks like: size, time, topic weights, pass mark and score scale."""
 
@@ -37,6 +43,8 @@ class Blueprint(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
+
+    objects = BlueprintQuerySet.as_manager()
 
     class Meta:
         ordering = ["certification__position", "position", "name"]

@@ -43,11 +43,7 @@ class BlueprintStatus:
 
 
 def blueprints_for(user) -> list[BlueprintStatus]:
-    blueprints = list(
-        Blueprint.objects.filter(is_active=True, certification__is_active=True).select_related(
-            "certification"
-        )
-    )
+    blueprints = list(Blueprint.objects.offered().select_related("certification"))
     attempts = Attempt.objects.filter(user=user, blueprint__in=blueprints).order_by("-started_at")
     open_by, last_by = {}, {}
     for attempt in attempts:

@@ -63,7 +63,7 @@ class Readiness:
 def target_blueprint(profile: Profile, slug: str | None = None) -> Blueprint | None:
     """The exam the learner targets: the named blueprint, else the full-length one (most
     questions) of their target certification, else the first active one."""
-    blueprints = Blueprint.objects.filter(is_active=True).select_related("certification")
+    blueprints = Blueprint.objects.offered().select_related("certification")
     if slug:
         return blueprints.filter(slug=slug).first()
     if profile.target_certification_id:

@@ -13,7 +13,10 @@ PAGE = "quiz/readiness.html"
 
 def _readiness(request, *, with_plan: bool):
     profile = services.profile_for(request.user)
-    blueprint = readiness_service.target_blueprint(profile, request.GET.get("blueprint"))
+    slug = request.GET.get("blueprint")
+    blueprint = readiness_service.target_blueprint(profile, slug)
+    if slug and blueprint is None:
+        raise Http404("No such mock exam.")
     report = readiness_service.readiness_for(
         user=request.user, profile=profile, blueprint=blueprint, with_plan=with_plan
     )
@@ -26,9 +29,7 @@ def _readiness(request, *, with_plan: bool):
 def readiness_page(request):
     """Chance of passing today and on exam day, the weakest topics, a plan to the exam."""
     report, profile = _readiness(request, with_plan=True)
-    blueprints = Blueprint.objects.filter(is_active=True).order_by(
-        "certification__position", "position"
-    )
+    blueprints = Blueprint.objects.offered().order_by("certification__position", "position")
     plan = report.plan
     context = {
         "report": report,

@@ -114,6 +114,20 @@ def test_readiness_counts_only_questions_the_exam_may_draw(learner_client, user)
     assertContains(page, "The question bank cannot cover Exact mock yet")
 
 
+def test_an_unknown_or_retired_mock_exam_is_not_found(learner_client):
+    topic = TopicFactory()
+    Blueprint.objects.create(
+        slug="old", name="Old mock", certification=topic.certification,
+        question_count=20, time_limit_minutes=30, passing_score=720,
+    )  # fmt: skip
+    topic.certification.is_active = False
+    topic.certification.save()
+
+    assert learner_client.get(READINESS, {"blueprint": "nope"}).status_code == 404
+    # Its certification is retired: the exam list does not offer it, nor does readiness.
+    assert learner_client.get(READINESS, {"blueprint": "old"}).status_code == 404
+
+
 def test_exam_day_prediction_and_study_plan_when_an_exam_date_is_set(learner_client, user):
     topic = TopicFactory()
     questions = QuestionFactory.create_batch(40, topic=topic)

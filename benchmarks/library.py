@@ -48,7 +48,7 @@ def write_library(root: Path, *, questions: int, per_topic: int = 100) -> Path:
                     "choices": [
                         {
                             "label": label,
-                            "text": f"Option {label} for case {n}.",
+                            "text": f"Option {label.lower()} for case {n}.",
                             **({"correct": True} if label in key else {}),
                             **({"explanation": "Managed and simplest."} if label in key else {}),
                         }

@@ -153,6 +153,8 @@ def _question_item(question: Question, shared_source: str) -> dict:
     item["number"] = question.number
     if question.choose != 1:
         item["choose"] = question.choose
+    if not question.shuffle_choices:
+        item["shuffle"] = False
     if question.duplicate_of:
         item["duplicate_of"] = question.duplicate_of.ext_id
     also = sorted(t.slug for t in question.also_topics.all())
@@ -172,6 +174,8 @@ def _question_item(question: Question, shared_source: str) -> dict:
         choice_item = {"label": choice.label, "text": choice.text}
         if choice.is_correct:
             choice_item["correct"] = True
+        if choice.source_note:
+            choice_item["source_note"] = choice.source_note
         if choice.explanation:
             choice_item["explanation"] = choice.explanation
         item["choices"].append(choice_item)

@@ -59,9 +59,10 @@ class ImportReport:
         return "\n".join(lines)
 
 
-def content_import(*, root: Path) -> ImportReport:
-    """Validate the library at root; raise ContentInvalid with every problem, or write it all."""
-    library, errors = read_library(root)
+def content_import(*, root: Path, require_explanations: bool = False) -> ImportReport:
+    """Validate the library at root; raise ContentInvalid with every problem, or write it all.
+    require_explanations: a question without a full explanation is a problem too."""
+    library, errors = read_library(root, require_explanations=require_explanations)
     if errors:
         raise ContentInvalid(errors)
     with transaction.atomic():

@@ -16,8 +16,10 @@ from quiz.validation import (
     ID_PATTERN,
     ChoiceData,
     KeyRevisionData,
+    Problem,
     QuestionData,
     ReferenceData,
+    explanation_gaps,
     validate_question,
 )
 from study.services import NoteSection, note_anchor
@@ -225,7 +227,11 @@ def split_sections(body: str) -> tuple[str, list[tuple[str, str, int]]]:
     ]
 
 
-def read_library(root: Path) -> tuple[Library, list[ContentError]]:
+def read_library(
+    root: Path, *, require_explanations: bool = False
+) -> tuple[Library, list[ContentError]]:
+    """The library at root and every problem in it. require_explanations: also a problem,
+    every question (not a recorded duplicate) that is not fully explained."""
     root = Path(root)
     errors: list[ContentError] = []
     library = Library()
@@ -238,7 +244,9 @@ def read_library(root: Path) -> tuple[Library, list[ContentError]]:
         for topic_dir in sorted(p for p in cert_dir.iterdir() if p.is_dir()):
             if topic_dir.name.startswith("."):
                 continue
-            topic = _read_topic(topic_dir, certification.slug, root, errors)
+            topic = _read_topic(
+                topic_dir, certification.slug, root, errors, require_explanations
+            )
             if topic is not None:
                 library.topics.append(topic)
 
@@ -369,7 +377,13 @@ def _read_blueprints(path: Path, root: Path, errors: list[ContentError]) -> list
     return entries
 
 
-def _read_topic(topic_dir: Path, cert_slug: str, root: Path, errors: list[ContentError]):
+def _read_topic(
+    topic_dir: Path,
+    cert_slug: str,
+    root: Path,
+    errors: list[ContentError],
+    require_explanations: bool = False,
+):
     spec = {
         "slug": (str, True),
         "title": (str, True),
@@ -391,7 +405,13 @@ def _read_topic(topic_dir: Path, cert_slug: str, root: Path, errors: list[Conten
     )
     if body is not None:
         topic.sections = _read_sections(body, body_line, reader)
-    _read_questions(topic_dir / QUESTIONS_FILE, topic, root, errors)
+    _read_questions(
+        topic_dir / QUESTIONS_FILE,
+        topic,
+        root,
+        errors,
+        require_explanations=require_explanations,
+    )
     if (topic_dir / DISCUSSION_FILE).exists():
         _read_discussion(topic_dir / DISCUSSION_FILE, topic, root, errors)
     return topic
@@ -444,7 +464,29 @@ def _parse_until(value: Any) -> tuple[date, str] | None:
         return None
 
 
-def _read_questions(path: Path, topic: TopicEntry, root: Path, errors: list[ContentError]) -> None:
+def _problem_line(mapping: LineDict, problem: Problem) -> int:
+    """The line of the field a problem is about; inside a multi-line text (a literal block,
+    which starts on the line after its key), the line of the words themselves."""
+    line = line_of(mapping, problem.path, mapping.line)
+    value = mapping
+    for step in problem.path:
+        try:
+            value = value[step]
+        except (KeyError, IndexError, TypeError):
+            return line
+    if isinstance(value, str) and "\n" in value:
+        line += 1 + problem.text_line
+    return line
+
+
+def _read_questions(
+    path: Path,
+    topic: TopicEntry,
+    root: Path,
+    errors: list[ContentError],
+    *,
+    require_explanations: bool = False,
+) -> None:
     reader = _FileReader(path, root, errors)
     if not path.exists():
         return  # a topic may have no questions yet
@@ -483,6 +525,7 @@ def _read_questions(path: Path, topic: TopicEntry, root: Path, errors: list[Cont
         "set": (str, True),
         "number": (int, True),
         "choose": (int, False),
+        "shuffle": (bool, False),
         "duplicate_of": (str, False),
         "also_topics": (list, False),
         "difficulty": (str, False),
@@ -500,6 +543,7 @@ def _read_questions(path: Path, topic: TopicEntry, root: Path, errors: list[Cont
         "label": (str, True),
         "text": (str, True),
         "correct": (bool, False),
+        "source_note": (str, False),
         "explanation": (str, False),
     }
     revision_spec = {"correct": (list, True), "until": (str, True), "note": (str, True)}
@@ -521,6 +565,7 @@ def _read_questions(path: Path, topic: TopicEntry, root: Path, errors: list[Cont
                 text=choice.get("text", ""),
                 is_correct=choice.get("correct", False),
                 explanation=choice.get("explanation", ""),
+                source_note=choice.get("source_note", ""),
             )
             for _map, choice in reader.each(values, "choices", f"{what}, a choice", choice_spec)
         ]
@@ -566,6 +611,7 @@ def _read_questions(path: Path, topic: TopicEntry, root: Path, errors: list[Cont
             stem=values.get("stem", ""),
             choices=choices,
             choose=values.get("choose", 1),
+            shuffle=values.get("shuffle", True),
             explanation=values.get("explanation", ""),
             disputed=values.get("disputed", ""),
             key_history=history,
@@ -576,10 +622,11 @@ def _read_questions(path: Path, topic: TopicEntry, root: Path, errors: list[Cont
         )
         # The same rules the admin applies; only when the fields could be read at all.
         if "id" in values and "stem" in values and "choices" in values:
-            for problem in validate_question(data):
-                reader.error(
-                    line_of(mapping, problem.path, mapping.line), f"{what}: {problem.message}"
-                )
+            problems = validate_question(data)
+            if require_explanations and not values.get("duplicate_of"):
+                problems += explanation_gaps(data)
+            for problem in problems:
+                reader.error(_problem_line(mapping, problem), f"{what}: {problem.message}")
         topic.questions.append(
             QuestionEntry(
                 data=data,

@@ -3,13 +3,17 @@
 One presenter for every screen that shows a question (the reference page, practice,
 review and exam review), so they read the same and cannot drift apart. Labels stay
 stable in the database; the learner sees letters in the order of their screen, and
-every letter in the feedback (key, outdated answers, votes) follows that order.
+every letter they read follows that order: the key, outdated answers, votes, and each
+choice reference (``[[D]]``) written in a question's texts (see quiz.choice_refs).
 """
 
 import string
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.utils.html import escape
+
+from quiz import choice_refs
 from quiz.models import AnswerKeyRevision, Choice, Question
 from quiz.selectors.bank import CommunityVote
 
@@ -22,10 +26,20 @@ class ShownChoice:
     letter: str
     number: int  # 1-based, for the keyboard
     chosen: bool = False
+    text_html: str = ""  # the choice's texts with references in this screen's letters
+    explanation_html: str = ""
+    source_note_html: str = ""
 
     @property
     def is_correct(self) -> bool:
         return self.choice.is_correct
+
+    @property
+    def state(self) -> str:
+        """Once answered: right-pick, wrong-pick, missed (a right answer not picked), other."""
+        if self.chosen:
+            return "right-pick" if self.is_correct else "wrong-pick"
+        return "missed" if self.is_correct else "other"
 
 
 @dataclass
@@ -40,10 +54,19 @@ class OutdatedKey:
 class QuestionView:
     question: Question
     choices: list[ShownChoice]
+    letter_of: dict[str, str]  # stable label -> the letter on this screen
     answered: bool = False
+    revealed: bool = False  # the answer is shown without the learner's own (question page)
+    stem_html: str = ""
+    explanation_html: str = ""
+    disputed_html: str = ""
     outdated: list[OutdatedKey] = field(default_factory=list)
     vote_rows: list[tuple[str, int]] = field(default_factory=list)  # (letters, percent)
     vote_disagrees: bool = False
+
+    @property
+    def shows_answer(self) -> bool:
+        return self.answered or self.revealed
 
     @property
     def correct_letters(self) -> str:
@@ -61,6 +84,14 @@ class QuestionView:
     def is_multi(self) -> bool:
         return self.question.choose > 1
 
+    def relabel(self, html: str) -> str:
+        """Other HTML about this question (a key-change notice) in this screen's letters."""
+        return choice_refs.relabel_html(html, self.letter_of)
+
+    def letters(self, labels: Sequence[str]) -> str:
+        """Stable labels as this screen's letters, sorted: "A + E"."""
+        return " + ".join(sorted(self.letter_of.get(label, label) for label in labels))
+
 
 def present(
     question: Question,
@@ -68,42 +99,69 @@ def present(
     order: list[str] | None = None,
     chosen: list[str] | None = None,
     answered: bool = False,
+    revealed: bool = False,
     vote: CommunityVote | None = None,
     key_revisions: Sequence[AnswerKeyRevision] | None = None,
 ) -> QuestionView:
     """The question as one learner sees it; choices and key revisions must be prefetched
-    (or the key revisions given, when they were loaded some other way)."""
+    (or the key revisions given, when they were loaded some other way). Without an order,
+    the bank's (the question page, exports)."""
     by_label = {choice.label: choice for choice in question.choices.all()}
-    order = [label for label in (order or []) if label in by_label] or sorted(
-        by_label, key=lambda label: (by_label[label].position, label)
-    )
+    order = [label for label in (order or []) if label in by_label] or bank_order(question)
+    letter_of = {label: LETTERS[index] for index, label in enumerate(order)}
+
+    def relabel(html: str) -> str:
+        return choice_refs.relabel_html(html, letter_of)
+
     chosen_set = set(chosen or [])
     shown = [
-        ShownChoice(by_label[label], LETTERS[index], index + 1, label in chosen_set)
+        ShownChoice(
+            by_label[label],
+            LETTERS[index],
+            index + 1,
+            label in chosen_set,
+            text_html=relabel(by_label[label].text_html),
+            explanation_html=relabel(by_label[label].explanation_html),
+            source_note_html=relabel(by_label[label].source_note_html),
+        )
         for index, label in enumerate(order)
     ]
-    letter_of = {item.choice.label: item.letter for item in shown}
-
-    def letters(labels: list[str]) -> list[str]:
-        return sorted(letter_of.get(label, label) for label in labels)
-
-    view = QuestionView(question=question, choices=shown, answered=answered)
+    view = QuestionView(
+        question=question,
+        choices=shown,
+        letter_of=letter_of,
+        answered=answered,
+        revealed=revealed and not answered,
+        stem_html=relabel(question.stem_html),
+        explanation_html=relabel(question.explanation_html),
+        disputed_html=choice_refs.relabel_text(escape(question.disputed), letter_of),
+    )
     if key_revisions is None:
         key_revisions = question.key_revisions.all()
     for revision in key_revisions:
-        old = letters(revision.labels)
         view.outdated.append(
-            OutdatedKey(" + ".join(old), len(old) > 1, revision.until_display, revision.note_html)
+            OutdatedKey(
+                view.letters(revision.labels),
+                len(revision.labels) > 1,
+                revision.until_display,
+                relabel(revision.note_html),
+            )
         )
     if vote is not None and vote.disagrees:
         view.vote_disagrees = True
-        view.vote_rows = [
-            (" + ".join(letters(labels.split("+"))), percent) for labels, _n, percent in vote.rows
-        ]
+        view.vote_rows = [(view.letters(labels.split("+")), percent) for labels, _n, percent in vote.rows]
     return view
 
 
+def bank_order(question: Question) -> list[str]:
+    """The labels in the order editors keep them (position): the question page's order."""
+    choices = sorted(question.choices.all(), key=lambda c: (c.position, c.label))
+    return [choice.label for choice in choices]
+
+
 def shuffled_order(question: Question, rng) -> list[str]:
-    labels = [choice.label for choice in sorted(question.choices.all(), key=lambda c: c.position)]
-    rng.shuffle(labels)
+    """A learner's order of the choices, or the bank's for a question that keeps its order."""
+    labels = bank_order(question)
+    if question.shuffle_choices:
+        rng.shuffle(labels)
     return labels

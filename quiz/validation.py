@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from quiz.choice_refs import bare_letters, labels_in
+
 LABEL_PATTERN = re.compile(r"^[A-Z]$")
 URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 DIFFICULTIES = ("", "easy", "medium", "hard")
@@ -19,7 +21,8 @@ class ChoiceData:
     label: str
     text: str
     is_correct: bool = False
-    explanation: str = ""
+    explanation: str = ""  # the library editors': why this choice is right or wrong
+    source_note: str = ""  # what the question's source says of this choice, in its words
 
 
 @dataclass
@@ -50,12 +53,30 @@ class QuestionData:
     difficulty: str = ""
     last_verified: date | None = None
     source: str = ""
+    shuffle: bool = True  # False: the choices keep their order on every screen
+
+    def texts(self) -> list[tuple[tuple, str]]:
+        """(path, text) of every text that belongs to the question and may name a choice."""
+        texts = [(("stem",), self.stem), (("explanation",), self.explanation)]
+        for index, choice in enumerate(self.choices):
+            texts += [
+                (("choices", index, "text"), choice.text),
+                (("choices", index, "explanation"), choice.explanation),
+                (("choices", index, "source_note"), choice.source_note),
+            ]
+        texts += [
+            (("key_history", index, "note"), revision.note)
+            for index, revision in enumerate(self.key_history)
+        ]
+        texts.append((("disputed",), self.disputed))
+        return [(path, text) for path, text in texts if text]
 
 
 @dataclass(frozen=True)
 class Problem:
     path: tuple  # e.g. ("choices", 2, "label"); () for the question as a whole
     message: str
+    text_line: int = 0  # 0-based line within a multi-line text where the problem is
 
 
 def validate_question(question: QuestionData) -> list[Problem]:
@@ -128,4 +149,63 @@ def validate_question(question: QuestionData) -> list[Problem]:
         problem(
             ("difficulty",), f"difficulty must be easy, medium or hard, not {question.difficulty!r}"
         )
+    problems += _reference_problems(question, labels=set(seen))
+    return problems
+
+
+def _reference_problems(question: QuestionData, *, labels: set[str]) -> list[Problem]:
+    """Choice references name existing choices; a shuffled question names none by a bare
+    letter, which would be wrong on most learners' screens."""
+    problems = []
+    for path, text in question.texts():
+        unknown = [label for label in labels_in(text) if label not in labels]
+        if unknown:
+            problems.append(
+                Problem(
+                    path,
+                    f"{_field_name(path)} refers to choice(s) "
+                    f"{', '.join(f'[[{label}]]' for label in unknown)} that the question "
+                    "does not have",
+                )
+            )
+        if not question.shuffle:
+            continue
+        for bare in bare_letters(text, labels):
+            problems.append(
+                Problem(
+                    path,
+                    f"{_field_name(path)} names choice {bare.label} by a bare letter "
+                    f"(“{bare.excerpt}”); choices are shuffled for each learner, so write "
+                    f"[[{bare.label}]] (or set shuffle: false to keep the choices in order)",
+                    text_line=text.count("\n", 0, bare.start),
+                )
+            )
+    return problems
+
+
+def _field_name(path: tuple) -> str:
+    if path[0] == "choices":
+        return f"choice {path[1] + 1}'s {path[2].replace('_', ' ')}"
+    if path[0] == "key_history":
+        return f"earlier key {path[1] + 1}'s note"
+    return {"stem": "the question text", "disputed": "the disputed note"}.get(
+        path[0], f"the {path[0]}"
+    )
+
+
+def explanation_gaps(question: QuestionData) -> list[Problem]:
+    """What a fully explained question lacks: a general explanation of why the key is right,
+    and for every wrong choice why it is wrong. Not a rule of validity: a library-level
+    check editors ask for (import_content --require-explanations)."""
+    problems = []
+    if not question.explanation.strip():
+        problems.append(Problem(("explanation",), "has no explanation of why the key is right"))
+    for index, choice in enumerate(question.choices):
+        if not choice.is_correct and not choice.explanation.strip():
+            problems.append(
+                Problem(
+                    ("choices", index, "explanation"),
+                    f"wrong choice {choice.label} has no explanation of why it is wrong",
+                )
+            )
     return problems

@@ -130,7 +130,7 @@ class QuestionFactory(DjangoModelFactory):
                 question=self,
                 label=label,
                 position=index,
-                text=f"Choice {label} of {self.ext_id}",
+                text=f"Choice {index + 1} of {self.ext_id}",
                 is_correct=label in correct,
             )
         self.key_labels = ",".join(sorted(correct))

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 
 from content.interchange.model import PLAIN, ImportedQuestion, Parsed
 from quiz.duplicates import Fingerprint, find_duplicates
+from quiz.choice_refs import bracket_bare_letters
 from quiz.models import Question
 from quiz.services import questions_sync
 from quiz.services.bank import QuestionPlacement
@@ -86,11 +87,33 @@ def _key_history(notes: list[str]) -> tuple[list[KeyRevisionData], list[str]]:
 
 
 def question_data(question: ImportedQuestion, ext_id: str) -> QuestionData:
-    """The bank's form of a parsed question: choices lettered A, B, ... in file order."""
+    """The bank's form of a parsed question: choices lettered A, B, ... in file order.
+
+    A file names choices by fixed letters ("D was correct"), in its own order, which is the
+    order they get their labels in: those letters become choice references ([[D]]), so they
+    follow each learner's shuffled order (and our own exports come back as they went out).
+    """
     history, other_notes = _key_history(question.outdated)
     explanation = "\n\n".join(
         part for part in [question.explanation.strip(), *other_notes] if part.strip()
     )
+    data = _question_data(question, ext_id, explanation, history)
+    labels = [choice.label for choice in data.choices]
+
+    def refs(text: str) -> str:
+        return bracket_bare_letters(text, labels)
+
+    data.stem, data.explanation = refs(data.stem), refs(data.explanation)
+    for choice in data.choices:
+        choice.text, choice.explanation = refs(choice.text), refs(choice.explanation)
+    for revision in data.key_history:
+        revision.note = refs(revision.note)
+    return data
+
+
+def _question_data(
+    question: ImportedQuestion, ext_id: str, explanation: str, history: list[KeyRevisionData]
+) -> QuestionData:
     return QuestionData(
         ext_id=ext_id,
         stem=_as_markdown(question.stem, question.text_format),

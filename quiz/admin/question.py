@@ -34,7 +34,7 @@ from quiz.services import (
     questions_mark_verified,
     questions_set_status,
 )
-from quiz.validation import ChoiceData, QuestionData, validate_question
+from quiz.validation import ChoiceData, KeyRevisionData, QuestionData, validate_question
 from study.markdown import render_markdown
 
 # ---- list filters ------------------------------------------------------------------------
@@ -137,7 +137,7 @@ class QuestionForm(forms.ModelForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
         help_text="Needed only when you change which choices are correct. Learners see it "
-        "as the outdated-answer note.",
+        "as the outdated-answer note; name choices as [[B]], not B.",
     )
     key_change_effective = forms.DateField(
         label="Key change effective",
@@ -157,6 +157,7 @@ class QuestionForm(forms.ModelForm):
             "status",
             "stem",
             "choose",
+            "shuffle_choices",
             "explanation",
             "difficulty",
             "last_verified",
@@ -195,33 +196,50 @@ class ChoiceFormSet(forms.BaseInlineFormSet):
             ext_id=question.ext_id or "",
             stem=question.stem or "",
             choose=question.choose or 1,
+            shuffle=question.shuffle_choices,
+            explanation=question.explanation or "",
+            disputed=question.disputed or "",
             choices=[
                 ChoiceData(
                     label=form.cleaned_data.get("label", ""),
                     text=form.cleaned_data.get("text", ""),
                     is_correct=form.cleaned_data.get("is_correct", False),
                     explanation=form.cleaned_data.get("explanation", ""),
+                    source_note=form.cleaned_data.get("source_note", ""),
                 )
                 for form in forms_kept
             ],
         )
+        old = (
+            sorted(
+                Choice.objects.filter(question_id=question.pk, is_correct=True).values_list(
+                    "label", flat=True
+                )
+            )
+            if question.pk
+            else []
+        )
+        new = sorted(choice.label for choice in data.choices if choice.is_correct)
+        note = getattr(question, "_key_change_note", "").strip()
+        if old and old != new and note:
+            # The note learners will read is checked like every text of the question.
+            effective = getattr(question, "_key_change_effective", None) or timezone.localdate()
+            data.key_history = [KeyRevisionData(old, effective, "day", note)]
         general = []
         for problem in validate_question(data):
             if problem.path[:1] == ("choices",) and len(problem.path) == 3:
                 form = forms_kept[problem.path[1]]
-                form.add_error(_CHOICE_FIELDS.get(problem.path[2]), problem.message)
+                form.add_error(_CHOICE_FIELDS.get(problem.path[2], problem.path[2]), problem.message)
+            elif problem.path[:1] == ("key_history",):
+                general.append(f"Why the key changed: {problem.message}")
+            elif problem.path[:1] in {("explanation",), ("disputed",)}:
+                general.append(f"{problem.path[0].capitalize()}: {problem.message}")
             elif problem.path[:1] in {("choices",), ("choose",), ("id",), ("stem",)}:
                 general.append(problem.message)
         if general:
             raise ValidationError(general)
 
         if question.pk:
-            old = sorted(
-                Choice.objects.filter(question_id=question.pk, is_correct=True).values_list(
-                    "label", flat=True
-                )
-            )
-            new = sorted(choice.label for choice in data.choices if choice.is_correct)
             if old != new and not getattr(question, "_key_change_note", "").strip():
                 raise ValidationError(
                     f"You changed the answer key from {'+'.join(old)} to {'+'.join(new)}. "
@@ -237,11 +255,11 @@ class ChoiceInline(admin.TabularInline):
     formset = ChoiceFormSet
     extra = 0
     min_num = 2
-    fields = ["label", "text", "is_correct", "explanation", "position"]
+    fields = ["label", "text", "is_correct", "explanation", "source_note", "position"]
     formfield_overrides = {}
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name in {"text", "explanation"}:
+        if db_field.name in {"text", "explanation", "source_note"}:
             kwargs["widget"] = MarkdownPreviewTextarea({"rows": 2, "cols": 40})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
@@ -310,7 +328,15 @@ class QuestionAdmin(SimpleHistoryAdmin):
     actions = ["publish", "retire", "mark_verified_today"]
     fieldsets = [
         (None, {"fields": ["ext_id", "topic", "question_set", "number", "position", "status"]}),
-        ("Question", {"fields": ["stem", "choose", "explanation"]}),
+        (
+            "Question",
+            {
+                "fields": ["stem", "choose", "shuffle_choices", "explanation"],
+                "description": "Name a choice in any text as [[B]] (its label): every learner "
+                "reads the letter it has on their screen. A bare letter (“B is correct”) "
+                "is refused, because choices are shuffled.",
+            },
+        ),
         (
             "Answer key change",
             {
@@ -528,8 +554,9 @@ class KeyChangeForm(forms.Form):
     note = forms.CharField(
         label="Why it changed",
         widget=forms.Textarea(attrs={"rows": 3, "cols": 70}),
-        help_text="Learners see this as the outdated-answer note, e.g. “D was correct until "
-        "2017: an IAM role could not be attached to a running instance.”",
+        help_text="Learners see this as the outdated-answer note, e.g. “[[D]] was correct "
+        "until 2017: an IAM role could not be attached to a running instance.” Write a "
+        "choice as [[D]] (its label), never a bare letter: each learner reads their own.",
     )
     effective = forms.DateField(
         label="Effective date",

@@ -102,6 +102,11 @@ class Question(models.Model):
     choose = models.PositiveSmallIntegerField(
         default=1, help_text="How many choices to pick; 1 = single answer."
     )
+    shuffle_choices = models.BooleanField(
+        default=True,
+        help_text="Off only when a text must name choices by fixed letters: the choices then "
+        "keep this order on every screen.",
+    )
     stem = models.TextField(help_text="Markdown.")
     stem_html = models.TextField(blank=True, editable=False)
     explanation = models.TextField(blank=True, help_text="Markdown.")
@@ -186,12 +191,21 @@ class Choice(models.Model):
     label = models.CharField(max_length=2, help_text="Stable label: A, B, C ...")
     text = models.TextField(help_text="Markdown.")
     text_html = models.TextField(blank=True, editable=False)
-    explanation = models.TextField(blank=True, help_text="Markdown: why right or wrong.")
+    explanation = models.TextField(
+        blank=True, help_text="Markdown, the editors' words: why this choice is right or wrong."
+    )
     explanation_html = models.TextField(blank=True, editable=False)
+    source_note = models.TextField(
+        blank=True,
+        help_text="Markdown: what the question's source says of this choice, in its own words.",
+    )
+    source_note_html = models.TextField(blank=True, editable=False)
     is_correct = models.BooleanField(default=False)
     position = models.PositiveSmallIntegerField(default=0)
 
-    history = HistoricalRecords(excluded_fields=["text_html", "explanation_html"])
+    history = HistoricalRecords(
+        excluded_fields=["text_html", "explanation_html", "source_note_html"]
+    )
 
     class Meta:
         ordering = ["question", "position"]

@@ -1,7 +1,7 @@
 """Reads from the question bank."""
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -19,6 +19,7 @@ from django.db.models import (
 )
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from quiz.models import (
     AnswerKeyRevision,
@@ -37,7 +38,8 @@ from study.models import Topic
 
 
 def topic_question_links(topics: Sequence[Topic]) -> dict[int, list[TopicLink]]:
-    """For study's pages: "N questions" per topic, in one query."""
+    """For study's pages: "N questions" per topic and, when it has any, a button that starts
+    a practice session on it; in one query."""
     counts = dict(
         Question.objects.live()
         .filter(topic__in=[topic.pk for topic in topics])
@@ -51,6 +53,9 @@ def topic_question_links(topics: Sequence[Topic]) -> dict[int, list[TopicLink]]:
         label = f"{n} question{'s' if n != 1 else ''}"
         url = reverse("quiz:topic_questions", kwargs={"slug": topic.slug})
         links[topic.pk] = [TopicLink(label=label, url=url, count=n)]
+        if n:
+            start = reverse("quiz:practice_topic", kwargs={"slug": topic.slug})
+            links[topic.pk].append(TopicLink(label=f"Practise {topic.title}", url=start, post=True))
     return links
 
 
@@ -128,6 +133,27 @@ def question_disclaimer(question: Question) -> Disclaimer | None:
 class CommentNode:
     comment: Comment
     replies: list["CommentNode"] = field(default_factory=list)
+    # (letter, choice text) in the question page's order: what readers' letters name
+    legend: list[tuple[str, str]] = field(default_factory=list)
+
+
+def with_letter_legends(nodes: list[CommentNode]) -> list[CommentNode]:
+    """Readers name choices by the letters of the question page (the bank's order), which
+    practice and exams shuffle: each thread on a question gets that page's letters beside
+    it, so a letter in a comment can be read. One query."""
+    question_ids = {node.comment.question_id for node in nodes if node.comment.question_id}
+    legends: dict[int, list[tuple[str, str]]] = {}
+    choices = (
+        Choice.objects.filter(question_id__in=question_ids)
+        .order_by("question_id", "position", "label")
+        .only("question_id", "text_html")
+    )
+    for choice in choices if question_ids else []:
+        legend = legends.setdefault(choice.question_id, [])
+        legend.append((chr(ord("A") + len(legend)), strip_tags(choice.text_html).strip()))
+    for node in nodes:
+        node.legend = legends.get(node.comment.question_id, [])
+    return nodes
 
 
 def comment_threads(comments: QuerySet[Comment]) -> list[CommentNode]:
@@ -167,8 +193,9 @@ def question_threads(question: Question) -> list[CommentNode]:
 
 
 def topic_threads(topic: Topic) -> list[CommentNode]:
-    """Every thread of the topic, on its questions and general, in page order."""
-    return comment_threads(Comment.objects.filter(topic=topic))
+    """Every thread of the topic, on its questions and general, in page order; a thread on a
+    question with the letters its readers meant (with_letter_legends)."""
+    return with_letter_legends(comment_threads(Comment.objects.filter(topic=topic)))
 
 
 def topic_comment_count(topic: Topic) -> int:
@@ -312,15 +339,18 @@ class ChangelogEntry:
     html: str = ""
 
 
-def question_changelog(question: Question) -> list[ChangelogEntry]:
-    """Public history of a question: answer-key changes and editors' decisions on reports."""
+def question_changelog(
+    question: Question, letters: Callable[[list[str]], str] = "+".join
+) -> list[ChangelogEntry]:
+    """Public history of a question: answer-key changes and editors' decisions on reports.
+    letters: writes a key's labels as the page shows them (the question page's presenter)."""
     entries = [
         ChangelogEntry(
             when=revision.valid_until,
             kind="key",
             text=(
-                f"Answer key changed from {revision.correct_labels.replace(',', '+')}"
-                + (f" to {revision.new_labels.replace(',', '+')}" if revision.new_labels else "")
+                f"Answer key changed from {letters(revision.labels)}"
+                + (f" to {letters(revision.new_label_list)}" if revision.new_labels else "")
             ),
             html=revision.note_html,
         )

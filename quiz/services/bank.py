@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from quiz import choice_refs
 from quiz.models import (
     AnswerKeyRevision,
     Choice,
@@ -23,7 +24,7 @@ from quiz.models import (
 )
 from quiz.services.feedback import community_refresh
 from quiz.services.review import srs_key_changed
-from quiz.validation import ChoiceData, QuestionData, validate_question
+from quiz.validation import ChoiceData, KeyRevisionData, QuestionData, validate_question
 from study.markdown import render_markdown
 from study.models import Note, Topic
 from study.services import (
@@ -158,10 +159,11 @@ def _question_values(placement: QuestionPlacement) -> dict:
         "number": placement.number,
         "position": placement.position,
         "choose": data.choose,
+        "shuffle_choices": data.shuffle,
         "stem": data.stem,
-        "stem_html": render_markdown(data.stem),
+        "stem_html": choice_refs.render(data.stem),
         "explanation": data.explanation,
-        "explanation_html": render_markdown(data.explanation),
+        "explanation_html": choice_refs.render(data.explanation),
         "disputed": data.disputed,
         "difficulty": data.difficulty,
         "last_verified": data.last_verified,
@@ -181,9 +183,11 @@ def _choice_values(index: int, choice: ChoiceData) -> dict:
         "label": choice.label,
         "position": index,
         "text": choice.text,
-        "text_html": render_markdown(choice.text),
+        "text_html": choice_refs.render(choice.text),
         "explanation": choice.explanation,
-        "explanation_html": render_markdown(choice.explanation),
+        "explanation_html": choice_refs.render(choice.explanation),
+        "source_note": choice.source_note,
+        "source_note_html": choice_refs.render(choice.source_note),
         "is_correct": choice.is_correct,
     }
 
@@ -298,7 +302,7 @@ def _revisions(question: Question, data: QuestionData) -> list[AnswerKeyRevision
             valid_until=revision.until,
             until_precision=revision.precision,
             note=revision.note,
-            note_html=render_markdown(revision.note),
+            note_html=choice_refs.render(revision.note),
             position=index,
         )
         for index, (revision, new) in enumerate(zip(history, after, strict=True))
@@ -431,13 +435,14 @@ def question_render(*, question: Question) -> None:
     refresh its stored key. For edits made by forms (the admin) that write fields directly.
     """
     key_labels_refresh(question=question)
-    question.stem_html = render_markdown(question.stem)
-    question.explanation_html = render_markdown(question.explanation)
+    question.stem_html = choice_refs.render(question.stem)
+    question.explanation_html = choice_refs.render(question.explanation)
     question.save(update_fields=["stem_html", "explanation_html"])
     for choice in question.choices.all():
-        choice.text_html = render_markdown(choice.text)
-        choice.explanation_html = render_markdown(choice.explanation)
-        choice.save(update_fields=["text_html", "explanation_html"])
+        choice.text_html = choice_refs.render(choice.text)
+        choice.explanation_html = choice_refs.render(choice.explanation)
+        choice.source_note_html = choice_refs.render(choice.source_note)
+        choice.save(update_fields=["text_html", "explanation_html", "source_note_html"])
 
 
 @transaction.atomic
@@ -453,6 +458,19 @@ def key_revision_record(
     """Record that the key changed from old_labels to new_labels (the choices already say so)."""
     if not note.strip():
         raise ValidationError("Say why the answer key changed: learners see this note.")
+    # The note is checked as any text of the question is (choice references, no bare letters).
+    choices = list(question.choices.order_by("position"))
+    data = QuestionData(
+        ext_id=question.ext_id,
+        stem=question.stem,
+        choose=question.choose,
+        shuffle=question.shuffle_choices,
+        choices=[ChoiceData(c.label, c.text, c.is_correct) for c in choices],
+        key_history=[KeyRevisionData(sorted(old_labels), effective, "day", note)],
+    )
+    problems = [p.message for p in validate_question(data) if p.path[:1] == ("key_history",)]
+    if problems:
+        raise ValidationError(problems)
     last = question.key_revisions.order_by("-position").first()
     revision = AnswerKeyRevision(
         question=question,
@@ -461,7 +479,7 @@ def key_revision_record(
         valid_until=effective,
         until_precision=AnswerKeyRevision.Precision.DAY,
         note=note,
-        note_html=render_markdown(note),
+        note_html=choice_refs.render(note),
         position=(last.position + 1) if last else 0,
         recorded_by=user if user and user.is_authenticated else None,
     )
@@ -491,7 +509,8 @@ def key_change(
         ext_id=question.ext_id,
         stem=question.stem,
         choose=len(new),
-        choices=[ChoiceData(c.label, c.text, c.label in new, c.explanation) for c in choices],
+        shuffle=question.shuffle_choices,
+        choices=[ChoiceData(c.label, c.text, c.label in new) for c in choices],
     )
     unknown = set(new) - {c.label for c in choices}
     if unknown:

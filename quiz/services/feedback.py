@@ -12,20 +12,28 @@ from quiz.selectors import vote_summary
 from quiz.services.review import srs_record
 
 
+class ChoiceCountError(ValidationError):
+    """Too few or too many choices ticked: a learner's slip, not a tampered post."""
+
+
 def labels_clean(*, question: Question, labels: list[str], exact: bool = True) -> list[str]:
-    """Validated, sorted labels for this question; raises ValidationError with a clear message."""
+    """Validated, sorted labels for this question; raises ValidationError with a clear message
+    (ChoiceCountError when only the number of choices is wrong)."""
     valid = {choice.label for choice in question.choices.all()}
     chosen = sorted(set(labels))
     unknown = [label for label in chosen if label not in valid]
     if unknown:
         raise ValidationError(f"{', '.join(unknown)} is not a choice of this question.")
-    if exact and len(chosen) != question.choose:
-        raise ValidationError(
-            f"Choose exactly {question.choose} answer{'s' if question.choose > 1 else ''}; "
-            f"you chose {len(chosen)}."
+    if exact and len(chosen) != question.choose and question.choose > 1:
+        raise ChoiceCountError(
+            f"Choose {question.choose} answers; you chose {len(chosen)}."
+            + (" Untick one to change your choice." if len(chosen) > question.choose else "")
         )
+    if exact and len(chosen) > 1 and question.choose == 1:
+        raise ValidationError("Choose one answer.")  # radio buttons: only a crafted post
     if not chosen:
-        raise ValidationError("Choose an answer.")
+        raise ChoiceCountError("Choose an answer." if question.choose == 1 else
+                               f"Choose {question.choose} answers; you chose none.")
     return chosen
 
 

@@ -2,6 +2,7 @@ from itertools import groupby
 
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from quiz import selectors
 from quiz.forms import CommentForm, ReportForm, VoteForm
@@ -48,16 +49,23 @@ def question_page_context(request, question: Question, **extra) -> dict:
     the votes, the learner's own vote and whether they answered along with it.
     """
     own_vote = getattr(question, "own_vote_labels", None)
+    view = present(question, revealed=request.GET.get("answer") == "show")
+    changelog = selectors.question_changelog(question, letters=view.letters)
+    vote = selectors.community_vote(question, selectors.annotated_votes(question.vote_labels))
+    for entry in changelog:
+        entry.html = view.relabel(entry.html)
     context = {
         "question": question,
         "topic": question.topic,
-        "view": present(question),
-        "choices": list(question.choices.all()),
+        "view": view,
         "threads": selectors.question_threads(question),
         "disclaimer": selectors.question_disclaimer(question),
         "references": list(question.references.all()),
-        "changelog": selectors.question_changelog(question),
-        "vote": selectors.community_vote(question, selectors.annotated_votes(question.vote_labels)),
+        "changelog": changelog,
+        "vote": vote,
+        # The tally in the page's letters (votes are kept by stable label).
+        "vote_official": view.letters(vote.official.split("+")),
+        "vote_rows": [(view.letters(labels.split("+")), n, pct) for labels, n, pct in vote.rows],
         "can_vote": getattr(question, "has_answered", False),
         "my_vote": own_vote,
         "comment_form": CommentForm(),
@@ -71,9 +79,15 @@ def question_page_context(request, question: Question, **extra) -> dict:
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def question_detail(request, ext_id):
+    """The question in the bank's order; ?answer=show reveals the answer and why (htmx swaps
+    just the question in)."""
     question = selectors.question_for_page(ext_id, request.user)
-    return render(request, "quiz/question_detail.html", question_page_context(request, question))
+    template = "quiz/question_detail.html"
+    if request.htmx and request.GET.get("answer") == "show":
+        template += "#question-block"
+    return render(request, template, question_page_context(request, question))
 
 
 @require_GET

@@ -1,5 +1,6 @@
 """The practice loop. Same URL answers htmx with a partial and a plain request with a page."""
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,11 +10,14 @@ from django_htmx.http import push_url
 
 from quiz import services
 from quiz.forms import PracticeStartForm
+from quiz.models import PracticeSession
 from quiz.presentation import present
 from quiz.selectors import practice as practice_selectors
 from quiz.views.common import bad_request, login_required, redirect_after_post
+from study import selectors as study_selectors
 
 QUESTION_PAGE = "quiz/practice_question.html"
+TOPIC_SESSION_SIZE = 10  # the notes page's "Practise <topic>"
 
 
 def _item_url(session, position: int) -> str:
@@ -38,6 +42,32 @@ def practice_home(request):
     return render(request, "quiz/practice_home.html", context, status=422 if form.errors else 200)
 
 
+@require_POST
+def practice_topic(request, slug):
+    """The notes page's "Practise <topic>" button: ten of the topic's questions in random
+    order, from question 1. Signed out: sign in, then back to the notes (a sign-in cannot
+    replay this post)."""
+    topic = study_selectors.topic_for_page(slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(topic.get_absolute_url())
+    try:
+        session = services.practice_start(
+            user=request.user,
+            scope=PracticeSession.Scope.TOPICS,
+            topics=[topic],
+            size=TOPIC_SESSION_SIZE,
+            order=PracticeSession.Order.RANDOM,
+        )
+    except ValidationError as error:
+        return bad_request(
+            request,
+            " ".join(error.messages),
+            back_url=topic.get_absolute_url(),
+            back_label=f"Back to {topic.title}",
+        )
+    return redirect_after_post(request, _item_url(session, 1))
+
+
 @require_GET
 @login_required
 def practice_resume(request, pk):
@@ -50,29 +80,35 @@ def practice_resume(request, pk):
     return redirect(_item_url(session, progress.next_position))
 
 
-def _question_context(item, *, just_answered: bool = False, **extra) -> dict:
-    """The practice page of an item from practice_selectors.item_for_page."""
+def _question_context(
+    item, *, just_answered: bool = False, ticked: list[str] | None = None, **extra
+) -> dict:
+    """The practice page of an item from practice_selectors.item_for_page; ticked: labels
+    the learner ticked in a post that was refused (shown ticked again)."""
     session, question = item.session, item.question
     progress = practice_selectors.item_progress(item)
     review_log = practice_selectors.item_rating_log(item, just_answered=just_answered)
     card = None if item.is_answered else item.card
+    view = present(
+        question,
+        order=item.order_labels,
+        chosen=item.chosen if ticked is None else ticked,
+        answered=item.is_answered,
+        vote=practice_selectors.item_vote(item) if item.is_answered else None,
+        key_revisions=item.key_revisions,
+    )
+    key_changed = card.key_changed if card else None
     return {
         "review_log": review_log,
         "can_rate": review_log is not None,
         "rating_previews": services.rating_previews(review_log, services.profile_for(session.user))
         if review_log
         else [],
-        "key_changed": card.key_changed if card else None,
+        "key_changed": key_changed,
+        "key_changed_note": view.relabel(key_changed.note_html) if key_changed else "",
         "session": session,
         "item": item,
-        "view": present(
-            question,
-            order=item.order_labels,
-            chosen=item.chosen,
-            answered=item.is_answered,
-            vote=practice_selectors.item_vote(item) if item.is_answered else None,
-            key_revisions=item.key_revisions,
-        ),
+        "view": view,
         "progress": progress,
         "flagged": item.flagged,
         "answer_url": reverse(
@@ -103,23 +139,22 @@ def practice_answer(request, pk, position):
     item = practice_selectors.item_for_page(
         request.user, pk, position, answering=True, shown=request.htmx
     )
+    raw_ids = request.POST.getlist("choice")
     try:
-        item = services.practice_answer(
-            item=item,
-            raw_choice_ids=request.POST.getlist("choice"),
-            snapshot=item.card_snapshot,
-        )
+        item = services.practice_answer(item=item, raw_choice_ids=raw_ids, snapshot=item.card_snapshot)
+    except services.ChoiceCountError as error:
+        # A learner's slip (one tick of two): the same question again, their ticks kept and
+        # the message by the choices; nothing is recorded. With or without JavaScript.
+        ticked = services.choice_labels_from_ids(question=item.question, raw_ids=raw_ids)
+        context = _question_context(item, ticked=ticked, choose_error=" ".join(error.messages))
+        template = f"{QUESTION_PAGE}#panel" if request.htmx else QUESTION_PAGE
+        return render(request, template, context, status=422)
     except ValidationError as error:
-        message = " ".join(error.messages)
-        if request.htmx and not item.is_answered and not item.session.is_finished:
-            # A wrong count is a learner's slip: say so next to the question, record nothing.
-            context = _question_context(item, error=message)
-            return render(request, f"{QUESTION_PAGE}#panel", context, status=422)
-        return bad_request(request, message)
+        return bad_request(request, " ".join(error.messages))
     if request.htmx:
         context = _question_context(item, just_answered=True)
         return render(request, f"{QUESTION_PAGE}#panel", context)
-    return redirect(f"{_item_url(item.session, position)}#feedback")
+    return redirect(f"{_item_url(item.session, position)}#answer")
 
 
 @require_POST

@@ -1,5 +1,5 @@
-// Mock exam screen: a countdown from the server's deadline, autosave status and retries,
-// and never more than N ticks on a "choose N" question. The server enforces all of it.
+// Mock exam screen: a countdown from the server's deadline, autosave status and retries
+// (choose-N: choose.js). The server enforces all of it.
 (function () {
   "use strict";
   var offsetMs = 0; // server clock minus this browser's clock
@@ -50,26 +50,7 @@
     if (box) { box.textContent = text; box.dataset.state = state; }
   }
 
-  // Never more than N choices: extra ticks are undone, and the rest wait until one is freed.
-  function limitChoices(event) {
-    var f = form();
-    if (!f || !event.target || event.target.type !== "checkbox") { return; }
-    var choose = parseInt(f.dataset.choose || "1", 10);
-    var boxes = f.querySelectorAll("input[type=checkbox][name=choice]");
-    var ticked = Array.prototype.filter.call(boxes, function (b) { return b.checked; });
-    if (ticked.length > choose) {
-      event.target.checked = false;
-      event.stopImmediatePropagation();
-      status("Choose at most " + choose + " answers: untick one first.", "error");
-      return;
-    }
-    Array.prototype.forEach.call(boxes, function (b) {
-      b.disabled = !b.checked && ticked.length >= choose;
-    });
-  }
-
   var retries = 0;
-  document.addEventListener("change", limitChoices, true);
   document.addEventListener("htmx:beforeRequest", function (event) {
     if (event.target === form()) { status("Saving…", "saving"); }
   });
@@ -99,7 +80,5 @@
     sync();
     tick();
     window.setInterval(tick, 1000);
-    var f = form();
-    if (f) { limitChoices({ target: f.querySelector("input[type=checkbox][name=choice]") || {} }); }
   });
 })();

@@ -1,22 +1,9 @@
-// Practice screen behaviour: keyboard shortcuts, the choose-N hint, focus after swaps.
+// Practice screen behaviour: keyboard shortcuts and focus after swaps (choose-N: choose.js).
 // Everything here is an enhancement: the page works with plain form posts without it.
 (function () {
   "use strict";
 
   function answerForm() { return document.getElementById("answer-form"); }
-
-  // Multi-answer: the submit button waits until exactly N choices are ticked (a hint;
-  // the server enforces the count).
-  function updateSubmitState() {
-    var form = answerForm();
-    if (!form) { return; }
-    var choose = parseInt(form.dataset.choose || "1", 10);
-    var submit = form.querySelector("button[type=submit]");
-    if (!submit || choose < 2) { return; }
-    var ticked = form.querySelectorAll("input[name=choice]:checked").length;
-    submit.disabled = ticked !== choose;
-    submit.title = ticked === choose ? "" : "Choose exactly " + choose + " answers";
-  }
 
   function isTyping(target) {
     var tag = target && target.tagName;
@@ -62,13 +49,8 @@
     if (handled) { event.preventDefault(); }
   });
 
-  document.addEventListener("change", function (event) {
-    if (event.target && event.target.name === "choice") { updateSubmitState(); }
-  });
-
   // After htmx swaps a new question or the feedback in, move focus where a reader expects it.
   function settle() {
-    updateSubmitState();
     var target = document.querySelector("#practice [data-focus]") || document.getElementById("practice-title");
     if (target) { target.focus({ preventScroll: false }); }
     var title = document.getElementById("practice-title");
@@ -77,5 +59,4 @@
   document.addEventListener("htmx:afterSettle", function (event) {
     if (event.target && (event.target.id === "practice" || event.target.closest("#practice"))) { settle(); }
   });
-  document.addEventListener("DOMContentLoaded", updateSubmitState);
 })();

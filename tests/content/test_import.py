@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from content.importer import content_import
-from quiz.models import AnswerKeyRevision, Comment, Disclaimer, Question, QuestionSet
+from quiz.models import AnswerKeyRevision, Choice, Comment, Disclaimer, Question, QuestionSet
 from study.models import Certification, Note, Topic, WhatsNewItem
 from tests.conftest import SHIPPED_LIBRARY
 
@@ -78,10 +78,36 @@ def test_shipped_library_keeps_the_two_outdated_answers(library):
     assert "not possible to add an IAM role" in revisions[0].note
 
 
-def test_shipped_library_keeps_per_choice_explanations(library):
+def test_shipped_library_keeps_the_seeds_choice_notes_as_the_sources_words(library):
     choice = Question.objects.get(ext_id="ec2-security-q01").choices.get(label="B")
-    assert choice.explanation == "As per AWS latest enhancement, this is possible now."
+    assert choice.source_note == "As per AWS latest enhancement, this is possible now."
     assert "(" not in choice.text
+    # The editors' explanation is a separate text, shown as theirs.
+    assert "instance profile" in choice.explanation
+    seed_notes = Choice.objects.exclude(source_note="").values_list(
+        "question__ext_id", "label", "source_note"
+    )
+    assert sorted((q, label) for q, label, _note in seed_notes) == [
+        ("ec2-security-q01", "B"),
+        ("ec2-security-q01", "D"),
+        ("ec2-security-q06", "B"),
+        ("ec2-security-q06", "E"),
+        ("ec2-security-q09", "C"),
+        ("ec2-security-q09", "D"),
+        ("ec2-security-q09", "E"),
+    ]
+
+
+def test_every_live_shipped_question_is_explained_with_aws_documentation(library):
+    live = Question.objects.live().prefetch_related("choices", "references")
+    assert live.count() == 15
+    for question in live:
+        assert question.explanation.strip(), question.ext_id
+        assert question.last_verified, question.ext_id
+        for choice in question.choices.all():
+            assert choice.explanation.strip(), (question.ext_id, choice.label)
+        urls = [reference.url for reference in question.references.all() if reference.url]
+        assert any(url.startswith("https://docs.aws.amazon.com/") for url in urls), question.ext_id
 
 
 def test_shipped_library_marks_q3_disputed(library):

@@ -1,6 +1,7 @@
 """Bad content files: every problem reported as file:line, exit non-zero, database untouched."""
 
 import io
+import re
 import subprocess
 import sys
 
@@ -77,12 +78,12 @@ def test_wrong_type_reports_file_and_line(library_copy):
 
 
 def test_fewer_than_two_choices(library_copy):
-    edit(
-        library_copy,
-        "questions.yaml",
-        "  - label: B\n    text: '2'\n  - label: C\n    text: '4'\n  - label: D\n    text: '1'\n    correct: true\n",
-        "",
-    )
+    path = library_copy / TOPIC / "questions.yaml"
+    text = path.read_text()
+    # Q4's choices B, C and D (with their explanations), up to its references.
+    cut = re.compile(r"  - label: B\n    text: '2'\n.*?(?=  references:)", re.DOTALL)
+    assert cut.search(text), "test setup: Q4's choices not found"
+    path.write_text(cut.sub("", text, count=1))
     errors = errors_of(library_copy)
     assert any(
         "question ec2-security-q04: a question needs at least two choices, it has 1" in e

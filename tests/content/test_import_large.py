@@ -48,7 +48,7 @@ def write_library(root: Path, *, topics: int, per_topic: int) -> Path:
                 "number": n + 1,
                 "stem": f"Question {n} of topic {t}: which costs the **least**?",
                 "choices": [
-                    {"label": label, "text": f"Option {label} for case {n}."}
+                    {"label": label, "text": f"Option {label.lower()} for case {n}."}
                     | ({"correct": True, "explanation": "Simplest."} if label in key else {})
                     for label in "ABCDE"
                 ],
@@ -141,7 +141,7 @@ def test_reimport_writes_only_the_edited_questions(big_library):
     document = yaml.safe_load(path.read_text())
     questions = {question["id"]: question for question in document["questions"]}
     questions["topic-04-q001"]["stem"] = "Reworded: which costs the **least**?"
-    questions["topic-04-q002"]["choices"][0]["text"] = "A clearer option A."
+    questions["topic-04-q002"]["choices"][0]["text"] = "A clearer first option."
     key_change = questions["topic-04-q003"]["choices"]
     key_change[0]["correct"], key_change[2]["correct"] = True, False
     questions["topic-04-q004"]["choices"].pop()  # E goes away

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import markdown
 import pytest
 
+from quiz import choice_refs
 from quiz.models import AnswerKeyRevision, Choice, Comment, Question
 from study.markdown import _CLEANER, _EXTENSION_CONFIGS, _EXTENSIONS, render_markdown
 from study.models import Certification, Note
@@ -14,15 +15,17 @@ from study.models import Certification, Note
 pytestmark = pytest.mark.django_db
 
 
-def fresh_render(source: str, hard_breaks: bool) -> str:
-    """How every text was rendered before instances were reused."""
+def fresh_render(source: str, hard_breaks: bool, *, refs: bool = True) -> str:
+    """How every text was rendered before instances were reused. (Question texts also have
+    their choice references marked; other texts have none to mark.)"""
     if not source or not source.strip():
         return ""
     extensions = [*_EXTENSIONS, "nl2br"] if hard_breaks else _EXTENSIONS
     html = markdown.markdown(
         source, extensions=extensions, extension_configs=_EXTENSION_CONFIGS, output_format="html"
     )
-    return _CLEANER.clean(html)
+    html = _CLEANER.clean(html)
+    return choice_refs.mark_html(html) if refs else html
 
 
 def seed_texts() -> list[tuple[str, bool, str]]:
@@ -38,6 +41,7 @@ def seed_texts() -> list[tuple[str, bool, str]]:
         texts += [
             (choice.text, False, choice.text_html),
             (choice.explanation, False, choice.explanation_html),
+            (choice.source_note, False, choice.source_note_html),
         ]
     texts += [(r.note, False, r.note_html) for r in AnswerKeyRevision.objects.all()]
     texts += [(comment.body, True, comment.body_html) for comment in Comment.objects.all()]
@@ -58,13 +62,18 @@ def test_reused_renderers_keep_no_state_between_texts(library):
     order = sorted(range(len(texts)), key=lambda i: (len(texts[i][0]) % 7, -i))
     for i in order:
         source, hard_breaks, _html = texts[i]
-        assert render_markdown(source, hard_breaks=hard_breaks) == expected[i]
+        assert choice_refs.mark_html(render_markdown(source, hard_breaks=hard_breaks)) == expected[i]
 
 
 def test_threads_render_alike(library):
     texts = [(source, hard_breaks) for source, hard_breaks, _html in seed_texts()] * 3
     with ThreadPoolExecutor(max_workers=4) as pool:
-        rendered = list(pool.map(lambda text: render_markdown(text[0], hard_breaks=text[1]), texts))
+        rendered = list(
+            pool.map(
+                lambda text: choice_refs.mark_html(render_markdown(text[0], hard_breaks=text[1])),
+                texts,
+            )
+        )
     assert rendered == [fresh_render(source, hard_breaks) for source, hard_breaks in texts]
 
 
@@ -94,4 +103,6 @@ def test_plain_sentences_render_as_markdown_renders_them(hard_breaks):
         for _ in range(1000)
     ]
     for text in texts:
-        assert render_markdown(text, hard_breaks=hard_breaks) == fresh_render(text, hard_breaks)
+        assert render_markdown(text, hard_breaks=hard_breaks) == fresh_render(
+            text, hard_breaks, refs=False
+        )

@@ -5,6 +5,7 @@ import zipfile
 from datetime import date
 
 import pytest
+import time_machine
 import yaml
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
@@ -33,6 +34,7 @@ def form_data(question=None, *, choices, topic=None, choose=1, **fields):
         "status": "published",
         "stem": "Which one?",
         "choose": choose,
+        "shuffle_choices": "on",
         "explanation": "",
         "difficulty": "",
         "last_verified": "",
@@ -144,7 +146,7 @@ def test_key_change_in_the_form_with_a_note_is_recorded(editor_client, editor):
     question = QuestionFactory()
     choices = [("A", "a", True), ("B", "b", False), ("C", "c", False), ("D", "d", False)]
     data = form_data(
-        question, choices=choices, key_change_note="B was right until the March release."
+        question, choices=choices, key_change_note="[[B]] was right until the March release."
     )
     response = editor_client.post(change_url(question), data)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -155,6 +157,67 @@ def test_key_change_in_the_form_with_a_note_is_recorded(editor_client, editor):
         editor,
     )
     assert revision.valid_until == date(2026, 11, 1)
+
+
+def test_key_change_note_with_a_bare_letter_is_refused_in_the_form(editor_client):
+    question = QuestionFactory()
+    choices = [("A", "a", True), ("B", "b", False), ("C", "c", False), ("D", "d", False)]
+    data = form_data(
+        question, choices=choices, key_change_note="B was right until the March release."
+    )
+    response = editor_client.post(change_url(question), data)
+    assert response.status_code == 200
+    assertContains(response, "Why the key changed: earlier key 1&#x27;s note names choice B")
+    assertContains(response, "write [[B]]")
+    assert not AnswerKeyRevision.objects.exists()
+    assert question.choices.get(label="B").is_correct
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("explanation", "D was right before 2017.", "Explanation: the explanation names choice D"),
+        ("disputed", "Readers argue for (A).", "Disputed: the disputed note names choice A"),
+        ("stem", "Which of A and B is right?", "the question text names choice A"),
+    ],
+)
+def test_bare_letters_in_question_texts_are_refused_in_the_form(
+    editor_client, field, value, message
+):
+    question = QuestionFactory(stem="Original")
+    choices = [(c.label, c.text, c.is_correct) for c in question.choices.all()]
+    response = editor_client.post(
+        change_url(question), form_data(question, choices=choices, **{field: value})
+    )
+    assert response.status_code == 200
+    assertContains(response, message)
+    question.refresh_from_db()
+    assert question.stem == "Original"
+
+
+def test_a_question_that_keeps_its_order_may_use_fixed_letters(editor_client):
+    question = QuestionFactory()
+    choices = [(c.label, c.text, c.is_correct) for c in question.choices.all()]
+    data = form_data(
+        question, choices=choices, explanation="B is right.", shuffle_choices="on"
+    )
+    assert editor_client.post(change_url(question), data).status_code == 200
+    del data["shuffle_choices"]
+    assert editor_client.post(change_url(question), data).status_code == 302
+    question.refresh_from_db()
+    assert not question.shuffle_choices and question.explanation == "B is right."
+
+
+def test_change_key_page_refuses_a_bare_letter_in_the_note(editor_client):
+    question = QuestionFactory()
+    url = reverse("admin:quiz_question_change_key", args=[question.pk])
+    response = editor_client.post(
+        url, {"correct": ["A"], "note": "A is right now.", "effective": "2026-06-01"}
+    )
+    assert response.status_code == 200
+    assertContains(response, "names choice A by a bare letter")
+    assert not AnswerKeyRevision.objects.exists()
+    assert question.choices.get(label="B").is_correct
 
 
 def test_change_key_page_records_revision_and_learner_sees_annotation(
@@ -168,7 +231,7 @@ def test_change_key_page_records_revision_and_learner_sees_annotation(
         url,
         {
             "correct": ["C"],
-            "note": "C is right after the 2026 console change.",
+            "note": "[[C]] is right after the 2026 console change.",
             "effective": "2026-06-01",
         },
     )
@@ -179,9 +242,11 @@ def test_change_key_page_records_revision_and_learner_sees_annotation(
         "C",
         editor,
     )
-    learner_page = client.get(q1.get_absolute_url())
+    learner_page = client.get(q1.get_absolute_url(), {"answer": "show"})
     assertContains(learner_page, "B was correct until 1 Jun 2026.")
-    assertContains(learner_page, "C is right after the 2026 console change.")
+    assertContains(
+        learner_page, '<span class="choice-ref">C</span> is right after the 2026 console change.'
+    )
     assertContains(learner_page, "D was correct until Feb 2017.")
     assertContains(learner_page, "Answer key changed from B to C")
 
@@ -247,6 +312,12 @@ def test_filters_outdated_multi_duplicate_and_verified(editor_client, library):
     assertContains(multi, "3 questions")
     linked = editor_client.get(url, {"duplicate": "linked"})
     assertContains(linked, "ec2-security-q10")
+    # The shipped questions were verified on 1 Dec 2026; only the duplicate Q10 never was.
+    with time_machine.travel(date(2026, 12, 10)):
+        never_or_old = editor_client.get(url, {"verified": "12"})
+    assertContains(never_or_old, "1 question")
+    assertContains(never_or_old, "ec2-security-q10")
+    Question.objects.exclude(last_verified=None).update(last_verified=date(2020, 1, 1))
     assertContains(editor_client.get(url, {"verified": "12"}), "16 questions")
 
 
@@ -383,3 +454,16 @@ def test_admin_list_and_form_query_budget_with_1000_questions(
     with django_assert_max_num_queries(40):
         response = admin_client.get(change_url(questions[0]))
     assert response.status_code == 200
+
+
+def test_blueprint_list_shows_whether_each_exam_can_start(
+    admin_client, library, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(12):
+        response = admin_client.get(reverse("admin:quiz_blueprint_changelist"))
+    assertContains(response, "Can start")
+    html = response.content.decode()
+    mini = html.split("EC2 Security mini mock</a>")[1].split("</tr>")[0]
+    full = html.split("SAA-C03 full length</a>")[1].split("</tr>")[0]
+    assert '<td class="field-can_start">yes</td>' in mini
+    assert '<td class="field-can_start">no — needs 65, bank has 15</td>' in full

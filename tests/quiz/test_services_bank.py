@@ -32,14 +32,38 @@ def test_key_change_writes_a_revision_with_note_and_author():
     revision = key_change(
         question=question,
         correct_labels=["D"],
-        note="D is right since the 2026 change.",
+        note="[[D]] is right since the 2026 change.",
         effective=date(2026, 3, 1),
         user=editor,
     )
     assert (revision.correct_labels, revision.new_labels) == ("B", "D")
     assert revision.recorded_by == editor and revision.valid_until == date(2026, 3, 1)
     assert "2026 change" in revision.note_html
+    assert '<span class="choice-ref" data-choice="D">D</span> is right' in revision.note_html
     assert sorted(c.label for c in question.choices.all() if c.is_correct) == ["D"]
+
+
+def test_key_change_note_naming_a_choice_by_a_bare_letter_is_refused_and_changes_nothing():
+    question = QuestionFactory()  # key B
+    with pytest.raises(ValidationError, match=r"names choice D by a bare letter.*write \[\[D\]\]"):
+        key_change(
+            question=question,
+            correct_labels=["D"],
+            note="D is right since the 2026 change.",
+            effective=date(2026, 3, 1),
+            user=None,
+        )
+    with pytest.raises(ValidationError, match=r"refers to choice\(s\) \[\[F\]\]"):
+        key_change(
+            question=question,
+            correct_labels=["D"],
+            note="[[F]] is right since the 2026 change.",
+            effective=date(2026, 3, 1),
+            user=None,
+        )
+    assert not AnswerKeyRevision.objects.exists()
+    assert [c.label for c in question.choices.all() if c.is_correct] == ["B"]
+    assert Question.objects.get(pk=question.pk).key_labels == "B"
 
 
 def test_key_change_to_two_answers_updates_choose():
@@ -91,7 +115,7 @@ def test_answer_record_scores_all_or_nothing_on_the_server():
     question = QuestionFactory(choose=2)  # A and B correct
     user = UserFactory()
     assert answer_record(user=user, question=question, labels=["B", "A"]).is_correct
-    with pytest.raises(ValidationError, match="Choose exactly 2 answers; you chose 1"):
+    with pytest.raises(ValidationError, match="Choose 2 answers; you chose 1"):
         answer_record(user=user, question=question, labels=["A"])
     with pytest.raises(ValidationError, match="Z is not a choice"):
         answer_record(user=user, question=question, labels=["A", "Z"])

@@ -16,11 +16,17 @@ class Command(BaseCommand):
             default=None,
             help="Library folder (default: the shipped content/library).",
         )
+        parser.add_argument(
+            "--require-explanations",
+            action="store_true",
+            help="Also list every question without an explanation of its key, or with a wrong "
+            "choice that does not say why it is wrong, as a problem (nothing is imported then).",
+        )
 
-    def handle(self, *args, path=None, **options):
+    def handle(self, *args, path=None, require_explanations=False, **options):
         root = Path(path) if path else Path(settings.CONTENT_LIBRARY_DIR)
         try:
-            report = content_import(root=root)
+            report = content_import(root=root, require_explanations=require_explanations)
         except ContentInvalid as invalid:
             for error in invalid.errors:
                 self.stderr.write(str(error))

@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Count, Min
 
 from quiz.models import PracticeSession, Profile, Report
 from quiz.services.discussion import COMMENT_MAX_LENGTH
@@ -66,6 +67,22 @@ class PracticeStartForm(forms.Form):
         initial=PracticeSession.Order.RANDOM,
         widget=forms.RadioSelect,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            # A lone topic, or a lone certification with topics, is the only choice there is:
+            # chosen already. One query, however many topics.
+            lone = Topic.objects.active().aggregate(
+                topics=Count("pk"),
+                topic=Min("pk"),
+                certifications=Count("certification", distinct=True),
+                certification=Min("certification"),
+            )
+            if lone["topics"] == 1:
+                self.fields["topics"].initial = [lone["topic"]]
+            if lone["certifications"] == 1:
+                self.fields["certification"].initial = lone["certification"]
 
     def clean(self):
         cleaned = super().clean()

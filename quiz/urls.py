@@ -7,6 +7,7 @@ app_name = "quiz"
 urlpatterns = [
     path("", views.home, name="home"),
     path("practice/", views.practice_home, name="practice_home"),
+    path("practice/topics/<slug:slug>/", views.practice_topic, name="practice_topic"),
     path("practice/<int:pk>/", views.practice_resume, name="practice_resume"),
     path("practice/<int:pk>/q/<int:position>/", views.practice_question, name="practice_question"),
     path(

@@ -1,7 +1,8 @@
 """How apps built on study add to its pages without study importing them.
 
 `quiz` registers a provider in its AppConfig.ready(); study's views ask every provider for
-links to show with each topic (e.g. "15 questions").
+links to show with each topic (e.g. "15 questions", and "Practise EC2 Security", a button
+that starts a practice session).
 """
 
 from collections.abc import Callable, Sequence
@@ -15,6 +16,8 @@ class TopicLink:
     label: str
     url: str
     count: int | None = None
+    # A button that posts to url (it starts something), shown on the topic's own page only.
+    post: bool = False
 
 
 TopicLinkProvider = Callable[[Sequence[Topic]], dict[int, list[TopicLink]]]

@@ -228,6 +228,15 @@ def dashboard(learner: Learner, counted: Counted) -> None:
     assertContains(response, "Mastery (last 20)")
 
 
+def readiness_card(learner: Learner, counted: Counted) -> None:
+    # Loaded by the dashboard: the exam it is about is one that can start, found from the
+    # fill status of every exam on offer (the full-length one, once the bank can fill it).
+    with counted():
+        response = learner.client.get(reverse("quiz:readiness_card"), headers=HX)
+    assertContains(response, "Am I ready?")
+    assertContains(response, "For ")
+
+
 def exam_question_htmx(learner: Learner, counted: Counted) -> None:
     # Position 2: moving on also records where to resume.
     with counted():
@@ -286,8 +295,9 @@ VISITS: dict[str, Visit] = {
     "review page": review_page,
     "review rating": review_rate,
     "dashboard": dashboard,
+    "dashboard readiness card": readiness_card,
     "study settings": page("quiz:profile", "Your account"),
-    "mock exam list": page("quiz:exam_list", "Mock exams"),
+    "mock exam list": page("quiz:exam_list", "Continue your attempt"),
     "exam question": exam_question_htmx,
     "exam autosave": exam_autosave,
     "exam flag": exam_flag,

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from quiz.models import Attempt, Blueprint, BlueprintTopic
+from quiz.selectors.exams import blueprint_fills
 
 
 class BlueprintTopicInline(admin.TabularInline):
@@ -19,10 +20,29 @@ class BlueprintAdmin(admin.ModelAdmin):
         "passing_score",
         "scale",
         "is_active",
+        "can_start",
     ]
     list_filter = ["certification", "is_active"]
+    list_select_related = ["certification"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [BlueprintTopicInline]
+
+    def get_changelist_instance(self, request):
+        """The page's blueprints with their fill status, read for all of them at once."""
+        changelist = super().get_changelist_instance(request)
+        shown = list(changelist.result_list)  # evaluated here, and kept for the table
+        fills = blueprint_fills(shown)
+        for blueprint in shown:
+            blueprint.fill = fills[blueprint.pk]
+        return changelist
+
+    @admin.display(description="Can start")
+    def can_start(self, blueprint):
+        """Whether the bank can fill it now, by the rule an attempt's start applies."""
+        fill = getattr(blueprint, "fill", None) or blueprint_fills([blueprint])[blueprint.pk]
+        if fill.can_start:
+            return "yes"
+        return f"no — needs {fill.needed}, bank has {fill.in_bank}"
 
 
 @admin.register(Attempt)

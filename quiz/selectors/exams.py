@@ -1,13 +1,168 @@
-"""Reads for mock exams: the attempt screen, results, history."""
+"""Reads for mock exams: what the bank can fill, the attempt screen, results, history."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from django.db.models import Count, Q, prefetch_related_objects
+from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from quiz import exam_rules
-from quiz.models import Attempt, AttemptQuestion, Blueprint
+from quiz.models import (
+    AnswerKeyRevision,
+    Attempt,
+    AttemptQuestion,
+    Blueprint,
+    BlueprintTopic,
+    Question,
+)
 from quiz.selectors.practice import choices_prefetch, question_prefetches
+from study.models import Topic
+
+RECENT_KEY_CHANGE_DAYS = 90
+TOPICS_NAMED = 4  # in "needs 65 questions of these topics (…)"
+
+
+def recently_changed_questions(now: datetime) -> QuerySet:
+    """Ids of questions whose key changed in the last RECENT_KEY_CHANGE_DAYS, by when the key
+    changed (its effective date), not when the change was typed in. Left out of an attempt
+    unless its blueprint includes recent key changes."""
+    cutoff = (now - timedelta(days=RECENT_KEY_CHANGE_DAYS)).date()
+    return AnswerKeyRevision.objects.filter(valid_until__gte=cutoff).values("question")
+
+
+def blueprint_topic_weights(blueprints: Sequence[Blueprint]) -> dict[int, dict[Topic, int]]:
+    """Per blueprint, the topics an attempt draws from and their weights: its weighted topics
+    that are active, or (no weights) every active topic of its certification, weight 1.
+    Two queries at most, however many blueprints."""
+    weights: dict[int, dict[Topic, int]] = {b.pk: {} for b in blueprints}
+    for row in (
+        BlueprintTopic.objects.filter(blueprint__in=list(weights))
+        .select_related("topic")
+        .order_by("pk")
+    ):
+        if row.topic.is_active:
+            weights[row.blueprint_id][row.topic] = row.weight
+    unweighted = [b for b in blueprints if not weights[b.pk]]
+    if unweighted:
+        by_certification: dict[int, list[Topic]] = {}
+        for topic in Topic.objects.active().filter(
+            certification__in={b.certification_id for b in unweighted}
+        ):
+            by_certification.setdefault(topic.certification_id, []).append(topic)
+        for b in unweighted:
+            weights[b.pk] = dict.fromkeys(by_certification.get(b.certification_id, []), 1)
+    return weights
+
+
+@dataclass
+class BlueprintFill:
+    """Whether the bank can fill a blueprint: attempt_start decides with this, and every
+    page that offers an exam reads it, so an exam on offer is one that starts."""
+
+    blueprint: Blueprint
+    topics: dict[Topic, int]  # weight per topic an attempt draws from
+    available: dict[Topic, int]  # questions per topic an attempt may draw
+    quota: dict[Topic, int] | None  # questions drawn per topic; None: cannot start
+    left_out: int = 0  # live questions left out for a recent key change
+
+    @classmethod
+    def of(
+        cls,
+        blueprint: Blueprint,
+        topics: dict[Topic, int],
+        available: dict[Topic, int],
+        *,
+        left_out: int = 0,
+    ) -> "BlueprintFill":
+        try:
+            quota = exam_rules.allocate(topics, available, blueprint.question_count)
+        except ValueError:
+            quota = None
+        return cls(blueprint, topics, available, quota, left_out)
+
+    @property
+    def can_start(self) -> bool:
+        return self.quota is not None
+
+    @property
+    def needed(self) -> int:
+        return self.blueprint.question_count
+
+    @property
+    def in_bank(self) -> int:
+        return sum(self.available.values())
+
+    @property
+    def topic_names(self) -> str:
+        titles = [topic.title for topic in self.topics]
+        if not titles:
+            return ""
+        if len(titles) > TOPICS_NAMED:
+            titles = [*titles[: TOPICS_NAMED - 1], f"{len(titles) - TOPICS_NAMED + 1} more"]
+        return ", ".join(titles[:-1]) + (" and " if len(titles) > 1 else "") + titles[-1]
+
+    @property
+    def shortfall(self) -> str:
+        """What is missing, in the learner's words: "needs 65 questions of these topics
+        (EC2 Security); the bank has 15"."""
+        if not self.topics:
+            return f"needs {self.needed} questions, and it has no active topic to draw them from"
+        these = "this topic" if len(self.topics) == 1 else "these topics"
+        text = (
+            f"needs {self.needed} questions of {these} ({self.topic_names}); "
+            f"the bank has {self.in_bank}"
+        )
+        if self.left_out:
+            text += f" (and {self.left_out} left out while their key change is recent)"
+        return text
+
+
+def blueprint_fills(
+    blueprints: Sequence[Blueprint], *, now: datetime | None = None
+) -> dict[int, BlueprintFill]:
+    """Per blueprint, whether the bank can fill it now: three queries at most, however many
+    blueprints and topics."""
+    now = now or timezone.now()
+    weights = blueprint_topic_weights(blueprints)
+    topic_ids = {topic.pk for topics in weights.values() for topic in topics}
+    counts: dict[int, tuple[int, int]] = {}
+    if topic_ids:
+        rows = (
+            Question.objects.live()
+            .filter(topic__in=topic_ids)
+            .values("topic")
+            .annotate(
+                live=Count("pk"),
+                settled=Count("pk", filter=~Q(pk__in=recently_changed_questions(now))),
+            )
+            .order_by()
+        )
+        counts = {row["topic"]: (row["live"], row["settled"]) for row in rows}
+    fills = {}
+    for blueprint in blueprints:
+        topics = weights[blueprint.pk]
+        live = {topic: counts.get(topic.pk, (0, 0))[0] for topic in topics}
+        if blueprint.include_recent_key_changes:
+            available = live
+        else:
+            available = {topic: counts.get(topic.pk, (0, 0))[1] for topic in topics}
+        fills[blueprint.pk] = BlueprintFill.of(
+            blueprint,
+            topics,
+            available,
+            left_out=sum(live.values()) - sum(available.values()),
+        )
+    return fills
+
+
+def offered_exams(*, now: datetime | None = None) -> list[BlueprintFill]:
+    """The mock exams on offer (Blueprint.objects.offered), in order, each with whether the
+    bank can fill it."""
+    blueprints = list(Blueprint.objects.offered().select_related("certification"))
+    fills = blueprint_fills(blueprints, now=now)
+    return [fills[blueprint.pk] for blueprint in blueprints]
 
 
 def attempt_for(user, pk: int) -> Attempt:
@@ -38,12 +193,16 @@ def navigator(attempt: Attempt) -> list[AttemptQuestion]:
 @dataclass
 class BlueprintStatus:
     blueprint: Blueprint
+    fill: BlueprintFill
     open_attempt: Attempt | None
     last_attempt: Attempt | None
 
 
 def blueprints_for(user) -> list[BlueprintStatus]:
-    blueprints = list(Blueprint.objects.offered().select_related("certification"))
+    """The exam list: every exam on offer with whether it can start and the learner's
+    attempts at it."""
+    exams = offered_exams()
+    blueprints = [fill.blueprint for fill in exams]
     attempts = Attempt.objects.filter(user=user, blueprint__in=blueprints).order_by("-started_at")
     open_by, last_by = {}, {}
     for attempt in attempts:
@@ -51,7 +210,12 @@ def blueprints_for(user) -> list[BlueprintStatus]:
             open_by.setdefault(attempt.blueprint_id, attempt)
         else:
             last_by.setdefault(attempt.blueprint_id, attempt)
-    return [BlueprintStatus(b, open_by.get(b.pk), last_by.get(b.pk)) for b in blueprints]
+    return [
+        BlueprintStatus(
+            fill.blueprint, fill, open_by.get(fill.blueprint.pk), last_by.get(fill.blueprint.pk)
+        )
+        for fill in exams
+    ]
 
 
 @dataclass

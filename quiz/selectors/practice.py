@@ -217,8 +217,9 @@ class TopicScore:
     correct: int = 0
 
     @property
-    def percent(self) -> int:
-        return round(100 * self.correct / self.answered) if self.answered else 0
+    def percent(self) -> int | None:
+        """Correct of answered, like the summary's headline; None when none was answered."""
+        return round(100 * self.correct / self.answered) if self.answered else None
 
 
 @dataclass
@@ -232,8 +233,14 @@ class Summary:
     missed: list[PracticeItem]
 
     @property
-    def percent(self) -> int:
-        return round(100 * self.correct / self.total) if self.total else 0
+    def percent(self) -> int | None:
+        """Correct of answered (skipped questions are counted apart, as `unanswered`), the
+        same denominator as the per-topic rows; None when none was answered."""
+        return round(100 * self.correct / self.answered) if self.answered else None
+
+    @property
+    def unanswered(self) -> int:
+        return self.total - self.answered
 
     @property
     def duration(self) -> str:
@@ -291,6 +298,11 @@ class Dashboard:
     daily_goal: int
     continue_session: PracticeSession | None
     max_day: int = field(default=1)
+
+    @property
+    def has_answered(self) -> bool:
+        """Whether the learner has answered anything yet (every answered topic is listed)."""
+        return bool(self.topics)
 
 
 RECENT_WINDOW = 20

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from quiz import exam_rules
 from quiz.models import (
-    AnswerKeyRevision,
     AnswerSource,
     Attempt,
     AttemptQuestion,
@@ -20,26 +19,27 @@ from quiz.models import (
     Question,
 )
 from quiz.presentation import shuffled_order
+from quiz.selectors.exams import (
+    BlueprintFill,
+    blueprint_fills,
+    blueprint_topic_weights,
+    recently_changed_questions,
+)
 from quiz.services.feedback import answer_record
 from quiz.services.practice import choice_labels_from_ids
 from quiz.services.profile import profile_for
 from study.models import Topic
 from study.services import UNCHANGED, UPDATED, save_if_changed
 
-RECENT_KEY_CHANGE_DAYS = 90
-
 
 class ExamError(ValidationError):
-    """Something the learner should be told; the view answers 400 with the message."""
+    """Something the learner should be told; the view answers 400 with the message.
+    code="cannot_start": the bank cannot fill the blueprint."""
 
 
 def blueprint_topics(blueprint: Blueprint) -> dict[Topic, int]:
-    weights = {
-        w.topic: w.weight for w in blueprint.weights.select_related("topic") if w.topic.is_active
-    }
-    if weights:
-        return weights
-    return dict.fromkeys(Topic.objects.active().filter(certification=blueprint.certification), 1)
+    """The topics an attempt draws from, with their weights (see blueprint_topic_weights)."""
+    return blueprint_topic_weights([blueprint])[blueprint.pk]
 
 
 def blueprint_pool(
@@ -50,11 +50,7 @@ def blueprint_pool(
     topics = topics if topics is not None else blueprint_topics(blueprint)
     questions = Question.objects.live().filter(topic__in=list(topics))
     if not blueprint.include_recent_key_changes:
-        # By when the key changed (its effective date), not when the change was typed in.
-        recent = AnswerKeyRevision.objects.filter(
-            valid_until__gte=(now - timedelta(days=RECENT_KEY_CHANGE_DAYS)).date()
-        ).values("question")
-        questions = questions.exclude(pk__in=recent)
+        questions = questions.exclude(pk__in=recently_changed_questions(now))
     by_topic: dict[int, list[int]] = {}
     for pk, topic_id in questions.values_list("pk", "topic_id"):
         by_topic.setdefault(topic_id, []).append(pk)
@@ -78,12 +74,13 @@ def attempt_start(
             return current
     topics = blueprint_topics(blueprint)
     pool = blueprint_pool(blueprint, now=now, topics=topics)
-    try:
-        quota = exam_rules.allocate(
-            topics, {topic: len(ids) for topic, ids in pool.items()}, blueprint.question_count
-        )
-    except ValueError as error:
-        raise ExamError(f"This exam cannot be started yet: it {error}.") from None
+    # The same decision as the exam list's (selectors.exams.blueprint_fills), from the pool.
+    fill = BlueprintFill.of(blueprint, topics, {topic: len(ids) for topic, ids in pool.items()})
+    if fill.quota is None:
+        # Worded as the exam list words it, with what a recent key change left out.
+        shortfall = blueprint_fills([blueprint], now=now)[blueprint.pk].shortfall
+        raise ExamError(f"This exam cannot be started yet: it {shortfall}.", code="cannot_start")
+    quota = fill.quota
     rng = random.Random(secrets.randbits(64))
     chosen = [pk for topic, n in quota.items() for pk in rng.sample(pool[topic], n)]
     rng.shuffle(chosen)  # topics interleaved, as on the real exam

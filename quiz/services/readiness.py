@@ -21,6 +21,7 @@ from django.utils import timezone
 from quiz import readiness, srs
 from quiz.models import AnswerRecord, Attempt, Blueprint, Profile, ReviewCard
 from quiz.selectors import review as review_selectors
+from quiz.selectors.exams import BlueprintFill
 from quiz.services.exams import blueprint_pool, blueprint_topics
 from study.models import Topic
 
@@ -60,15 +61,24 @@ class Readiness:
         )[:5]
 
 
-def target_blueprint(profile: Profile, slug: str | None = None) -> Blueprint | None:
-    """The exam the learner targets: the named blueprint, else the full-length one (most
-    questions) of their target certification, else the first active one."""
-    blueprints = Blueprint.objects.offered().select_related("certification")
+def target_blueprint(
+    profile: Profile, exams: list[BlueprintFill], slug: str | None = None
+) -> BlueprintFill | None:
+    """The exam to predict, among exams on offer (exam_selectors.offered_exams): the named
+    one, else the full-length one (most questions) that can start of the learner's target
+    certification, else of any certification; None when no exam can start."""
     if slug:
-        return blueprints.filter(slug=slug).first()
-    if profile.target_certification_id:
-        blueprints = blueprints.filter(certification=profile.target_certification_id)
-    return blueprints.order_by("-question_count", "position", "pk").first()
+        return next((fill for fill in exams if fill.blueprint.slug == slug), None)
+    startable = [fill for fill in exams if fill.can_start]
+    mine = [
+        fill
+        for fill in startable
+        if fill.blueprint.certification_id == profile.target_certification_id
+    ]
+    candidates = mine or startable
+    if not candidates:
+        return None
+    return min(candidates, key=lambda f: (-f.needed, f.blueprint.position, f.blueprint.pk))
 
 
 class _Inputs:
@@ -161,17 +171,20 @@ def readiness_for(
     blueprint: Blueprint | None,
     now: datetime | None = None,
     with_plan: bool = True,
+    topics: dict[Topic, int] | None = None,
 ) -> Readiness:
     """The learner's readiness for a blueprint; with_plan=False leaves out the study plan
-    (and the review forecast it reads), for places that do not show it."""
+    (and the review forecast it reads), for places that do not show it. topics: the
+    blueprint's topic weights, when the caller has them (BlueprintFill.topics)."""
     now = now or timezone.now()
     if blueprint is None:
         return Readiness(
             None,
             "no_blueprint",
-            "There is no mock exam for your target certification yet.",
+            "No mock exam can be started yet, so there is no exam to predict. Practise "
+            "questions in the meantime.",
         )
-    inputs = _Inputs(user, profile, blueprint, now=now)
+    inputs = _Inputs(user, profile, blueprint, now=now, topics=topics)
     per_topic = Counter(inputs.questions.values())
     seen = Counter(t for q, t in inputs.questions.items() if q in inputs.cards)
     standings = {

@@ -25,6 +25,7 @@ from quiz.views.practice import (
     practice_resume,
     practice_retry,
     practice_summary,
+    practice_topic,
 )
 from quiz.views.readiness import readiness_calibration, readiness_card, readiness_page
 from quiz.views.review import review_home, review_rate, review_start
@@ -53,6 +54,7 @@ __all__ = [
     "practice_resume",
     "practice_retry",
     "practice_summary",
+    "practice_topic",
     "profile",
     "question_detail",
     "readiness_calibration",

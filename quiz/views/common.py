@@ -29,12 +29,14 @@ def redirect_after_post(request, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-def bad_request(request, message: str) -> HttpResponse:
+def bad_request(request, message: str, *, back_url: str = "", back_label: str = "") -> HttpResponse:
     """A tampered or impossible post: 400 with a message a person can read.
 
     htmx gets the bare text (the page shows it in its error box); a browser without
-    JavaScript gets the message in the site's layout.
+    JavaScript gets the message in the site's layout. back_url: where to go instead, when
+    trying again cannot help (the page then does not suggest it).
     """
     if request.htmx:
         return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
-    return render(request, "400.html", {"message": message}, status=400)
+    context = {"message": message, "back_url": back_url, "back_label": back_label}
+    return render(request, "400.html", context, status=400)

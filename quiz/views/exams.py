@@ -52,7 +52,13 @@ def exam_start(request, slug):
     try:
         attempt = services.attempt_start(user=request.user, blueprint=blueprint)
     except ValidationError as error:
-        return bad_request(request, " ".join(error.messages))
+        # Reloading cannot help an exam the bank cannot fill: the list says which can start.
+        return bad_request(
+            request,
+            " ".join(error.messages),
+            back_url=reverse("quiz:exam_list"),
+            back_label="Back to the mock exams",
+        )
     url = _question_url(attempt, attempt.current_position)
     return redirect_after_post(request, url)
 

@@ -4,7 +4,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from quiz import services
-from quiz.models import Blueprint
+from quiz.selectors import exams as exam_selectors
 from quiz.services import readiness as readiness_service
 from quiz.views.common import login_required
 
@@ -12,15 +12,23 @@ PAGE = "quiz/readiness.html"
 
 
 def _readiness(request, *, with_plan: bool):
+    """The report for the exam asked for, else for the default exam (one that can start)."""
     profile = services.profile_for(request.user)
+    exams = exam_selectors.offered_exams()
     slug = request.GET.get("blueprint")
-    blueprint = readiness_service.target_blueprint(profile, slug)
-    if slug and blueprint is None:
+    target = readiness_service.target_blueprint(profile, exams, slug)
+    if slug and target is None:
         raise Http404("No such mock exam.")
     report = readiness_service.readiness_for(
-        user=request.user, profile=profile, blueprint=blueprint, with_plan=with_plan
+        user=request.user,
+        profile=profile,
+        blueprint=target.blueprint if target else None,
+        topics=target.topics if target else None,
+        with_plan=with_plan,
     )
-    return report, profile
+    # The picker: exams that can start, and the one shown when it cannot (marked so).
+    choices = [fill for fill in exams if fill.can_start or fill is target]
+    return report, profile, choices
 
 
 @require_GET
@@ -28,13 +36,12 @@ def _readiness(request, *, with_plan: bool):
 @login_required
 def readiness_page(request):
     """Chance of passing today and on exam day, the weakest topics, a plan to the exam."""
-    report, profile = _readiness(request, with_plan=True)
-    blueprints = Blueprint.objects.offered().order_by("certification__position", "position")
+    report, profile, choices = _readiness(request, with_plan=True)
     plan = report.plan
     context = {
         "report": report,
         "profile": profile,
-        "blueprints": blueprints,
+        "exam_choices": choices,
         "plan_rows": list(zip(plan.new_by_day, plan.reviews_by_day, strict=False)) if plan else [],
     }
     return render(request, PAGE, context)
@@ -44,7 +51,7 @@ def readiness_page(request):
 @login_required
 def readiness_card(request):
     """The dashboard's readiness card, loaded after the dashboard (it reads more history)."""
-    report, profile = _readiness(request, with_plan=False)  # the card shows no plan
+    report, profile, _choices = _readiness(request, with_plan=False)  # the card shows no plan
     context = {"report": report, "profile": profile, "card_only": True}
     return render(request, f"{PAGE}#card", context)
 

@@ -43,11 +43,41 @@ def test_sign_up_sign_out_and_sign_in(page, live_server, seeded):
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
     page.click("form.stacked-form button[type=submit]")
-    expect(page.locator("h1")).to_contain_text("Welcome back, grace")
+    expect(page.locator("h1")).to_have_text("Welcome, grace")  # new: not "welcome back"
     page.click("text=Sign out")
     expect(page.locator(".account")).to_contain_text("Sign in")
     sign_in(page, live_server, "grace")
-    expect(page.locator("h1")).to_contain_text("Welcome back, grace")
+    expect(page.locator("h1")).to_have_text("Welcome, grace")  # still nothing answered
+
+
+def test_a_new_learner_is_offered_only_what_starts_and_practises_from_the_notes(
+    page, live_server, seeded, console_errors
+):
+    page.goto(f"{live_server.url}/accounts/signup/")
+    page.fill("#id_username", "hedy")
+    page.fill("#id_email", "hedy@example.com")
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    page.click("form.stacked-form button[type=submit]")
+    expect(page.locator("h1")).to_have_text("Welcome, hedy")
+    # The readiness card is about an exam that can start, not the full-length one.
+    expect(page.locator("#readiness-card")).to_contain_text("For EC2 Security mini mock")
+    expect(page.locator("#readiness-card")).not_to_contain_text("SAA-C03")
+
+    page.click("nav >> text=Mock exams")
+    mini, full = page.locator("#ec2-security-mini-mock"), page.locator("#saa-c03-full-length")
+    expect(mini.locator("button", has_text="Start the exam")).to_be_visible()
+    expect(full.locator("button")).to_have_count(0)
+    expect(full).to_contain_text(
+        "Not available yet: needs 65 questions of this topic (EC2 Security); the bank has 15."
+    )
+
+    page.goto(f"{live_server.url}/certifications/")
+    page.click("text=EC2 Security")
+    page.click("button:has-text('Practise EC2 Security')")
+    page.wait_for_load_state("load")
+    expect(page.locator("#practice-title")).to_have_text("Question 1 of 10")
+    assert console_errors == []
 
 
 def test_practice_feedback_is_swapped_in_without_a_page_load(
@@ -96,7 +126,7 @@ def test_a_whole_practice_session_with_the_keyboard_only(page, live_server, seed
             expect(page.locator(".flag-button")).to_contain_text("Flagged")
         page.keyboard.press("n")
     expect(page.locator("h1")).to_have_text("Your results")
-    expect(page.locator(".score")).to_contain_text("of 3 correct")
+    expect(page.locator(".score")).to_contain_text("correct of 3 answered")
 
 
 def test_practice_works_without_javascript(browser, live_server, seeded, learner):
@@ -212,13 +242,13 @@ def test_readiness_card_loads_on_the_dashboard_and_the_page_shows_a_chance(
     page.goto(live_server.url)
     card = page.locator("#readiness-card")
     # Fetched by htmx after the dashboard loads. The shipped bank (15 live questions) cannot
-    # fill the 65-question exam, and the card says so instead of inventing a number.
-    expect(card).to_contain_text("cannot cover SAA-C03 full length yet")
+    # fill the 65-question exam: the card is about the one that can start.
+    expect(card).to_contain_text("For EC2 Security mini mock")
+    expect(card).to_contain_text("Chance of passing today")
     page.click("#readiness-card >> text=Details and study plan")
     page.wait_for_load_state("load")
-    page.select_option("#readiness-blueprint", "ec2-security-mini-mock")
-    page.click("form.inline-form button:has-text('Show')")
-    page.wait_for_load_state("load")
+    expect(page.locator("h1")).to_have_text("Exam readiness: EC2 Security mini mock")
+    expect(page.locator("#readiness-blueprint")).to_have_count(0)  # nothing else can start
     expect(page.locator("#readiness-card")).to_contain_text("Chance of passing today")
     expect(page.locator("#weak-title")).to_be_visible()
     shot("readiness")

@@ -1,5 +1,6 @@
 """Mock exams: freezing, autosave, deadlines, scoring, isolation."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -8,12 +9,19 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
 from quiz.models import Attempt, AttemptQuestion, Blueprint, BlueprintTopic, Question, ReviewLog
-from quiz.services import attempt_finalize, attempt_start, key_change
+from quiz.selectors import exams as exam_selectors
+from quiz.services import ExamError, attempt_finalize, attempt_start, key_change
 from tests.conftest import assert_fragment
-from tests.factories import QuestionFactory, TopicFactory, UserFactory
+from tests.factories import (
+    AnswerKeyRevisionFactory,
+    CertificationFactory,
+    QuestionFactory,
+    TopicFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 HX = {"HX-Request": "true"}
@@ -62,13 +70,123 @@ def test_seed_library_ships_the_two_blueprints(library):
     assert (mini.time_limit_minutes, mini.passing_score) == (20, 720)
 
 
-def test_full_length_exam_says_the_bank_is_too_small(learner_client, library):
+def test_exam_list_offers_only_the_exam_that_can_start(learner_client, library):
+    page = learner_client.get(reverse("quiz:exam_list"))
+    html = page.content.decode()
+    mini = html.split('id="ec2-security-mini-mock"')[1].split("</section>")[0]
+    full = html.split('id="saa-c03-full-length"')[1].split("</section>")[0]
+    assert "Start the exam" in mini
+    assert reverse("quiz:exam_start", kwargs={"slug": "ec2-security-mini-mock"}) in mini
+    assert "Start the exam" not in full and "<form" not in full
+    assert (
+        "Not available yet:</strong> needs 65 questions of this topic (EC2 Security); "
+        "the bank has 15." in full
+    )
+    assert reverse("quiz:practice_home") in full
+
+
+def test_crafted_start_of_an_exam_that_cannot_start_is_refused_with_a_way_back(
+    learner_client, library
+):
     response = learner_client.post(
         reverse("quiz:exam_start", kwargs={"slug": "saa-c03-full-length"})
     )
     assert response.status_code == 400
-    assert "needs 65 published questions, the bank has 15" in response.content.decode()
-    assert not Attempt.objects.exists()
+    assertContains(
+        response,
+        "This exam cannot be started yet: it needs 65 questions of this topic (EC2 Security); "
+        "the bank has 15.",
+        status_code=400,
+    )
+    assertContains(response, f'href="{reverse("quiz:exam_list")}"', status_code=400)
+    assertNotContains(response, "reload the page", status_code=400)
+    assert not Attempt.objects.exists() and not AttemptQuestion.objects.exists()
+
+
+def _fill_case(name: str):
+    """A blueprint of 5 questions over two topics, arranged as the case says."""
+    certification = CertificationFactory()
+    first, second = TopicFactory.create_batch(2, certification=certification)
+    blueprint = Blueprint.objects.create(
+        slug=f"case-{certification.pk}", name=name, certification=certification,
+        question_count=5, time_limit_minutes=10, passing_score=720,
+    )  # fmt: skip
+    if name == "enough":
+        QuestionFactory.create_batch(3, topic=first)
+        QuestionFactory.create_batch(2, topic=second)
+    elif name == "one short":
+        QuestionFactory.create_batch(4, topic=first)
+    elif name == "draft and duplicate questions do not count":
+        QuestionFactory.create_batch(4, topic=first)
+        QuestionFactory(topic=first, status=Question.Status.DRAFT)
+        QuestionFactory(topic=second, duplicate_of=Question.objects.first())
+    elif name in ("a recent key change leaves it short", "recent key changes included"):
+        questions = QuestionFactory.create_batch(5, topic=first)
+        AnswerKeyRevisionFactory(question=questions[0], valid_until=timezone.localdate())
+        blueprint.include_recent_key_changes = name == "recent key changes included"
+        blueprint.save()
+    elif name == "weighted topics only":
+        QuestionFactory.create_batch(3, topic=first)
+        QuestionFactory.create_batch(5, topic=TopicFactory(certification=certification))
+        BlueprintTopic.objects.create(blueprint=blueprint, topic=first, weight=2)
+    elif name == "a retired weighted topic falls back to the certification's":
+        QuestionFactory.create_batch(5, topic=second)
+        retired = TopicFactory(certification=certification, is_active=False)
+        BlueprintTopic.objects.create(blueprint=blueprint, topic=retired, weight=1)
+    return blueprint
+
+
+FILL_CASES = {
+    "enough": True,
+    "one short": False,
+    "draft and duplicate questions do not count": False,
+    "a recent key change leaves it short": False,
+    "recent key changes included": True,
+    "weighted topics only": False,
+    "a retired weighted topic falls back to the certification's": True,
+}
+
+
+@pytest.mark.parametrize(("case", "starts"), FILL_CASES.items(), ids=FILL_CASES.keys())
+def test_fill_status_says_exactly_what_attempt_start_does(user, case, starts):
+    blueprint = _fill_case(case)
+    fill = exam_selectors.blueprint_fills([blueprint])[blueprint.pk]
+    assert fill.can_start is starts
+    if starts:
+        assert attempt_start(user=user, blueprint=blueprint).total == 5
+    else:
+        with pytest.raises(ExamError, match=f"it {re.escape(fill.shortfall)}"):
+            attempt_start(user=user, blueprint=blueprint)
+        assert fill.in_bank < 5 and not Attempt.objects.exists()
+
+
+def test_shortfall_names_the_topics_and_the_questions_left_out(user):
+    blueprint = _fill_case("a recent key change leaves it short")
+    fill = exam_selectors.blueprint_fills([blueprint])[blueprint.pk]
+    titles = [topic.title for topic in fill.topics]
+    assert fill.shortfall == (
+        f"needs 5 questions of these topics ({titles[0]} and {titles[1]}); the bank has 4 "
+        "(and 1 left out while their key change is recent)"
+    )
+
+
+def test_fill_status_of_many_exams_takes_a_fixed_number_of_queries(
+    django_assert_max_num_queries,
+):
+    def exams(count: int) -> list[Blueprint]:
+        made = []
+        for _ in range(count):
+            made.append(_fill_case("enough"))
+            made.append(_fill_case("weighted topics only"))
+        return made
+
+    few = exams(1)
+    with django_assert_max_num_queries(3):
+        exam_selectors.blueprint_fills(few)
+    many = exams(10)
+    with django_assert_max_num_queries(3):
+        fills = exam_selectors.blueprint_fills(many)
+    assert [fills[b.pk].can_start for b in many] == [True, False] * 10
 
 
 def test_start_freezes_questions_order_keys_and_deadline(user, blueprint):

@@ -20,7 +20,12 @@ from quiz.services import (
     profile_update,
 )
 from study.models import Topic
-from tests.factories import AnswerKeyRevisionFactory, QuestionFactory, TopicFactory
+from tests.factories import (
+    AnswerKeyRevisionFactory,
+    CertificationFactory,
+    QuestionFactory,
+    TopicFactory,
+)
 
 pytestmark = pytest.mark.django_db
 READINESS = reverse("quiz:readiness")
@@ -93,7 +98,7 @@ def test_a_bank_too_small_for_the_blueprint_is_said_plainly(learner_client, user
         question_count=65, time_limit_minutes=130, passing_score=720,
     )  # fmt: skip
     BlueprintTopic.objects.create(blueprint=blueprint, topic=topic, weight=1)
-    page = learner_client.get(READINESS)
+    page = learner_client.get(READINESS, {"blueprint": "big"})
     assertContains(page, "The question bank cannot cover Big mock yet")
     assertNotContains(page, "Chance of passing today")
 
@@ -110,8 +115,63 @@ def test_readiness_counts_only_questions_the_exam_may_draw(learner_client, user)
     AnswerKeyRevisionFactory(question=questions[0], valid_until=timezone.localdate())
     with pytest.raises(ExamError):
         attempt_start(user=user, blueprint=blueprint)
-    page = learner_client.get(READINESS)
+    page = learner_client.get(READINESS, {"blueprint": "exact"})
     assertContains(page, "The question bank cannot cover Exact mock yet")
+
+
+def test_readiness_and_the_dashboard_card_default_to_an_exam_that_can_start(
+    library, learner_client, user
+):
+    """The shipped full-length exam (65 questions) cannot start from 15: never the default."""
+    ec2 = Topic.objects.get(slug="ec2-security")
+    profile_update(user=user, target_certification=ec2.certification)
+    page = learner_client.get(READINESS)
+    assertContains(page, "<h1>Exam readiness: EC2 Security mini mock</h1>", html=True)
+    assertNotContains(page, "SAA-C03 full length")  # not in the picker either
+    card = learner_client.get(reverse("quiz:readiness_card"), headers={"HX-Request": "true"})
+    assertContains(card, "For EC2 Security mini mock")
+    assertNotContains(card, "SAA-C03")
+
+
+def test_the_target_certifications_exam_that_can_start_comes_first(learner_client, user):
+    exams = {}
+    for slug, size, in_bank in [("other", 20, 20), ("mine", 10, 10), ("mine-full", 40, 10)]:
+        certification = (
+            exams["mine"].certification if slug == "mine-full" else CertificationFactory()
+        )
+        QuestionFactory.create_batch(in_bank, topic=TopicFactory(certification=certification))
+        exams[slug] = Blueprint.objects.create(
+            slug=slug, name=f"Exam {slug}", certification=certification,
+            question_count=size, time_limit_minutes=30, passing_score=720,
+        )  # fmt: skip
+    profile_update(user=user, target_certification=exams["mine"].certification)
+    # "mine-full" has the most questions of the target's exams, but the bank cannot fill it;
+    # "other" has more than "mine", but is not the target's.
+    page = learner_client.get(READINESS)
+    assertContains(page, "<h1>Exam readiness: Exam mine</h1>", html=True)
+    picker = page.content.decode().split('id="readiness-blueprint"')[1].split("</select>")[0]
+    assert "Exam other" in picker and "Exam mine" in picker and "mine-full" not in picker
+    # Named on purpose, an exam that cannot start is shown, and marked in the picker.
+    page = learner_client.get(READINESS, {"blueprint": "mine-full"})
+    assertContains(page, "The question bank cannot cover Exam mine-full yet")
+    assertContains(page, "Exam mine-full (not available yet)")
+
+
+def test_when_no_exam_can_start_readiness_says_so_and_offers_practice(learner_client, user):
+    topic = TopicFactory()
+    QuestionFactory.create_batch(3, topic=topic)
+    Blueprint.objects.create(
+        slug="big", name="Big mock", certification=topic.certification,
+        question_count=65, time_limit_minutes=130, passing_score=720,
+    )  # fmt: skip
+    for page in [
+        learner_client.get(READINESS),
+        learner_client.get(reverse("quiz:readiness_card"), headers={"HX-Request": "true"}),
+    ]:
+        assertContains(page, "No mock exam can be started yet")
+        assertContains(page, f'href="{reverse("quiz:practice_home")}"')
+        assertNotContains(page, "Big mock")
+        assertNotContains(page, "Chance of passing today")
 
 
 def test_an_unknown_or_retired_mock_exam_is_not_found(learner_client):

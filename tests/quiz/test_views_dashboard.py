@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
 from quiz.models import Profile
 from quiz.selectors.practice import dashboard
@@ -61,6 +61,15 @@ def test_streak_survives_a_day_without_answers_yet_today(user):
 def test_empty_dashboard_invites_to_practise(learner_client):
     response = learner_client.get("/")
     assertContains(response, "You have not answered any questions yet.")
+
+
+def test_a_new_account_is_welcomed_and_a_returning_learner_welcomed_back(learner_client, user):
+    response = learner_client.get("/")
+    assertContains(response, f"<h1>Welcome, {user.username}</h1>", html=True)
+    assertNotContains(response, "Welcome back")
+    answer_record(user=user, question=QuestionFactory(), labels=["B"])
+    response = learner_client.get("/")
+    assertContains(response, f"<h1>Welcome back, {user.username}</h1>", html=True)
 
 
 def test_profile_saves_study_settings(learner_client, user):

@@ -87,6 +87,47 @@ def test_start_form_errors(learner_client, topic):
     assert not PracticeSession.objects.exists()
 
 
+def test_start_form_ticks_a_lone_topic_and_selects_a_lone_certification(learner_client, topic):
+    page = learner_client.get(reverse("quiz:practice_home")).content.decode()
+    assert f'value="{topic.pk}" id="id_topics_0" checked' in page
+    assert f'<option value="{topic.certification.pk}" selected>' in page
+    TopicFactory()  # a second topic, of a second certification: nothing is chosen for you
+    page = learner_client.get(reverse("quiz:practice_home")).content.decode()
+    assert "checked>" not in page.split("<legend>Topics")[1].split("</fieldset>")[0]
+    assert '<option value="" selected>' in page  # "Choose a certification"
+
+
+def test_practise_button_of_the_notes_starts_ten_random_questions_of_the_topic(
+    learner_client, user
+):
+    topic = TopicFactory()
+    QuestionFactory.create_batch(12, topic=topic)
+    QuestionFactory.create_batch(3)  # another topic's
+    response = learner_client.post(reverse("quiz:practice_topic", kwargs={"slug": topic.slug}))
+    session = PracticeSession.objects.get(user=user)
+    assert response.status_code == 302 and response.url == q_url(session, 1)
+    assert (session.scope, session.order, session.size) == ("topics", "random", 10)
+    assert set(session.items.values_list("question__topic", flat=True)) == {topic.pk}
+    assertContains(learner_client.get(response.url), "Question 1 of 10")
+
+
+def test_practise_button_signed_out_signs_in_then_returns_to_the_notes(client, topic):
+    response = client.post(reverse("quiz:practice_topic", kwargs={"slug": topic.slug}))
+    assert response.status_code == 302
+    assert response.url == f"/accounts/login/?next={topic.get_absolute_url()}"
+    assert not PracticeSession.objects.exists()
+
+
+def test_practise_button_only_posts_and_a_topic_without_questions_says_so(learner_client, topic):
+    url = reverse("quiz:practice_topic", kwargs={"slug": topic.slug})
+    assert learner_client.get(url).status_code == 405
+    empty = TopicFactory()
+    response = learner_client.post(reverse("quiz:practice_topic", kwargs={"slug": empty.slug}))
+    assertContains(response, "No questions match that choice yet.", status_code=400)
+    assertContains(response, f'href="{empty.get_absolute_url()}"', status_code=400)
+    assert not PracticeSession.objects.exists()
+
+
 def test_retired_and_duplicate_questions_never_appear(user, topic):
     retired = QuestionFactory(topic=topic, status=Question.Status.RETIRED)
     original = Question.objects.filter(topic=topic).first()
@@ -294,12 +335,26 @@ def test_finish_and_summary_numbers(learner_client, user, topic):
     assert response.headers["HX-Push-Url"] == reverse(
         "quiz:practice_summary", kwargs={"pk": session.pk}
     )
-    assert "1 of 3 correct (33%)" in html and "2 answered" in html
-    assert html.count("not answered") == 1
+    # Both the headline and the table count correct answers of answered questions.
+    assert "1 correct of 2 answered (50%)" in html and "1 of 3 not answered" in html
+    assert html.count("not answered") == 2  # the headline, and the skipped question
     assert "Retry the ones I missed" in html
     page = learner_client.get(reverse("quiz:practice_summary", kwargs={"pk": session.pk}))
-    assertContains(page, topic.title)
-    assertContains(page, "1 (50%)")  # per-topic: 1 of 2 answered correct
+    assertContains(page, '<th scope="col">Correct of answered</th>', html=True)
+    assertContains(
+        page,
+        f'<tr><td><a href="{topic.get_absolute_url()}">{topic.title}</a></td>'
+        "<td>2</td><td>1</td><td>50%</td></tr>",
+        html=True,
+    )
+
+
+def test_summary_with_nothing_answered_shows_no_percentage(learner_client, user, topic):
+    session = start(user, topic, size=2)
+    learner_client.post(reverse("quiz:practice_finish", kwargs={"pk": session.pk}))
+    page = learner_client.get(reverse("quiz:practice_summary", kwargs={"pk": session.pk}))
+    assertContains(page, "0 correct of 0 answered</strong> · 2 of 2 not answered", html=False)
+    assertNotContains(page, "0%")
 
 
 def test_finish_plain_post_redirects_to_summary(learner_client, user, topic):

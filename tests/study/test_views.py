@@ -47,6 +47,26 @@ def test_topic_page_links_to_its_questions(client, library):
     assertContains(response, reverse("quiz:topic_questions", kwargs={"slug": "ec2-security"}))
 
 
+def test_topic_page_practise_button_is_a_form_that_starts_practice(client, library):
+    response = client.get(reverse("study:topic_detail", kwargs={"slug": "ec2-security"}))
+    html = response.content.decode()
+    start = reverse("quiz:practice_topic", kwargs={"slug": "ec2-security"})
+    form = html.split(f'<form method="post" action="{start}"')[1].split("</form>")[0]
+    assert 'name="csrfmiddlewaretoken"' in form
+    assert '<button type="submit">Practise EC2 Security</button>' in form
+    # The question list stays one link away, and no link pretends to start practice.
+    questions = reverse("quiz:topic_questions", kwargs={"slug": "ec2-security"})
+    assertContains(response, f'<a href="{questions}">15 questions</a>', count=2, html=True)
+    assert f'href="{start}"' not in html
+
+
+def test_topic_without_questions_has_no_practise_button(client):
+    topic = TopicFactory()
+    NoteFactory(topic=topic)
+    response = client.get(topic.get_absolute_url())
+    assertNotContains(response, "Practise")
+
+
 def test_unknown_topic_is_404(client, db):
     response = client.get(reverse("study:topic_detail", kwargs={"slug": "no-such-topic"}))
     assert response.status_code == 404

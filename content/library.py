@@ -244,9 +244,7 @@ def read_library(
         for topic_dir in sorted(p for p in cert_dir.iterdir() if p.is_dir()):
             if topic_dir.name.startswith("."):
                 continue
-            topic = _read_topic(
-                topic_dir, certification.slug, root, errors, require_explanations
-            )
+            topic = _read_topic(topic_dir, certification.slug, root, errors, require_explanations)
             if topic is not None:
                 library.topics.append(topic)
 

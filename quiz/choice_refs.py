@@ -70,8 +70,8 @@ _IGNORED = re.compile(r"`[^`\n]*`|https?://\S+|\[\[[A-Z]\]\]")
 _L = r"(?P<{name}>[A-Z])"
 _LIST_TAIL = r"(?:\s*(?:,|\+|&|/|\band\b|\bor\b)\s*[A-Z](?![\w'’-]))*"
 _PATTERNS = [
-    # "(B)", "(A, C)", "(A + E)"
-    re.compile(r"\(\s*" + _L.format(name="x") + _LIST_TAIL + r"\s*\)"),
+    # "(B)", "(A, C)", "(A + E)", "(D, right until 2017)"
+    re.compile(r"\(\s*" + _L.format(name="x") + _LIST_TAIL + r"\s*[),;:]"),
     # "option B", "answers A and C", "answer is D", "answer should be D", "Answer: B"
     re.compile(
         r"\b(?:[Oo]ptions?|[Aa]nswers?|[Cc]hoices?|[Ll]etters?)"

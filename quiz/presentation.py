@@ -134,7 +134,7 @@ def present(
         revealed=revealed and not answered,
         stem_html=relabel(question.stem_html),
         explanation_html=relabel(question.explanation_html),
-        disputed_html=choice_refs.relabel_text(escape(question.disputed), letter_of),
+        disputed_html=relabel(choice_refs.mark_html(escape(question.disputed))),  # plain text
     )
     if key_revisions is None:
         key_revisions = question.key_revisions.all()
@@ -149,7 +149,9 @@ def present(
         )
     if vote is not None and vote.disagrees:
         view.vote_disagrees = True
-        view.vote_rows = [(view.letters(labels.split("+")), percent) for labels, _n, percent in vote.rows]
+        view.vote_rows = [
+            (view.letters(labels.split("+")), percent) for labels, _n, percent in vote.rows
+        ]
     return view
 
 

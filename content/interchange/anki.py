@@ -107,6 +107,8 @@ def question_note(question: ImportedQuestion) -> genanki.Note:
     # fields, on every export, so a re-import leaves the learner's card as it was.
     random.Random(hashlib.sha256(identity.encode()).digest()).shuffle(order)
     shown = {original: LETTERS[position] for position, original in enumerate(order)}
+    # Every reference to a choice ([[D]]) as the letter the card shows it under.
+    question = question.lettered([shown[i] for i in range(len(question.choices))])
     return genanki.Note(
         model=MODEL,
         fields=[
@@ -155,24 +157,9 @@ def _back(question: ImportedQuestion, order: list[int], shown: dict[int, str]) -
             f'<h4>Explanation</h4><div class="explanation">{_html(question.explanation, fmt)}</div>'
         )
     if question.outdated:
-        notes = "".join(
-            f"<li>{_inline(_shown_labels(note, shown), fmt)}</li>" for note in question.outdated
-        )
+        notes = "".join(f"<li>{_inline(note, fmt)}</li>" for note in question.outdated)
         parts.append(f'<div class="outdated"><h4>Outdated answers</h4><ul>{notes}</ul></div>')
     return "".join(parts)
-
-
-# "D was correct until Feb 2017: ..." names the bank's letters (file order); the card shows
-# shuffled letters, so the leading letters are translated to the ones on the card.
-_OUTDATED_LABELS = re.compile(r"^([A-Z](?:\s*,\s*[A-Z])*)(?= (?:was|were) correct)")
-
-
-def _shown_labels(note: str, shown: dict[int, str]) -> str:
-    def translate(match: re.Match) -> str:
-        labels = [label.strip() for label in match.group(1).split(",")]
-        return ", ".join(shown.get(LETTERS.index(label), label) for label in labels)
-
-    return _OUTDATED_LABELS.sub(translate, note)
 
 
 def _html(text: str, text_format: str) -> str:

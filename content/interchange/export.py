@@ -1,12 +1,14 @@
 """Bank questions out to GIFT, Moodle XML, CSV or an Anki deck."""
 
+import string
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
-from content.interchange.model import MARKDOWN, ImportedChoice, ImportedQuestion
+from content.interchange.model import MARKDOWN, SOURCE_NOTE, ImportedChoice, ImportedQuestion
 from quiz.models import AnswerKeyRevision, Choice, Question
 
+LETTERS = string.ascii_uppercase
 EXPORT_FORMATS = {
     "gift": ("GIFT", "text/plain; charset=utf-8", "gift"),
     "moodlexml": ("Moodle XML", "application/xml; charset=utf-8", "xml"),
@@ -46,16 +48,31 @@ def from_question(question: Question) -> ImportedQuestion:
         ),
         stem=question.stem,
         choices=[
-            ImportedChoice(text=c.text, is_correct=c.is_correct, feedback=c.explanation)
+            ImportedChoice(
+                text=c.text,
+                is_correct=c.is_correct,
+                feedback=_feedback(c.explanation, c.source_note),
+                label=c.label,
+            )
             for c in question.choices.all()
         ],
         explanation=question.explanation,
         text_format=MARKDOWN,
+        # Choice references, written as letters by each writer in the order its file shows.
         outdated=[
-            f"{', '.join(rev.labels)} was correct until {rev.until_display}: {rev.note}"
+            f"{', '.join(f'[[{label}]]' for label in rev.labels)} was correct until "
+            f"{rev.until_display}: {rev.note}"
             for rev in question.key_revisions.all()
         ],
     )
+
+
+def _feedback(explanation: str, source_note: str) -> str:
+    """A choice's explanation, and what its source said of it, as one feedback text."""
+    if not source_note.strip():
+        return explanation
+    note = f"{SOURCE_NOTE}{source_note.strip()}"
+    return f"{explanation.strip()}\n\n{note}" if explanation.strip() else note
 
 
 def export_questions(
@@ -68,6 +85,8 @@ def export_questions(
         raise ValueError(f"unknown export format {file_format!r}")
     _label, content_type, extension = EXPORT_FORMATS[file_format]
     items = [from_question(question) for question in questions]
+    if file_format != "anki":  # Anki shows the choices shuffled and letters them itself
+        items = [item.lettered(list(LETTERS[: len(item.choices)])) for item in items]
     if file_format == "gift":
         from content.interchange.gift import write_gift
 

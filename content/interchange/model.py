@@ -6,9 +6,13 @@ database; `content.interchange.plan` decides what the questions become in the ba
 Writers take the same `ImportedQuestion`s (made from bank questions by `from_question`).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from quiz.choice_refs import relabel_text
 
 MARKDOWN, HTML, PLAIN = "markdown", "html", "plain"
+# How an exported choice's feedback marks what the question's source said of the choice.
+SOURCE_NOTE = "The source’s note: "
 
 
 @dataclass
@@ -16,6 +20,7 @@ class ImportedChoice:
     text: str
     is_correct: bool = False
     feedback: str = ""  # why this choice is right or wrong (GIFT "#", Moodle <feedback>)
+    label: str = ""  # export only: the bank's stable label, named by references ([[D]])
 
 
 @dataclass
@@ -32,6 +37,25 @@ class ImportedQuestion:
     @property
     def correct_count(self) -> int:
         return sum(1 for choice in self.choices if choice.is_correct)
+
+    def lettered(self, letters: list[str]) -> "ImportedQuestion":
+        """A copy whose choice references ([[D]]) are written as letters: letters[i] is the
+        letter the file shows for choices[i]. Every writer calls it with its own order."""
+        letter_of = {c.label: letters[i] for i, c in enumerate(self.choices) if c.label}
+
+        def text(value: str) -> str:
+            return relabel_text(value, letter_of)
+
+        return replace(
+            self,
+            stem=text(self.stem),
+            explanation=text(self.explanation),
+            outdated=[text(note) for note in self.outdated],
+            choices=[
+                replace(choice, text=text(choice.text), feedback=text(choice.feedback))
+                for choice in self.choices
+            ],
+        )
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.text import slugify
 
-from content.interchange.model import PLAIN, ImportedQuestion, Parsed
-from quiz.duplicates import Fingerprint, find_duplicates
+from content.interchange.model import PLAIN, SOURCE_NOTE, ImportedQuestion, Parsed
 from quiz.choice_refs import bracket_bare_letters
+from quiz.duplicates import Fingerprint, find_duplicates
 from quiz.models import Question
 from quiz.services import questions_sync
 from quiz.services.bank import QuestionPlacement
@@ -122,15 +122,26 @@ def _question_data(
                 label=LABELS[i] if i < len(LABELS) else "?",
                 text=_as_markdown(choice.text, question.text_format),
                 is_correct=choice.is_correct,
-                explanation=_as_markdown(choice.feedback, question.text_format),
+                explanation=_as_markdown(feedback, question.text_format),
+                source_note=_as_markdown(source_note, question.text_format),
             )
             for i, choice in enumerate(question.choices)
+            for feedback, source_note in [_split_source_note(choice.feedback)]
         ],
         choose=max(1, question.correct_count),
         explanation=_as_markdown(explanation, question.text_format),
         key_history=history,
         source="Imported",
     )
+
+
+def _split_source_note(feedback: str) -> tuple[str, str]:
+    """Our exports end a choice's feedback with what its source said of it (see
+    content.interchange.export); (explanation, source's note) back apart."""
+    explanation, marker, note = feedback.rpartition(SOURCE_NOTE)
+    if not marker or (explanation.strip() and not explanation.endswith("\n\n")):
+        return feedback, ""
+    return explanation.strip(), note.strip()
 
 
 def _as_markdown(text: str, text_format: str) -> str:

@@ -229,7 +229,9 @@ class ChoiceFormSet(forms.BaseInlineFormSet):
         for problem in validate_question(data):
             if problem.path[:1] == ("choices",) and len(problem.path) == 3:
                 form = forms_kept[problem.path[1]]
-                form.add_error(_CHOICE_FIELDS.get(problem.path[2], problem.path[2]), problem.message)
+                form.add_error(
+                    _CHOICE_FIELDS.get(problem.path[2], problem.path[2]), problem.message
+                )
             elif problem.path[:1] == ("key_history",):
                 general.append(f"Why the key changed: {problem.message}")
             elif problem.path[:1] in {("explanation",), ("disputed",)}:

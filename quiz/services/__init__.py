@@ -37,6 +37,7 @@ from quiz.services.exams import (
     flag_set,
 )
 from quiz.services.feedback import (
+    ChoiceCountError,
     answer_record,
     community_refresh,
     labels_clean,
@@ -46,6 +47,7 @@ from quiz.services.feedback import (
 )
 from quiz.services.practice import (
     PracticeError,
+    choice_labels_from_ids,
     flag_toggle,
     item_mark_shown,
     practice_answer,
@@ -65,6 +67,7 @@ from quiz.services.review import (
 )
 
 __all__ = [
+    "ChoiceCountError",
     "ExamError",
     "PracticeError",
     "QuestionPlacement",
@@ -75,6 +78,7 @@ __all__ = [
     "attempt_touch",
     "blueprint_retire",
     "blueprint_sync",
+    "choice_labels_from_ids",
     "comment_delete",
     "comment_edit",
     "comment_post",

@@ -25,7 +25,7 @@ from quiz.selectors.exams import (
     blueprint_topic_weights,
     recently_changed_questions,
 )
-from quiz.services.feedback import answer_record
+from quiz.services.feedback import ChoiceCountError, answer_record
 from quiz.services.practice import choice_labels_from_ids
 from quiz.services.profile import profile_for
 from study.models import Topic
@@ -154,7 +154,10 @@ def answer_save(
     labels = sorted(set(choice_labels_from_ids(question=item.question, raw_ids=raw_choice_ids)))
     if len(labels) > item.question.choose:
         most = item.question.choose
-        raise ExamError(f"Choose at most {most} answer{'s' if most > 1 else ''}.")
+        raise ChoiceCountError(
+            f"You can choose only {most} answer{'s' if most > 1 else ''}; you chose "
+            f"{len(labels)}. Nothing was saved: untick one and save again."
+        )
     item.chosen_labels = ",".join(labels)
     item.saved_at = now
     AttemptQuestion.objects.filter(pk=item.pk).update(

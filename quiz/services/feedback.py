@@ -32,8 +32,11 @@ def labels_clean(*, question: Question, labels: list[str], exact: bool = True) -
     if exact and len(chosen) > 1 and question.choose == 1:
         raise ValidationError("Choose one answer.")  # radio buttons: only a crafted post
     if not chosen:
-        raise ChoiceCountError("Choose an answer." if question.choose == 1 else
-                               f"Choose {question.choose} answers; you chose none.")
+        raise ChoiceCountError(
+            "Choose an answer."
+            if question.choose == 1
+            else f"Choose {question.choose} answers; you chose none."
+        )
     return chosen
 
 

@@ -82,17 +82,25 @@ def attempt_question(request, pk, position):
     item = exam_selectors.attempt_item(attempt, position)
     if attempt.current_position != position:
         Attempt.objects.filter(pk=attempt.pk).update(current_position=position)
-    context = {
+    return render(request, PAGE, _question_context(attempt, item))
+
+
+def _question_context(attempt, item, *, ticked: list[str] | None = None, **extra) -> dict:
+    """The exam screen of one question; ticked: labels of a refused post, shown again."""
+    position = item.position
+    return {
         "attempt": attempt,
         "item": item,
-        "view": present(item.question, order=item.order_labels, chosen=item.chosen),
+        "view": present(
+            item.question, order=item.order_labels, chosen=item.chosen if ticked is None else ticked
+        ),
         "navigator": exam_selectors.navigator(attempt),
         "save_url": reverse("quiz:attempt_save", kwargs={"pk": attempt.pk, "position": position}),
         "previous": position - 1 if position > 1 else None,
         "next": position + 1 if position < attempt.total else None,
         **_clock(attempt),
+        **extra,
     }
-    return render(request, PAGE, context)
 
 
 @require_POST
@@ -103,8 +111,19 @@ def attempt_save(request, pk, position):
     item = exam_selectors.attempt_item(attempt, position, shown=False)
     if attempt.is_finished:
         return bad_request(request, "This exam is over; answers can no longer change.")
+    raw_ids = request.POST.getlist("choice")
     try:
-        services.answer_save(item=item, raw_choice_ids=request.POST.getlist("choice"))
+        services.answer_save(item=item, raw_choice_ids=raw_ids)
+    except services.ChoiceCountError as error:
+        # More ticks than the question takes (only without JavaScript, or crafted): the same
+        # question again with the ticks and the message; the last saved answer stands.
+        message = " ".join(error.messages)
+        if request.htmx:
+            return bad_request(request, message)
+        shown = exam_selectors.attempt_item(attempt, position)
+        ticked = services.choice_labels_from_ids(question=shown.question, raw_ids=raw_ids)
+        context = _question_context(attempt, shown, ticked=ticked, choose_error=message)
+        return render(request, PAGE, context, status=422)
     except ValidationError as error:
         services.attempt_touch(attempt=attempt)  # past the grace: score what was saved
         return bad_request(request, " ".join(error.messages))

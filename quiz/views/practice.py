@@ -141,7 +141,9 @@ def practice_answer(request, pk, position):
     )
     raw_ids = request.POST.getlist("choice")
     try:
-        item = services.practice_answer(item=item, raw_choice_ids=raw_ids, snapshot=item.card_snapshot)
+        item = services.practice_answer(
+            item=item, raw_choice_ids=raw_ids, snapshot=item.card_snapshot
+        )
     except services.ChoiceCountError as error:
         # A learner's slip (one tick of two): the same question again, their ticks kept and
         # the message by the choices; nothing is recorded. With or without JavaScript.
@@ -154,7 +156,7 @@ def practice_answer(request, pk, position):
     if request.htmx:
         context = _question_context(item, just_answered=True)
         return render(request, f"{QUESTION_PAGE}#panel", context)
-    return redirect(f"{_item_url(item.session, position)}#answer")
+    return redirect(f"{_item_url(item.session, position)}#feedback")
 
 
 @require_POST

@@ -39,12 +39,16 @@ def test_editor_changes_a_key_and_the_learner_sees_the_annotation(
     page.check("input[name=correct][value=A]")
     page.fill("textarea[name=note]", "A is right after the 2026 CLI change.")
     page.click("input[type=submit]")
+    # A bare letter would be wrong on shuffled screens: refused, with how to write it.
+    expect(page.locator(".errornote, .errorlist").first).to_contain_text("write [[A]]")
+    page.fill("textarea[name=note]", "[[A]] is right after the 2026 CLI change.")
+    page.click("input[type=submit]")
     expect(page.locator(".messagelist")).to_contain_text("Answer key changed")
     shot("admin-question")
     learner_page = browser.new_context().new_page()
     sign_in(learner_page, live_server)
     learner_page.goto(f"{live_server.url}/questions/ec2-security-q02/")
-    learner_page.click("text=Show answer")
+    learner_page.click("text=Show the answer and why")
     expect(learner_page.locator(".outdated")).to_contain_text("C was correct until")
     expect(learner_page.locator(".outdated")).to_contain_text(
         "A is right after the 2026 CLI change."

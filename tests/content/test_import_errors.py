@@ -336,3 +336,98 @@ def test_missing_library_folder(tmp_path):
     with pytest.raises(ContentInvalid) as raised:
         content_import(root=tmp_path / "nowhere")
     assert "does not exist" in str(raised.value.errors[0])
+
+
+# ---- choice references and explanations -------------------------------------------------
+
+
+def test_a_bare_letter_naming_a_choice_is_an_error_with_its_line(library_copy):
+    edit(
+        library_copy,
+        "questions.yaml",
+        "note: '[[E]] was correct before",
+        "note: 'E was correct before",
+    )
+    line = line_number(library_copy, "questions.yaml", "note: 'E was correct before")
+    [error] = errors_of(library_copy)
+    assert error.startswith(
+        f"library/{TOPIC}/questions.yaml:{line}: question ec2-security-q06: earlier key 1's note "
+        "names choice E by a bare letter (“E was correct before"
+    )
+    assert error.endswith(
+        "choices are shuffled for each learner, so write [[E]] (or set shuffle: false to keep "
+        "the choices in order)"
+    )
+
+
+def test_a_bare_letter_inside_a_long_text_points_at_its_own_line(library_copy):
+    edit(
+        library_copy,
+        "questions.yaml",
+        "  explanation: |\n    Every EC2 instance",
+        "  explanation: |\n    First line.\n\n    The answer is D, always.\n    Every EC2 instance",
+    )
+    line = line_number(library_copy, "questions.yaml", "The answer is D, always.")
+    errors = errors_of(library_copy)
+    assert any(
+        e.startswith(f"library/{TOPIC}/questions.yaml:{line}: question ec2-security-q04: ")
+        and "the explanation names choice D by a bare letter" in e
+        for e in errors
+    ), errors
+
+
+def test_a_reference_to_a_choice_the_question_lacks_is_an_error(library_copy):
+    edit(library_copy, "questions.yaml", "[[E]] was correct before", "[[F]] was correct before")
+    line = line_number(library_copy, "questions.yaml", "[[F]] was correct before")
+    assert (
+        f"library/{TOPIC}/questions.yaml:{line}: question ec2-security-q06: earlier key 1's note "
+        "refers to choice(s) [[F]] that the question does not have"
+    ) in errors_of(library_copy)
+
+
+def test_a_question_that_keeps_its_order_may_name_choices_by_fixed_letters(db, library_copy):
+    edit(
+        library_copy,
+        "questions.yaml",
+        "note: '[[E]] was correct before",
+        "note: 'E was correct before",
+    )
+    edit(
+        library_copy,
+        "questions.yaml",
+        "  number: 6\n  choose: 2\n",
+        "  number: 6\n  choose: 2\n  shuffle: false\n",
+    )
+    assert errors_of(library_copy) == []
+    content_import(root=library_copy)
+    question = Question.objects.get(ext_id="ec2-security-q06")
+    assert question.shuffle_choices is False
+
+
+def test_require_explanations_lists_every_unexplained_question_and_imports_nothing(
+    db, library_copy
+):
+    path = library_copy / TOPIC / "questions.yaml"
+    text = path.read_text()
+    # Q4 loses its general explanation and C's explanation.
+    start = text.index("  explanation: |\n    Every EC2 instance")
+    end = text.index("  choices:", start)
+    text = text[:start] + text[end:]
+    text = text.replace(
+        "    explanation: Four groups fit within the default limit of five per network interface, but nothing requires four.\n",
+        "",
+    )
+    path.write_text(text)
+    assert errors_of(library_copy) == []  # not a rule of validity: the plain import takes it
+    stderr = io.StringIO()
+    with pytest.raises(CommandError, match=r"2 problem\(s\) found"):
+        call_command("import_content", str(library_copy), "--require-explanations", stderr=stderr)
+    printed = stderr.getvalue()
+    q4_line = line_number(library_copy, "questions.yaml", "- id: ec2-security-q04")
+    c_line = line_number(library_copy, "questions.yaml", "    text: '4'") - 1  # "- label: C"
+    assert f"questions.yaml:{q4_line}: question ec2-security-q04: has no explanation" in printed
+    assert (
+        f"questions.yaml:{c_line}: question ec2-security-q04: wrong choice C has no explanation"
+        in printed
+    )
+    assert Question.objects.count() == 0

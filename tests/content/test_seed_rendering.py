@@ -62,7 +62,9 @@ def test_reused_renderers_keep_no_state_between_texts(library):
     order = sorted(range(len(texts)), key=lambda i: (len(texts[i][0]) % 7, -i))
     for i in order:
         source, hard_breaks, _html = texts[i]
-        assert choice_refs.mark_html(render_markdown(source, hard_breaks=hard_breaks)) == expected[i]
+        assert (
+            choice_refs.mark_html(render_markdown(source, hard_breaks=hard_breaks)) == expected[i]
+        )
 
 
 def test_threads_render_alike(library):

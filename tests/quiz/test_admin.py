@@ -198,9 +198,7 @@ def test_bare_letters_in_question_texts_are_refused_in_the_form(
 def test_a_question_that_keeps_its_order_may_use_fixed_letters(editor_client):
     question = QuestionFactory()
     choices = [(c.label, c.text, c.is_correct) for c in question.choices.all()]
-    data = form_data(
-        question, choices=choices, explanation="B is right.", shuffle_choices="on"
-    )
+    data = form_data(question, choices=choices, explanation="B is right.", shuffle_choices="on")
     assert editor_client.post(change_url(question), data).status_code == 200
     del data["shuffle_choices"]
     assert editor_client.post(change_url(question), data).status_code == 302

@@ -245,7 +245,7 @@ def test_key_change_resets_cards_to_relearning_due_now_with_a_notice(learner_cli
         revision = key_change(
             question=q1,
             correct_labels=["C"],
-            note="C is right since the 2026 change.",
+            note="[[C]] is right since the 2026 change.",
             effective=date(2026, 3, 4),
             user=None,
         )
@@ -258,7 +258,11 @@ def test_key_change_resets_cards_to_relearning_due_now_with_a_notice(learner_cli
         reverse("quiz:practice_question", kwargs={"pk": session.pk, "position": 1})
     )
     assertContains(page, "The answer changed on 4 Mar 2026 since you last studied it:")
-    assertContains(page, "C is right since the 2026 change.")
+    # The note names choice C by the letter it has in this learner's shuffled order.
+    letter = "ABCD"[session.items.get(position=1).order_labels.index("C")]
+    assertContains(
+        page, f'<span class="choice-ref">{letter}</span> is right since the 2026 change.'
+    )
 
 
 def test_past_answers_keep_their_verdict_but_statistics_use_the_current_key(library):

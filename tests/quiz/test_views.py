@@ -42,35 +42,58 @@ def test_bank_shows_discussion_counts(client, library):
     assertContains(response, reverse("quiz:topic_discussion", kwargs={"slug": "ec2-security"}))
 
 
-def test_question_detail_hides_answer_behind_details(client, library):
-    response = client.get(question_url("ec2-security-q01"))
-    html = response.content.decode()
-    details = html.index('<details class="reveal">')
-    assert html.index("Create a new IAM role with the same permissions") < details
-    assert html.index("Correct answer") > details
-    assert html.index("As per AWS latest enhancement, this is possible now.") > details
+def test_question_detail_shows_the_answer_only_when_asked(client, library):
+    url = question_url("ec2-security-q01")
+    hidden = client.get(url).content.decode()
+    assert "Create a new IAM role with the same permissions" in hidden
+    assert "Right answer is" not in hidden and "As per AWS latest enhancement" not in hidden
+    assert 'href="?answer=show#answer"' in hidden  # works without JavaScript
+
+    shown = client.get(url, {"answer": "show"}).content.decode()
+    # Each choice once, in the bank's order, with its state in words and its explanations.
+    assert shown.count("Create a new IAM role with the same permissions") == 1
+    assert "✓</span> Right answer is B." in shown
+    assert shown.index("Create a new IAM role") < shown.index("As per AWS latest enhancement")
+    assert "The source’s note:" in shown and "Editors’ explanation" in shown
+    assert "verified 1 Dec 2026" in shown
+    assert 'href="?answer=show' not in shown
+
+    swapped = client.get(url, {"answer": "show"}, headers={"HX-Request": "true"})
+    assert swapped.content.decode().lstrip().startswith('<div id="question-block"')
+    assert swapped["Vary"] and "HX-Request" in swapped["Vary"]
 
 
 def test_question_detail_shows_outdated_annotation(client, library):
-    response = client.get(question_url("ec2-security-q01"))
+    response = client.get(question_url("ec2-security-q01"), {"answer": "show"})
     assertContains(response, "Outdated answer:")
     assertContains(response, "D was correct until Feb 2017.")
     assertContains(response, "not possible to add an IAM role to an existing instance")
-    response = client.get(question_url("ec2-security-q06"))
+    response = client.get(question_url("ec2-security-q06"), {"answer": "show"})
     assertContains(response, "A + E were correct until Feb 2017.")
+    assertContains(
+        response,
+        '<span class="choice-ref">E</span> was correct before, as it was not possible',
+    )
 
 
 def test_multi_answer_question_says_choose_two(client, library):
     response = client.get(question_url("ec2-security-new-q06"))
     assertContains(response, "Choose 2 answers.")
-    assertContains(response, "Correct answers:")
+    response = client.get(question_url("ec2-security-new-q06"), {"answer": "show"})
+    assertContains(response, "Right answers are B + C.")
 
 
 def test_question_detail_shows_its_discussion_threads(client, library):
-    response = client.get(question_url("ec2-security-q03"))
+    response = client.get(question_url("ec2-security-q03"), {"answer": "show"})
     assertContains(response, "You can use IAM System to deny specific user")
     assertContains(response, "Question targets access to the EC2 instance")
     assertContains(response, "Disputed by readers:")
+    assertContains(
+        response, 'Readers argue that <span class="choice-ref">A</span> (Security Groups)'
+    )
+    # Readers' letters are explained: the question page's order.
+    assertContains(response, "Readers’ letters name the choices as this page lists them")
+    assertContains(response, '<span class="choice-ref">A</span> Security Groups')
     response = client.get(question_url("ec2-security-q01"))
     assertContains(response, "The text of this comment was not preserved")
     assertContains(response, "Thanks nidhish, for the feedback.")
@@ -90,6 +113,9 @@ def test_topic_discussion_has_every_comment_including_general(client, library):
         first_line = comment.body.strip().split("\n")[0]
         assertContains(response, first_line[:40].replace("’", "’"))
     assertContains(response, "You have done a great job in updating answering")
+    # Each thread on a question says which choice each letter of the readers names.
+    assertContains(response, "Letters in this thread name the choices", count=5)
+    assertContains(response, '<span class="choice-ref">D</span> Create an image of the instance')
 
 
 def test_every_seed_question_and_the_discussion_are_reachable_from_home(client, library):

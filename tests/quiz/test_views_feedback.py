@@ -137,7 +137,7 @@ def test_key_change_shows_outdated_annotation_and_changelog(client, library):
         effective=date(2026, 5, 1),
         user=None,
     )
-    response = client.get(q2.get_absolute_url())
+    response = client.get(q2.get_absolute_url(), {"answer": "show"})
     assertContains(response, "C was correct until 1 May 2026.")
     assertContains(response, "Answer key changed from C to A")
     assertNotContains(response, "No votes yet.</p>\n    \n    <form")

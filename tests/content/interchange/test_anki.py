@@ -58,15 +58,16 @@ def questions() -> list[ImportedQuestion]:
             category="AWS Solutions Architect/EC2 security",
             stem="How do you give a running instance access to S3?",
             choices=[
-                ImportedChoice("Stop the instance and launch a new one with a role"),
-                ImportedChoice("Attach an IAM role to the instance", True),
-                ImportedChoice("Put access keys in user data"),
-                ImportedChoice("Open port 443 in the security group"),
+                ImportedChoice("Stop the instance and launch a new one with a role", label="A"),
+                ImportedChoice("Attach an IAM role to the instance", True, label="B"),
+                ImportedChoice("Put access keys in user data", label="C"),
+                ImportedChoice("Open port 443 in the security group", label="D"),
             ],
-            explanation="Roles can be attached to running instances.",
-            # Bank letters (file order): A is "Stop the instance...".
+            explanation="Roles can be attached to running instances, unlike [[C]].",
+            # As from_question writes them: choice references by stable label.
             outdated=[
-                "A was correct until Feb 2017: roles could only be set at launch before then."
+                "[[A]] was correct until Feb 2017: roles could only be set at launch before "
+                "then, not as [[D]] says."
             ],
         ),
     ]
@@ -136,12 +137,15 @@ def test_outdated_answers_are_on_the_back_with_the_letter_the_card_shows(tmp_pat
 
     note = notes["ec2-security-q03"]
     old = shown_letter(note["Front"], "Stop the instance and launch a new one with a role")
+    port = shown_letter(note["Front"], "Open port 443 in the security group")
+    keys = shown_letter(note["Front"], "Put access keys in user data")
     assert old != "A"  # shuffled away from its bank letter, so the note's letter is translated
     assert "<h4>Outdated answers</h4>" in note["Back"]
     assert (
-        f"<li>{old} was correct until Feb 2017: roles could only be set at launch before then.</li>"
-        in note["Back"]
+        f"<li>{old} was correct until Feb 2017: roles could only be set at launch before "
+        f"then, not as {port} says.</li>" in note["Back"]
     )
+    assert f"Roles can be attached to running instances, unlike {keys}." in note["Back"]
 
 
 def test_reexport_with_a_changed_explanation_updates_that_note_instead_of_duplicating(tmp_path):

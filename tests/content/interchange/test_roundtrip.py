@@ -18,7 +18,8 @@ def shape(question: Question) -> dict:
         "stem": question.stem,
         "choose": question.choose,
         "choices": [
-            (c.text, c.is_correct, c.explanation) for c in question.choices.order_by("label")
+            (c.text, c.is_correct, c.explanation, c.source_note)
+            for c in question.choices.order_by("label")
         ],
     }
 

@@ -105,7 +105,8 @@ def question_note(question: ImportedQuestion) -> genanki.Note:
     order = list(range(len(question.choices)))
     # Seeded by the question id: an unchanged question gets the same order, hence the same
     # fields, on every export, so a re-import leaves the learner's card as it was.
-    random.Random(hashlib.sha256(identity.encode()).digest()).shuffle(order)
+    if question.shuffle:
+        random.Random(hashlib.sha256(identity.encode()).digest()).shuffle(order)
     shown = {original: LETTERS[position] for position, original in enumerate(order)}
     # Every reference to a choice ([[D]]) as the letter the card shows it under.
     question = question.lettered([shown[i] for i in range(len(question.choices))])

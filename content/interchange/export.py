@@ -58,6 +58,7 @@ def from_question(question: Question) -> ImportedQuestion:
         ],
         explanation=question.explanation,
         text_format=MARKDOWN,
+        shuffle=question.shuffle_choices,
         # Choice references, written as letters by each writer in the order its file shows.
         outdated=[
             f"{', '.join(f'[[{label}]]' for label in rev.labels)} was correct until "

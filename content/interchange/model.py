@@ -33,6 +33,7 @@ class ImportedQuestion:
     explanation: str = ""  # general feedback
     text_format: str = MARKDOWN  # how stem, choices and feedback are written: markdown|html|plain
     outdated: list[str] = field(default_factory=list)  # export only: "correct until ..." notes
+    shuffle: bool = True  # False: the choices keep their order (Moodle <shuffleanswers>)
 
     @property
     def correct_count(self) -> int:

@@ -313,7 +313,11 @@ def _read_multichoice(element: _Element, errors: _Errors) -> ImportedQuestion | 
             f"the right answers of multiple-answer {who} add up to {sum(positive):g}%, "
             "not 100%: split 100 evenly among them (e.g. 50 and 50)",
         )
-    return _question(element, name, stem, general, choices)
+    question = _question(element, name, stem, general, choices)
+    # Moodle: <shuffleanswers> false or 0 keeps the answers in file order.
+    shuffle_element = element.child("shuffleanswers")
+    question.shuffle = shuffle_element is None or _text(shuffle_element) not in ("false", "0")
+    return question
 
 
 def _check_single(
@@ -419,7 +423,7 @@ def _question_xml(question: ImportedQuestion) -> list[str]:
         "    </generalfeedback>",
         "    <defaultgrade>1</defaultgrade>",
         f"    <single>{'true' if single else 'false'}</single>",
-        "    <shuffleanswers>true</shuffleanswers>",
+        f"    <shuffleanswers>{'true' if question.shuffle else 'false'}</shuffleanswers>",
         "    <answernumbering>abc</answernumbering>",
     ]
     for choice in question.choices:

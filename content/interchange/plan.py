@@ -129,6 +129,7 @@ def _question_data(
             for feedback, source_note in [_split_source_note(choice.feedback)]
         ],
         choose=max(1, question.correct_count),
+        shuffle=question.shuffle,
         explanation=_as_markdown(explanation, question.text_format),
         key_history=history,
         source="Imported",

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from quiz import selectors
+from quiz import choice_refs, selectors
 from quiz.admin.widgets import MarkdownPreviewTextarea
 from quiz.models import (
     AnswerKeyRevision,
@@ -35,7 +35,6 @@ from quiz.services import (
     questions_set_status,
 )
 from quiz.validation import ChoiceData, KeyRevisionData, QuestionData, validate_question
-from study.markdown import render_markdown
 
 # ---- list filters ------------------------------------------------------------------------
 
@@ -499,7 +498,10 @@ class QuestionAdmin(SimpleHistoryAdmin):
         # htmx posts the whole form; the field being typed in is named by HX-Trigger-Name.
         source = request.POST.get(request.headers.get("HX-Trigger-Name", ""), "")
         return TemplateResponse(
-            request, "admin/quiz/markdown_preview.html", {"html": render_markdown(source[:20000])}
+            # As learners' pages render question texts: a choice reference shows its label.
+            request,
+            "admin/quiz/markdown_preview.html",
+            {"html": choice_refs.render(source[:20000])},
         )
 
     def change_key_view(self, request, object_id):

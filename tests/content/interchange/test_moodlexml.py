@@ -277,6 +277,15 @@ def test_written_file_parses_back_to_the_same_questions():
     assert without_lines(parsed.questions) == questions
 
 
+def test_a_question_that_keeps_its_order_says_so_to_moodle_and_back():
+    fixed = replace(bank_questions()[2], shuffle=False)
+    xml = write_moodle_xml([fixed, bank_questions()[1]])
+    assert xml.count("<shuffleanswers>false</shuffleanswers>") == 1
+    assert xml.count("<shuffleanswers>true</shuffleanswers>") == 1
+    parsed = parse_moodle_xml(xml)
+    assert [question.shuffle for question in parsed.questions] == [False, True]
+
+
 def test_written_file_is_what_moodle_imports():
     root = ET.fromstring(write_moodle_xml(bank_questions()).encode())
     assert root.tag == "quiz"

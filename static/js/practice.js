@@ -59,4 +59,10 @@
   document.addEventListener("htmx:afterSettle", function (event) {
     if (event.target && (event.target.id === "practice" || event.target.closest("#practice"))) { settle(); }
   });
+  // An answer that went by a plain post (a key pressed before htmx took over the new form)
+  // comes back as a page at #feedback: the verdict gets the focus there too.
+  // (After the load: the browser's own move to the fragment would otherwise undo it.)
+  window.addEventListener("load", function () {
+    if (window.location.hash === "#feedback") { window.setTimeout(settle, 0); }
+  });
 })();

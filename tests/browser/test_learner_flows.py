@@ -92,7 +92,7 @@ def test_practice_feedback_is_swapped_in_without_a_page_load(
     expect(page.locator(".verdict")).to_contain_text("Correct.")
     expect(page.locator(".outdated")).to_contain_text("correct until Feb 2017")
     assert stayed(page)
-    shot("practice-feedback", full_page=False)
+    shot("practice-feedback-outdated", full_page=False)
     # Move on to Q6 (choose 2) with the Next link, still without a page load.
     page.click(".next-question")  # answered: "Next question"
     expect(page.locator("#practice-title")).to_have_text("Question 2 of 15")

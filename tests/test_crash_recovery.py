@@ -4,19 +4,14 @@ import http.cookiejar
 import os
 import re
 import signal
-import socket
 import sqlite3
-import subprocess
 import sys
-import time
-import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.serving import fetch_when_ready, free_port, run, start_server
 
 SETUP = """
 from django.contrib.auth import get_user_model
@@ -28,62 +23,6 @@ for item in attempt.questions.select_related("question").order_by("position")[:5
     first = sorted(item.question.choices.all(), key=lambda c: c.label)[0]
     print(attempt.pk, item.position, first.pk, first.label)
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def run(env, *args):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-
-
-def start_server(env, port):
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            "2",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return process
-        except OSError:
-            time.sleep(0.1)
-    os.killpg(process.pid, signal.SIGKILL)
-    raise RuntimeError("gunicorn did not start")
-
-
-def fetch_when_ready(opener, url: str) -> str:
-    """The first request may race the workers' boot: retry briefly, then give up loudly."""
-    for _ in range(50):
-        try:
-            return opener.open(url).read().decode()
-        except (ConnectionResetError, ConnectionRefusedError, urllib.error.URLError):
-            time.sleep(0.1)
-    return opener.open(url).read().decode()
 
 
 def test_acknowledged_answers_survive_sigkill(tmp_path):

@@ -26,6 +26,7 @@ from quiz.services.duplicates import (
     question_merge,
 )
 from quiz.services.exams import (
+    ExamClosed,
     ExamError,
     answer_save,
     attempt_finalize,
@@ -68,6 +69,7 @@ from quiz.services.review import (
 
 __all__ = [
     "ChoiceCountError",
+    "ExamClosed",
     "ExamError",
     "PracticeError",
     "QuestionPlacement",

@@ -37,6 +37,10 @@ class ExamError(ValidationError):
     code="cannot_start": the bank cannot fill the blueprint."""
 
 
+class ExamClosed(ExamError):
+    """The attempt is finished or past its time: nothing about it may change (409)."""
+
+
 def blueprint_topics(blueprint: Blueprint) -> dict[Topic, int]:
     """The topics an attempt draws from, with their weights (see blueprint_topic_weights)."""
     return blueprint_topic_weights([blueprint])[blueprint.pk]
@@ -141,16 +145,10 @@ def attempt_touch(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
 def answer_save(
     *, item: AttemptQuestion, raw_choice_ids: list[str], now: datetime | None = None
 ) -> AttemptQuestion:
-    """Save the current selection for one question (replacing the previous one).
-
-    One UPDATE after the checks: atomic by itself, so no transaction (or savepoint) of its own.
-    """
+    """Save the current selection for one question (replacing the previous one), only
+    while the attempt is open (see _lock_open): never after it was submitted or expired."""
     now = now or timezone.now()
-    attempt = item.attempt
-    if attempt.is_finished:
-        raise ExamError("This exam is over; answers can no longer change.")
-    if is_expired(attempt, now):
-        raise ExamError("Time is up: answers after the deadline are not accepted.")
+    _check_open(item.attempt, now)
     labels = sorted(set(choice_labels_from_ids(question=item.question, raw_ids=raw_choice_ids)))
     if len(labels) > item.question.choose:
         most = item.question.choose
@@ -158,20 +156,49 @@ def answer_save(
             f"You can choose only {most} answer{'s' if most > 1 else ''}; you chose "
             f"{len(labels)}. Nothing was saved: untick one and save again."
         )
-    item.chosen_labels = ",".join(labels)
-    item.saved_at = now
-    AttemptQuestion.objects.filter(pk=item.pk).update(
-        chosen_labels=item.chosen_labels, saved_at=now
+    with transaction.atomic():
+        _lock_open(item.attempt, now)
+        item.chosen_labels = ",".join(labels)
+        item.saved_at = now
+        AttemptQuestion.objects.filter(pk=item.pk).update(
+            chosen_labels=item.chosen_labels, saved_at=now
+        )
+    return item
+
+
+def flag_set(
+    *, item: AttemptQuestion, flagged: bool, now: datetime | None = None
+) -> AttemptQuestion:
+    now = now or timezone.now()
+    _check_open(item.attempt, now)
+    with transaction.atomic():
+        _lock_open(item.attempt, now)
+        item.flagged = flagged
+        AttemptQuestion.objects.filter(pk=item.pk).update(flagged=flagged)
+    return item
+
+
+def _check_open(attempt: Attempt, now: datetime) -> None:
+    """The attempt as the caller read it: finished, or past its deadline and grace."""
+    if attempt.is_finished:
+        raise ExamClosed("This exam is over; answers can no longer change.")
+    if is_expired(attempt, now):
+        raise ExamClosed("Time is up: answers after the deadline are not accepted.")
+
+
+def _lock_open(attempt: Attempt, now: datetime) -> None:
+    """Inside the caller's transaction: hold the attempt row while it is still open, or
+    refuse. attempt_finalize takes the same row FOR UPDATE before it reads the answers, so a
+    save either lands before the grading (and is graded) or waits and is refused; it never
+    lands after. (PostgreSQL: a row lock that conflicts with FOR UPDATE but not with other
+    readers; SQLite: transactions take the database's write lock when they begin.)"""
+    still_open = Attempt.objects.select_for_update(no_key=True).filter(
+        pk=attempt.pk,
+        finished_at__isnull=True,
+        deadline__gte=now - timedelta(seconds=exam_rules.GRACE_SECONDS),
     )
-    return item
-
-
-def flag_set(*, item: AttemptQuestion, flagged: bool) -> AttemptQuestion:
-    if item.attempt.is_finished:
-        raise ExamError("This exam is over.")
-    item.flagged = flagged
-    AttemptQuestion.objects.filter(pk=item.pk).update(flagged=flagged)
-    return item
+    if not list(still_open.values_list("pk", flat=True)):
+        raise ExamClosed("This exam is over; answers can no longer change.")
 
 
 @transaction.atomic

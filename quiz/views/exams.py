@@ -109,11 +109,12 @@ def attempt_save(request, pk, position):
     """Autosave (htmx, on every change) and the no-JS "save and go" buttons."""
     attempt = exam_selectors.attempt_for(request.user, pk)
     item = exam_selectors.attempt_item(attempt, position, shown=False)
-    if attempt.is_finished:
-        return bad_request(request, "This exam is over; answers can no longer change.")
     raw_ids = request.POST.getlist("choice")
     try:
         services.answer_save(item=item, raw_choice_ids=raw_ids)
+    except services.ExamClosed as error:
+        services.attempt_touch(attempt=attempt)  # past the grace: score what was saved
+        return _closed(request, error)
     except services.ChoiceCountError as error:
         # More ticks than the question takes (only without JavaScript, or crafted): the same
         # question again with the ticks and the message; the last saved answer stands.
@@ -143,6 +144,13 @@ def attempt_save(request, pk, position):
     return redirect(_question_url(attempt, position))
 
 
+def _closed(request, error):
+    """409: the exam is over, so this change was not made; the page says where to go."""
+    response = bad_request(request, " ".join(error.messages))
+    response.status_code = 409
+    return response
+
+
 @require_POST
 @login_required
 def attempt_flag(request, pk, position):
@@ -150,6 +158,8 @@ def attempt_flag(request, pk, position):
     item = exam_selectors.attempt_item(attempt, position, shown=False)
     try:
         services.flag_set(item=item, flagged=not item.flagged)
+    except services.ExamClosed as error:
+        return _closed(request, error)
     except ValidationError as error:
         return bad_request(request, " ".join(error.messages))
     if request.htmx:

@@ -13,7 +13,15 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from quiz.models import Attempt, AttemptQuestion, Blueprint, BlueprintTopic, Question, ReviewLog
 from quiz.selectors import exams as exam_selectors
-from quiz.services import ExamError, attempt_finalize, attempt_start, key_change
+from quiz.services import (
+    ExamClosed,
+    ExamError,
+    answer_save,
+    attempt_finalize,
+    attempt_start,
+    flag_set,
+    key_change,
+)
 from tests.conftest import assert_fragment
 from tests.factories import (
     AnswerKeyRevisionFactory,
@@ -346,7 +354,7 @@ def test_deadline_and_grace(learner_client, user, blueprint, seconds_after_deadl
             response.status_code == 200 and first.chosen_labels == "B" and not attempt.is_finished
         )
     else:
-        assert response.status_code == 400 and "Time is up" in response.content.decode()
+        assert response.status_code == 409 and "Time is up" in response.content.decode()
         assert first.chosen_labels == "" and attempt.is_finished
         assert attempt.finish_reason == "expired" and attempt.finished_at == attempt.deadline
 
@@ -507,3 +515,39 @@ def test_results_review_is_paged_ten_questions_at_a_time(learner_client, user):
     assert last.count('class="exam-review-item') == 5
     assert "Questions 21–25 of 25" in last and 'rel="prev"' in last
     assert 'id="rq-25"' in last
+
+
+@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain post"])
+def test_nothing_changes_once_the_attempt_is_submitted(learner_client, user, blueprint, htmx):
+    attempt = start(user, blueprint)
+    first = item_at(attempt, 1)
+    with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
+        learner_client.post(save_url(attempt, 1), {"choice": ids(first, ["A"])}, headers=HX)
+        attempt_finalize(attempt=attempt, reason="submitted")
+        headers = HX if htmx else {}
+        save = learner_client.post(
+            save_url(attempt, 1), {"choice": ids(first, ["B"])}, headers=headers
+        )
+        flag = learner_client.post(
+            reverse("quiz:attempt_flag", kwargs={"pk": attempt.pk, "position": 1}), headers=headers
+        )
+    assert save.status_code == 409 and "This exam is over" in save.content.decode()
+    assert flag.status_code == 409 and "This exam is over" in flag.content.decode()
+    first.refresh_from_db()
+    assert (first.chosen_labels, first.flagged, first.is_correct) == ("A", False, False)
+
+
+def test_a_save_that_read_the_attempt_open_is_refused_once_it_was_submitted(user, blueprint):
+    """The race of the attack run: the save read the attempt before the submit finished it.
+    The service decides again under the attempt's lock, and refuses."""
+    attempt = start(user, blueprint)
+    stale = item_at(attempt, 1)
+    stale.attempt = Attempt.objects.get(pk=attempt.pk)  # read while open
+    with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
+        attempt_finalize(attempt=attempt, reason="submitted")
+        with pytest.raises(ExamClosed):
+            answer_save(item=stale, raw_choice_ids=[str(stale.question.choices.get(label="A").pk)])
+        with pytest.raises(ExamClosed):
+            flag_set(item=stale, flagged=True)
+    stale.refresh_from_db()
+    assert (stale.chosen_labels, stale.saved_at, stale.flagged) == ("", None, False)

@@ -14,6 +14,7 @@ from quiz.models.exams import Attempt, AttemptQuestion, Blueprint, BlueprintTopi
 from quiz.models.feedback import Report, Vote
 from quiz.models.practice import Flag, PracticeItem, PracticeSession, Profile
 from quiz.models.review import ReviewCard, ReviewDay, ReviewLog
+from quiz.models.throttle import Throttle
 
 __all__ = [
     "AnswerKeyRevision",
@@ -40,5 +41,6 @@ __all__ = [
     "ReviewCard",
     "ReviewDay",
     "ReviewLog",
+    "Throttle",
     "Vote",
 ]

@@ -66,6 +66,7 @@ from quiz.services.review import (
     srs_record,
     srs_time_travel,
 )
+from quiz.services.throttle import throttle_blocked, throttle_hit, throttle_reset
 
 __all__ = [
     "ChoiceCountError",
@@ -120,5 +121,8 @@ __all__ = [
     "srs_rate",
     "srs_record",
     "srs_time_travel",
+    "throttle_blocked",
+    "throttle_hit",
+    "throttle_reset",
     "vote_cast",
 ]

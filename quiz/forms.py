@@ -3,6 +3,7 @@ from django.db.models import Count, Min
 
 from quiz.models import PracticeSession, Profile, Report
 from quiz.services.discussion import COMMENT_MAX_LENGTH
+from quiz.services.profile import exam_date_problem, learner_today
 from study.models import Certification, Topic
 
 
@@ -12,6 +13,8 @@ class CommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=COMMENT_MAX_LENGTH,
         help_text="Markdown works: **bold**, `code`, lists, links.",
+        # The same words as for a comment of only invisible characters (the service's check).
+        error_messages={"required": "Write something before posting."},
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -123,3 +126,13 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target_certification"].queryset = Certification.objects.active()
+
+    def clean(self):
+        cleaned = super().clean()
+        exam_date = cleaned.get("exam_date")
+        if "exam_date" in self.changed_data and "exam_date" not in self.errors:
+            zone = cleaned.get("time_zone") or self.instance.time_zone
+            problem = exam_date_problem(exam_date, today=learner_today(zone))
+            if problem:
+                self.add_error("exam_date", problem)
+        return cleaned

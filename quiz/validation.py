@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from quiz.choice_refs import bare_letters, labels_in
+from study.text import clean_text
 
 LABEL_PATTERN = re.compile(r"^[A-Z]$")
 URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
@@ -150,6 +151,22 @@ def validate_question(question: QuestionData) -> list[Problem]:
             ("difficulty",), f"difficulty must be easy, medium or hard, not {question.difficulty!r}"
         )
     problems += _reference_problems(question, labels=set(seen))
+    problems += _control_problems(question)
+    return problems
+
+
+def _control_problems(question: QuestionData) -> list[Problem]:
+    """NUL and other control characters have no place in a question (tab and line breaks
+    aside): importers strip them from foreign files; what is left is refused here."""
+    problems = []
+    for path, text in question.texts():
+        if clean_text(text) != text.replace("\r\n", "\n").replace("\r", "\n"):
+            bad = next(ch for ch in text if clean_text(ch) == "" and ch not in "\r\n")
+            problems.append(
+                Problem(
+                    path, f"{_field_name(path)} contains the control character U+{ord(bad):04X}"
+                )
+            )
     return problems
 
 

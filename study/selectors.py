@@ -31,9 +31,18 @@ def topic_whats_new(topic: Topic) -> QuerySet[WhatsNewItem]:
     )
 
 
+MAX_SEARCH_WORDS = 8
+
+
+def search_words(query: str) -> list[str]:
+    """The words a search looks for: each once, at most MAX_SEARCH_WORDS (each word is a
+    condition of the query, so their number is bounded whatever is typed)."""
+    return list(dict.fromkeys(query.split()))[:MAX_SEARCH_WORDS]
+
+
 def notes_search(query: str, *, limit: int = 50) -> list[Note]:
     """Sections whose heading or text contains every word of the query."""
-    words = query.split()
+    words = search_words(query)
     if not words:
         return []
     condition = Q()

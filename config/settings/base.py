@@ -200,6 +200,9 @@ CACHES = {
     }
 }
 
+# Learners' writes to shared pages: (most, per minutes), counted per learner in the database.
+LEARNER_RATE_LIMITS = {"comment": (10, 10), "vote": (30, 10), "report": (10, 60)}
+
 # Login throttling: this many failed sign-ins for one username from one address lock it
 # for LOGIN_LOCKOUT_MINUTES (cache-based; use a shared cache across app servers).
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))

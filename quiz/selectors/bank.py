@@ -35,6 +35,7 @@ from quiz.models import (
 from quiz.stats import LOW_DISCRIMINATION, discrimination_index
 from study.extensions import TopicLink
 from study.models import Topic
+from study.selectors import search_words
 
 
 def topic_question_links(topics: Sequence[Topic]) -> dict[int, list[TopicLink]]:
@@ -204,7 +205,7 @@ def topic_comment_count(topic: Topic) -> int:
 
 def questions_search(query: str, *, limit: int = 50) -> list[Question]:
     """Live questions whose stem or any choice contains every word of the query."""
-    words = query.split()
+    words = search_words(query)
     if not words:
         return []
     condition = Q()

@@ -6,9 +6,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from quiz.models import Comment, Question
+from quiz.services.limits import rate_limit
 from study.markdown import render_markdown
 from study.models import Topic
 from study.services import RETIRED, UNCHANGED, save_if_changed
+from study.text import clean_text, has_visible_text
 
 COMMENT_MAX_LENGTH = 5000
 
@@ -53,8 +55,8 @@ def comment_retire(*, comment: Comment) -> str:
 
 
 def _clean_body(body: str) -> str:
-    body = body.strip()
-    if not body:
+    body = clean_text(body).strip()
+    if not has_visible_text(body):
         raise ValidationError("Write something before posting.")
     if len(body) > COMMENT_MAX_LENGTH:
         raise ValidationError(f"Keep comments under {COMMENT_MAX_LENGTH} characters.")
@@ -65,17 +67,24 @@ def _author_name(user: AbstractBaseUser) -> str:
     return (user.get_full_name() or user.get_username())[:100]
 
 
-@transaction.atomic
 def comment_post(
     *, user: AbstractBaseUser, question: Question, body: str, parent: Comment | None = None
 ) -> Comment:
     """A learner's comment on a question; a reply joins its top-level comment's thread.
 
-    Replies are one level deep: a reply to a reply is attached to the thread's root.
+    Replies are one level deep: a reply to a reply is attached to the thread's root. The
+    text is rendered before the transaction, so no write lock waits for markdown.
     """
     if not user.is_authenticated:
         raise PermissionDenied("Sign in to join the discussion.")
     body = _clean_body(body)
+    rate_limit(user=user, action="comment")
+    body_html = render_markdown(body, hard_breaks=True)
+    with transaction.atomic():
+        return _comment_save(user, question, body, body_html, parent)
+
+
+def _comment_save(user, question: Question, body: str, body_html: str, parent) -> Comment:
     root = None
     if parent is not None:
         if parent.question_id != question.pk:
@@ -92,7 +101,7 @@ def comment_post(
         user=user,
         author_name=_author_name(user),
         body=body,
-        body_html=render_markdown(body, hard_breaks=True),
+        body_html=body_html,
         position=(last.position + 1) if last else 0,
         last_activity_at=None if root else now,
     )
@@ -110,11 +119,12 @@ def _own(comment: Comment, user: AbstractBaseUser) -> None:
         raise ValidationError("This comment was removed.")
 
 
-@transaction.atomic
 def comment_edit(*, comment: Comment, user: AbstractBaseUser, body: str) -> Comment:
     _own(comment, user)
-    comment.body = _clean_body(body)
-    comment.body_html = render_markdown(comment.body, hard_breaks=True)
+    body = _clean_body(body)
+    rate_limit(user=user, action="comment")
+    comment.body = body
+    comment.body_html = render_markdown(body, hard_breaks=True)  # before the write
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "body_html", "edited_at"])
     return comment

@@ -9,7 +9,9 @@ from django.utils import timezone
 
 from quiz.models import AnswerRecord, AnswerSource, Question, Report, Vote
 from quiz.selectors import vote_summary
+from quiz.services.limits import rate_limit
 from quiz.services.review import srs_record
+from study.text import clean_text, has_visible_text
 
 
 class ChoiceCountError(ValidationError):
@@ -95,6 +97,7 @@ def vote_cast(*, user: AbstractBaseUser, question: Question, labels: list[str]) 
     if not AnswerRecord.objects.filter(user=user, question=question).exists():
         raise ValidationError("Answer the question first; then you can vote.")
     chosen = labels_clean(question=question, labels=labels)
+    rate_limit(user=user, action="vote")
     vote, _created = Vote.objects.update_or_create(
         user=user, question=question, defaults={"labels": ",".join(chosen)}
     )
@@ -110,11 +113,14 @@ def report_file(
         raise PermissionDenied("Sign in to report a problem.")
     if reason not in Report.Reason.values:
         raise ValidationError("Pick one of the listed reasons.")
-    text = text.strip()
+    text = clean_text(text).strip()
+    if not has_visible_text(text):
+        text = ""
     if reason == Report.Reason.OTHER and not text:
         raise ValidationError("Tell us what is wrong.")
     if len(text) > 2000:
         raise ValidationError("Keep the description under 2000 characters.")
+    rate_limit(user=user, action="report")
     report = Report(question=question, user=user, reason=reason, text=text)
     report.full_clean()
     report.save()

@@ -1,9 +1,16 @@
 """A learner's study settings."""
 
-from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from datetime import date
 
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from quiz import srs
 from quiz.models import Profile
+
+EXAM_DATE_YEARS_AHEAD = 3
 
 
 def profile_for(user: AbstractBaseUser) -> Profile:
@@ -50,13 +57,40 @@ PROFILE_FIELDS = {
 }
 
 
+def learner_today(time_zone: str) -> date:
+    return srs.local_day_start(timezone.now(), time_zone).date()
+
+
+def exam_date_problem(value: date | None, *, today: date) -> str:
+    """Why an exam date cannot be set ("" when it can): from today to three years ahead.
+    The schedule and the study plan are worked out day by day up to it, so it is bounded."""
+    if value is None:
+        return ""
+    if value < today:
+        return "That day has passed: choose today or a later day."
+    try:
+        latest = today.replace(year=today.year + EXAM_DATE_YEARS_AHEAD)
+    except ValueError:  # 29 February
+        latest = today.replace(year=today.year + EXAM_DATE_YEARS_AHEAD, day=28)
+    if value > latest:
+        return f"Choose a day within {EXAM_DATE_YEARS_AHEAD} years, by {latest:%-d %b %Y}."
+    return ""
+
+
 @transaction.atomic
 def profile_update(*, user: AbstractBaseUser, **settings) -> Profile:
-    """Save study settings; unknown names are a programming error, not silently ignored."""
+    """Save study settings; unknown names are a programming error, not silently ignored.
+    A new exam date must be between today and three years ahead (one kept as it was may
+    have passed)."""
     unknown = set(settings) - PROFILE_FIELDS
     if unknown:
         raise TypeError(f"Not profile settings: {', '.join(sorted(unknown))}")
     profile = profile_for(user)
+    if "exam_date" in settings and settings["exam_date"] != profile.exam_date:
+        zone = settings.get("time_zone") or profile.time_zone
+        problem = exam_date_problem(settings["exam_date"], today=learner_today(zone))
+        if problem:
+            raise ValidationError({"exam_date": problem})
     for name, value in settings.items():
         setattr(profile, name, value)
     profile.full_clean()

@@ -9,6 +9,7 @@ from django.views.decorators.vary import vary_on_headers
 from quiz import selectors, services
 from quiz.forms import CommentForm
 from quiz.models import Comment
+from quiz.services.limits import RateLimited
 from quiz.views.bank import question_page_context
 from quiz.views.common import bad_request, login_required
 
@@ -20,6 +21,7 @@ QUESTION_PAGE = "quiz/question_detail.html"
 def comment_create(request, ext_id):
     question = selectors.question_for_page(ext_id, request.user)
     form = CommentForm(request.POST)
+    limited = False
     if form.is_valid():
         parent = None
         if form.cleaned_data["parent"]:
@@ -36,10 +38,11 @@ def comment_create(request, ext_id):
             )
         except ValidationError as error:
             form.add_error("body", error)
+            limited = isinstance(error, RateLimited)
     if form.errors:
         context = question_page_context(request, question, comment_form=form)
         template = f"{QUESTION_PAGE}#discussion" if request.htmx else QUESTION_PAGE
-        return render(request, template, context, status=422)
+        return render(request, template, context, status=429 if limited else 422)
     if request.htmx:
         context = question_page_context(request, question, posted=comment)
         return render(request, f"{QUESTION_PAGE}#discussion", context)
@@ -64,6 +67,7 @@ def comment_edit(request, pk):
     if comment.is_deleted:
         return bad_request(request, "This comment was removed and cannot be edited.")
     form = CommentForm(request.POST or None, initial={"body": comment.body})
+    limited = False
     if request.method == "POST" and form.is_valid():
         try:
             services.comment_edit(
@@ -71,6 +75,7 @@ def comment_edit(request, pk):
             )
         except (ValidationError, PermissionDenied) as error:
             form.add_error("body", str(error.messages[0] if hasattr(error, "messages") else error))
+            limited = isinstance(error, RateLimited)
         else:
             if request.htmx:
                 return render(
@@ -79,7 +84,7 @@ def comment_edit(request, pk):
                     {"node": _node(comment), "user": request.user},
                 )
             return redirect(f"{comment.question.get_absolute_url()}#comment-{comment.pk}")
-    status = 422 if form.errors else 200
+    status = (429 if limited else 422) if form.errors else 200
     template = "quiz/comment_edit.html#edit-form" if request.htmx else "quiz/comment_edit.html"
     return render(request, template, {"comment": comment, "form": form}, status=status)
 

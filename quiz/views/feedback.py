@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from quiz import selectors, services
 from quiz.forms import ReportForm
 from quiz.models import Report
+from quiz.services.limits import RateLimited
 from quiz.views.bank import question_page_context
 from quiz.views.common import bad_request, login_required
 
@@ -22,7 +23,10 @@ def vote_create(request, ext_id):
     try:
         services.vote_cast(user=request.user, question=question, labels=labels)
     except ValidationError as error:
-        return bad_request(request, " ".join(error.messages))
+        response = bad_request(request, " ".join(error.messages))
+        if isinstance(error, RateLimited):
+            response.status_code = 429
+        return response
     if request.htmx:
         # Read again: the tally and the learner's own vote came with the question.
         question = selectors.question_for_page(ext_id, request.user)
@@ -37,11 +41,13 @@ def vote_create(request, ext_id):
 def report_create(request, ext_id):
     question = selectors.question_for_page(ext_id, request.user)
     form = ReportForm(request.POST)
+    limited = False
     if form.is_valid():
         try:
             services.report_file(user=request.user, question=question, **form.cleaned_data)
         except ValidationError as error:
             form.add_error("text", error)
+            limited = isinstance(error, RateLimited)
     elif "reason" in form.errors and request.POST.get("reason") not in (
         None,
         "",
@@ -51,7 +57,7 @@ def report_create(request, ext_id):
     if form.errors:
         context = question_page_context(request, question, report_form=form)
         template = f"{QUESTION_PAGE}#report" if request.htmx else QUESTION_PAGE
-        return render(request, template, context, status=422)
+        return render(request, template, context, status=429 if limited else 422)
     if request.htmx:
         context = question_page_context(request, question, reported=True)
         return render(request, f"{QUESTION_PAGE}#report", context)

@@ -1,14 +1,16 @@
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from quiz.models import Profile
 from quiz.selectors.practice import dashboard
-from quiz.services import answer_record
+from quiz.services import answer_record, profile_update
 from tests.factories import CertificationFactory, QuestionFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +85,8 @@ def test_profile_saves_study_settings(learner_client, user):
         "new_per_day": 10,
         "max_reviews_per_day": 100,
     }
-    response = learner_client.post(reverse("quiz:profile"), settings)
+    with time_machine.travel(date(2026, 12, 1)):
+        response = learner_client.post(reverse("quiz:profile"), settings)
     assert response.status_code == 302
     profile = Profile.objects.get(user=user)
     assert (profile.target_certification, str(profile.exam_date), profile.daily_goal) == (
@@ -137,3 +140,41 @@ def test_password_reset_mail(client, user):
 
 def test_password_change_page_renders(learner_client):
     assertContains(learner_client.get(reverse("password_change")), "Change your password")
+
+
+@pytest.mark.parametrize(
+    ("exam_date", "message"),
+    [
+        ("2026-11-30", "That day has passed: choose today or a later day."),
+        ("2029-12-02", "Choose a day within 3 years, by 1 Dec 2029."),
+        ("9999-12-31", "Choose a day within 3 years, by 1 Dec 2029."),
+    ],
+    ids=["yesterday", "three-years-and-a-day", "far-future"],
+)
+def test_an_exam_date_is_today_to_three_years_ahead(learner_client, user, exam_date, message):
+    with time_machine.travel(datetime(2026, 12, 1, 12, tzinfo=UTC)):
+        response = learner_client.post(
+            reverse("quiz:profile"),
+            {
+                "exam_date": exam_date,
+                "time_zone": "UTC",
+                "daily_goal": 20,
+                "desired_retention": "0.9",
+                "new_per_day": 20,
+                "max_reviews_per_day": 200,
+            },
+        )
+        assertContains(response, message, status_code=422)
+        assert Profile.objects.get(user=user).exam_date is None
+        with pytest.raises(ValidationError, match=r"within 3 years|has passed"):
+            profile_update(user=user, exam_date=date.fromisoformat(exam_date))
+        for fine in ["2026-12-01", "2029-12-01"]:
+            assert profile_update(user=user, exam_date=date.fromisoformat(fine)).exam_date
+
+
+def test_a_past_exam_date_kept_as_it_was_does_not_block_other_settings(learner_client, user):
+    with time_machine.travel(datetime(2026, 1, 1, tzinfo=UTC)):
+        profile_update(user=user, exam_date=date(2026, 3, 1))
+    with time_machine.travel(datetime(2026, 12, 1, 12, tzinfo=UTC)):
+        profile_update(user=user, exam_date=date(2026, 3, 1), daily_goal=40)
+    assert Profile.objects.get(user=user).daily_goal == 40

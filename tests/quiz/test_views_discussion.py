@@ -60,7 +60,7 @@ def test_empty_comment_is_rejected_with_a_message(learner_client):
     question = QuestionFactory()
     response = learner_client.post(create_url(question), {"body": "   "}, headers=HX)
     assert response.status_code == 422
-    assertContains(response, "This field is required.", status_code=422)
+    assertContains(response, "Write something before posting.", status_code=422)
     assert not Comment.objects.exists()
 
 

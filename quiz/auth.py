@@ -1,10 +1,86 @@
-from django.contrib.auth import get_user_model
+"""The authentication backend: which account a sign-in names, and the learner's settings
+loaded with the user.
+
+A username names an account when it is that account's username after NFKC (Django's
+normalisation), or, failing that, when it differs from exactly one account's username only
+in case and has the same skeleton (quiz.usernames): ``VIC`` signs in as ``vic``. The case
+comparison is the database's ``iexact``, the rule Django's sign-up form uses to refuse a
+name that differs from an existing one only in case, so sign-in and sign-up agree on what is
+one name. Requiring equal skeletons on top means every spelling that can reach an account
+has that account's skeleton, which is what the sign-in lockout counts failures under.
+
+Sign-up (username_taken) refuses a name that differs from an existing one only in case
+(Django's rule) or has an existing one's skeleton (``ᴀdmin``, ``аdmin`` while ``admin``
+exists). Two sign-ups racing with look-alike names are not serialized: the check is a read.
+"""
+
+import unicodedata
+
+from asgiref.sync import sync_to_async
+from django.contrib.auth import check_password_with_timing_attack_mitigation, get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import Q
+from django.views.decorators.debug import sensitive_variables
+
+from quiz.usernames import username_skeleton
+
+
+def user_for_username(username: str):
+    """The account `username` names (see the module docstring), or None."""
+    User = get_user_model()
+    username = unicodedata.normalize("NFKC", username)
+    try:
+        return User._default_manager.get_by_natural_key(username)
+    except User.DoesNotExist:
+        pass
+    skeleton = username_skeleton(username)
+    matches = [
+        user
+        for user in User._default_manager.filter(**{f"{User.USERNAME_FIELD}__iexact": username})
+        if username_skeleton(user.get_username()) == skeleton
+    ]
+    return matches[0] if len(matches) == 1 else None
+
+
+def username_taken(username: str) -> bool:
+    """True when `username` is, to a reader, an existing account's name."""
+    User = get_user_model()
+    field = User.USERNAME_FIELD
+    username = unicodedata.normalize("NFKC", username)
+    if User._default_manager.filter(**{f"{field}__iexact": username}).exists():
+        return True
+    skeleton = username_skeleton(username)
+    # A name of printable ASCII is its own skeleton up to case: only those equal to this
+    # skeleton but for case can match, and the names with other characters are checked here.
+    candidates = User._default_manager.filter(
+        Q(**{f"{field}__iexact": skeleton}) | Q(**{f"{field}__regex": r"[^ -~]"})
+    ).values_list(field, flat=True)
+    return any(username_skeleton(name) == skeleton for name in candidates)
 
 
 class ProfileBackend(ModelBackend):
-    """Django's model backend that loads the learner's study settings with the user:
-    one query for both on every signed-in request (profile_for then reads nothing)."""
+    """Django's model backend, finding the account with user_for_username, and loading the
+    learner's study settings with the user: one query for both on every signed-in request
+    (profile_for then reads nothing)."""
+
+    @sensitive_variables("password")
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None:
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
+        if username is None or password is None:
+            return None
+        user = user_for_username(username)
+        # Hashes the password even without an account, so timing does not tell them apart.
+        if check_password_with_timing_attack_mitigation(
+            user, password
+        ) and self.user_can_authenticate(user):
+            return user
+        return None
+
+    async def aauthenticate(self, request, username=None, password=None, **kwargs):
+        return await sync_to_async(self.authenticate)(
+            request, username=username, password=password, **kwargs
+        )
 
     def get_user(self, user_id):
         User = get_user_model()

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "simple_history",
+    "django_tasks_db",
     "study",
     "quiz",
     "content",
@@ -157,6 +158,15 @@ SECURE_CSP = {
 
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
+# Work done outside the request (quiz/tasks.py: password-reset mail). Queued in the database
+# and run by `manage.py db_worker` (Procfile `worker`, deploy/examprep-worker.service); while
+# DEBUG is on, run at once inside the request so a development server needs no worker.
+TASKS = {
+    "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
+    if DEBUG
+    else {"BACKEND": "django_tasks_db.DatabaseBackend"}
+}
+
 # Where the shipped content library lives (import_content's default path).
 CONTENT_LIBRARY_DIR = BASE_DIR / "content" / "library"
 
@@ -183,10 +193,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
-# Per-process memory by default; several app servers should share one cache (the database
-# cache: DJANGO_CACHE=db, after `manage.py createcachetable`) so login throttling holds.
-# Room for two rendered fragments per topic of a large library (the default 300 entries
-# would keep evicting them).
+# Per-process memory by default (it holds only rendered notes, which a token keeps fresh);
+# DJANGO_CACHE=db shares one (after `manage.py createcachetable`). Room for two rendered
+# fragments per topic of a large library (the default 300 entries would keep evicting them).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -203,10 +212,17 @@ CACHES = {
 # Learners' writes to shared pages: (most, per minutes), counted per learner in the database.
 LEARNER_RATE_LIMITS = {"comment": (10, 10), "vote": (30, 10), "report": (10, 60)}
 
-# Login throttling: this many failed sign-ins for one username from one address lock it
-# for LOGIN_LOCKOUT_MINUTES (cache-based; use a shared cache across app servers).
+# Sign-in lockout (quiz.services.signin), counted in the database so every worker and
+# server shares it: LOGIN_FAILURE_LIMIT failed sign-ins for one name (any spelling, any
+# address), or LOGIN_ADDRESS_FAILURE_LIMIT from one client address (any names), lock it
+# for LOGIN_LOCKOUT_MINUTES.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+# How many proxies in front of the app append the client's address to X-Forwarded-For
+# (quiz.views.login.client_address). Production runs behind one TLS proxy (see
+# SECURE_PROXY_SSL_HEADER); without this, every client would share the proxy's address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0" if DEBUG else "1"))
 
 if not DEBUG:
     # Anything public runs over HTTPS. Behind a TLS-terminating proxy, the proxy says so

@@ -66,7 +66,7 @@ from quiz.services.review import (
     srs_record,
     srs_time_travel,
 )
-from quiz.services.throttle import throttle_blocked, throttle_hit, throttle_reset
+from quiz.services.throttle import throttle_blocked, throttle_hit, throttle_reset, throttle_undo
 
 __all__ = [
     "ChoiceCountError",
@@ -124,5 +124,6 @@ __all__ = [
     "throttle_blocked",
     "throttle_hit",
     "throttle_reset",
+    "throttle_undo",
     "vote_cast",
 ]

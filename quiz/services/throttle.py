@@ -2,20 +2,23 @@
 
 Sign-in lockout uses it, and so can any rate limit (comments, votes, reports)::
 
-    from quiz.services.throttle import throttle_blocked, throttle_hit, throttle_reset
+    from quiz.services.throttle import (
+        throttle_blocked, throttle_hit, throttle_reset, throttle_undo,
+    )
 
+    # Count, then refuse what is over the limit (here the 11th comment in ten minutes):
     if not throttle_hit(key=f"comment:{user.pk}", limit=10, window=timedelta(minutes=10)):
-        ...  # refuse: the 11th comment in the window
-    if throttle_blocked(key=f"login-user:{name}", limit=5):
-        ...  # refuse without counting (a check before the work)
-    throttle_reset(key=f"login-user:{name}")  # forget the key (e.g. after a good sign-in)
+        ...
+    throttle_blocked(key=..., limit=5)  # has the key reached its limit? (counts nothing)
+    throttle_undo(key=...)  # take back one hit: counted up front, the work did not count
+    throttle_reset(key=...)  # forget the key (e.g. an account's failures after a good sign-in)
 
 The model, per key: a fixed window. The first hit starts it (count 1, ends one `window`
 later); each hit adds one and is allowed while the count, itself included, is at most
 `limit`. The hit that reaches the limit restarts the window, so a key that reached its
 limit stays blocked for one whole `window` after that hit (a lockout of a known length, not
 whatever was left of the window). After the window ends the next hit starts a new one.
-Callers choose the key's prefix ("login-user:", "comment:") so two uses never share a
+Callers choose the key's prefix ("login-name:", "comment:") so two uses never share a
 counter; keys are stored as an HMAC under SECRET_KEY, never in clear.
 
 Counters live in the database (quiz.models.Throttle), not in a per-process cache, so a limit
@@ -36,7 +39,7 @@ from django.utils.crypto import salted_hmac
 
 from quiz.models import Throttle
 
-__all__ = ["throttle_blocked", "throttle_hit", "throttle_reset"]
+__all__ = ["throttle_blocked", "throttle_hit", "throttle_reset", "throttle_undo"]
 
 
 def _digest(key: str) -> str:
@@ -81,6 +84,15 @@ def throttle_blocked(*, key: str, limit: int) -> bool:
     return Throttle.objects.filter(
         key=_digest(key), expires_at__gt=timezone.now(), count__gte=limit
     ).exists()
+
+
+def throttle_undo(*, key: str) -> None:
+    """Take back one hit under `key` in its current window (none: nothing changes). For a
+    hit counted before the work, so parallel requests cannot all pass a check, when the
+    work turned out not to count."""
+    Throttle.objects.filter(key=_digest(key), expires_at__gt=timezone.now(), count__gt=0).update(
+        count=F("count") - 1
+    )
 
 
 def throttle_reset(*, key: str) -> None:

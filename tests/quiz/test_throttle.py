@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from quiz.models import Throttle
-from quiz.services.throttle import throttle_blocked, throttle_hit, throttle_reset
+from quiz.services.throttle import throttle_blocked, throttle_hit, throttle_reset, throttle_undo
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +61,18 @@ def test_reset_forgets_the_key_and_keys_are_not_stored_in_clear():
     throttle_reset(key="login-user:vic")
     assert not throttle_blocked(key="login-user:vic", limit=3)
     assert not Throttle.objects.exists()
+
+
+def test_undo_takes_back_one_hit_and_never_goes_below_zero():
+    for _ in range(3):
+        throttle_hit(key="t:a", limit=3, window=WINDOW)
+    throttle_undo(key="t:a")
+    assert not throttle_blocked(key="t:a", limit=3)
+    for _ in range(5):
+        throttle_undo(key="t:a")
+    assert Throttle.objects.get().count == 0
+    throttle_undo(key="t:unknown")
+    assert Throttle.objects.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)

@@ -11,7 +11,7 @@ SHIPPED_LIBRARY = Path(settings.CONTENT_LIBRARY_DIR)
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache (rendered notes, login throttling): rolled-back
+    """Each test starts with an empty cache (rendered notes): rolled-back
     rows are not forgotten by a cache, and their ids are used again."""
     from django.core.cache import cache
 

@@ -3,8 +3,13 @@
 Columns (any order, names in any case): stem, A..F, correct ("B", "A,C" or "A C"),
 explanation, topic, id, A_explanation..F_explanation. A file saved by a European Excel
 with ";" between cells is read too. Written files start with a byte-order mark so that
-Excel opens them as UTF-8; cells are written as they are (no "'" before a leading = or -)
-because the text must come back unchanged, and it is the bank's own editors' text.
+Excel opens them as UTF-8.
+
+A spreadsheet runs a cell that starts with = + - @ (or a tab or carriage return) as a
+formula (CSV injection), so the writer puts a "'" before such a cell, as OWASP advises;
+the reader takes exactly that "'" off again, so a file we write reads back unchanged. A
+text that itself starts with "'" and then one of those characters ("'=x") gets one more
+"'" the same way, so it comes back as it was too.
 """
 
 import csv
@@ -19,6 +24,9 @@ _COLUMNS = ["id", "topic", "stem", *LETTERS, "correct", "explanation", *_EXPLAIN
 _REQUIRED = ["stem", "A", "B", "correct"]
 _CANONICAL = {name.lower(): name for name in _COLUMNS}
 _KNOWN = "stem, A–F, correct, explanation, topic, id, A_explanation–F_explanation"
+# A cell a spreadsheet would run, after any "'"s we added before it; one "'" is ours.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+_NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
 
 CSV_TEMPLATE = """\
 id,topic,stem,A,B,C,D,correct,explanation,A_explanation,B_explanation
@@ -150,7 +158,17 @@ def _row(
 
 
 def _cell(row: list[str], position: int) -> str:
-    return row[position].replace("\r\n", "\n").strip() if position < len(row) else ""
+    if position >= len(row):
+        return ""
+    text = row[position]
+    if _NEUTRALISED.match(text):  # as our writer wrote it: the text exactly, after the "'"
+        return text[1:].replace("\r\n", "\n")
+    return text.replace("\r\n", "\n").strip()
+
+
+def _neutralised(text: str) -> str:
+    """A cell as the writer puts it: with a "'" first when a spreadsheet would run it."""
+    return "'" + text if _FORMULA.match(text) else text
 
 
 def _correct(value: str, filled: set[str], errors: list[str]) -> set[str]:
@@ -190,15 +208,14 @@ def write_csv(questions: list[ImportedQuestion]) -> str:
     writer.writerow(header)
     for question in questions:
         choices = dict(zip(used, question.choices, strict=False))
-        writer.writerow(
-            [
-                question.name,
-                question.category,
-                question.stem,
-                *(choices[x].text if x in choices else "" for x in used),
-                ",".join(x for x, choice in choices.items() if choice.is_correct),
-                question.explanation,
-                *(choices[x].feedback if x in choices else "" for x in used),
-            ]
-        )
+        row = [
+            question.name,
+            question.category,
+            question.stem,
+            *(choices[x].text if x in choices else "" for x in used),
+            ",".join(x for x, choice in choices.items() if choice.is_correct),
+            question.explanation,
+            *(choices[x].feedback if x in choices else "" for x in used),
+        ]
+        writer.writerow([_neutralised(cell) for cell in row])
     return "\ufeff" + out.getvalue()

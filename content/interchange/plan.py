@@ -147,8 +147,8 @@ def _split_source_note(feedback: str) -> tuple[str, str]:
 
 def _as_markdown(text: str, text_format: str) -> str:
     """Markdown source for the bank. HTML passes through Markdown as it is and is sanitized
-    with everything else by render_markdown; plain text is escaped."""
-    text = text.strip()
+    with everything else by render_markdown; plain text is escaped. Parsers trim what they
+    read; a text kept exactly (a CSV cell that our export protected) stays as it is."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text) if text_format == PLAIN else text
 
 

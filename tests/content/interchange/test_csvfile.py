@@ -1,5 +1,7 @@
 """CSV from a spreadsheet: columns by name, errors by the line where the row starts."""
 
+import csv
+import io
 from dataclasses import replace
 from pathlib import Path
 
@@ -206,3 +208,55 @@ def test_writer_refuses_a_question_with_more_choices_than_columns():
         assert 'question "big" has 7 choices; CSV holds 6 (A–F)' in str(error)
     else:
         raise AssertionError("seven choices were written")
+
+
+def formula_question() -> ImportedQuestion:
+    """Texts a spreadsheet would run as formulas (CSV injection), and a leading "'" of the
+    text's own that must survive our export's protective "'"."""
+    return ImportedQuestion(
+        line=0,
+        name="formulas",
+        stem="=1+1 is what a spreadsheet computes",
+        choices=[
+            ImportedChoice("-5", True, "@SUM(1;2) is a formula too"),
+            ImportedChoice("+x"),
+            ImportedChoice("\tindented with a tab"),
+            ImportedChoice("'quoted by the author"),
+            ImportedChoice("'=already protected by the author"),
+            ImportedChoice("@SUM(1;2)"),
+        ],
+        explanation="\rcarriage return first",
+    )
+
+
+def test_export_puts_a_quote_before_cells_a_spreadsheet_would_run():
+    rows = list(csv.reader(io.StringIO(write_csv([formula_question()]).removeprefix("\ufeff"))))
+    cells = dict(zip(rows[0], rows[1], strict=True))
+    assert cells["stem"] == "'=1+1 is what a spreadsheet computes"
+    assert [cells[x] for x in "ABCDEF"] == [
+        "'-5",
+        "'+x",
+        "'\tindented with a tab",
+        "'quoted by the author",  # not a formula: left as written
+        "''=already protected by the author",  # one more "'", taken off again on import
+        "'@SUM(1;2)",
+    ]
+    assert cells["A_explanation"] == "'@SUM(1;2) is a formula too"
+    assert cells["explanation"] == "'\rcarriage return first"
+    assert cells["correct"] == "A" and cells["id"] == "formulas"
+    dangerous = [cell for cell in rows[1] if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert dangerous == []
+
+
+def test_import_takes_off_exactly_the_quote_the_export_added():
+    question = formula_question()
+    parsed = parse_csv(write_csv([question]))
+    assert parsed.problems == []
+    assert [replace(q, line=0) for q in parsed.questions] == [question]
+
+
+def test_a_quote_before_a_formula_in_a_foreign_file_is_taken_off_like_ours():
+    text = "stem,A,B,correct\n'=cmd,'-5,'plain,A\n"
+    [question] = parse_csv(text).questions
+    assert question.stem == "=cmd"
+    assert [c.text for c in question.choices] == ["-5", "'plain"]

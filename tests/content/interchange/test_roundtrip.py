@@ -1,10 +1,14 @@
 """Our library -> GIFT / Moodle XML / CSV -> import -> the same questions."""
 
+import csv
+import io
+
 import pytest
 from django.core.management import call_command
 
 from content.interchange.export import export_queryset, export_questions
 from content.interchange.formats import parse_bytes
+from content.interchange.model import ImportedChoice, ImportedQuestion, Parsed
 from content.interchange.plan import CREATE, UNCHANGED, import_apply, import_plan
 from quiz.models import Question
 from study.models import Topic
@@ -77,3 +81,40 @@ def test_import_command_refuses_a_broken_file_with_every_line(tmp_path, capsys):
     fixed = broken.with_name("acceptance_40_fixed.gift")
     call_command("import_questions", fixed, "--topic", "aws")
     assert Question.objects.count() == 40
+
+
+def test_texts_a_spreadsheet_would_run_go_out_neutralised_and_come_back_exactly():
+    source = TopicFactory(slug="formulas")
+    texts = ["-5", "+x", "\tindented with a tab", "'quoted by the author", "@SUM(1;2)"]
+    question = ImportedQuestion(
+        line=1,
+        name="cells",
+        stem="=1+1 is what a spreadsheet computes",
+        choices=[ImportedChoice(text, text == "-5", "=why") for text in texts],
+        explanation="@mention and \tmore",
+    )
+    import_apply(import_plan(Parsed(questions=[question]), topic=source))
+    original = Question.objects.get(ext_id="formulas-cells")
+    assert [c.text for c in original.choices.order_by("label")] == texts
+
+    exported = export_questions(export_queryset(Question.objects.all()), "csv", name="F", key="f")
+    header, row = csv.reader(io.StringIO(exported.data.decode("utf-8-sig")))
+    cells = dict(zip(header, row, strict=True))
+    assert cells["stem"] == "'=1+1 is what a spreadsheet computes"
+    assert [cells[x] for x in "ABCDE"] == [
+        "'-5",
+        "'+x",
+        "'\tindented with a tab",
+        "'quoted by the author",
+        "'@SUM(1;2)",
+    ]
+    assert cells["A_explanation"] == "'=why" and cells["explanation"] == "'@mention and \tmore"
+
+    target = TopicFactory(slug="copy", certification=source.certification)
+    plan = import_plan(parse_bytes(exported.data, "csv"), topic=target)
+    assert plan.ok, plan.errors
+    import_apply(plan)
+    copy = Question.objects.get(topic=target)
+    assert copy.ext_id == "copy-formulas-cells"
+    assert shape(copy) == shape(original)
+    assert copy.explanation == original.explanation == "@mention and \tmore"

@@ -13,7 +13,13 @@ from content.exporter import questions_zip
 from content.forms import QuestionUploadForm
 from content.interchange.export import EXPORT_FORMATS, export_queryset, export_questions
 from content.interchange.formats import parse_bytes
-from content.interchange.plan import import_apply, import_plan
+from content.interchange.plan import (
+    ImportPlan,
+    import_apply,
+    import_plan,
+    plan_from_json,
+    plan_to_json,
+)
 from content.models import QuestionUpload
 from quiz.admin import QuestionAdmin as BankQuestionAdmin
 from quiz.models import Question
@@ -101,6 +107,7 @@ class QuestionAdmin(BankQuestionAdmin):
                 skip_duplicates=form.cleaned_data["skip_duplicates"],
                 uploaded_by=request.user,
             )
+            self._checked_plan(upload)
             return redirect("admin:content_question_import_preview", upload.pk)
         context = {
             **self.admin_site.each_context(request),
@@ -115,24 +122,34 @@ class QuestionAdmin(BankQuestionAdmin):
             status=422 if form.errors else 200,
         )
 
+    def _checked_plan(self, upload: QuestionUpload) -> ImportPlan:
+        """The upload's plan: read and checked once, when it is uploaded, and stored with it,
+        so reloading the preview reads nothing and the confirmation writes what it showed."""
+        plan = plan_from_json(upload.plan, topic=upload.topic)
+        if plan is None:
+            plan = import_plan(
+                parse_bytes(bytes(upload.data), upload.file_format),
+                topic=upload.topic,
+                skip_unsupported=upload.skip_unsupported,
+                skip_duplicates=upload.skip_duplicates,
+            )
+            upload.plan = plan_to_json(plan)
+            upload.save(update_fields=["plan"])
+        return plan
+
     def import_preview_view(self, request, upload_id):
         self._check_import_permission(request)
         upload = get_object_or_404(QuestionUpload, pk=upload_id)
         if upload.imported_at:
             messages.info(request, f"{upload.file_name} was already imported: {upload.summary}.")
             return redirect(self._topic_changelist(upload.topic))
-        plan = import_plan(
-            parse_bytes(bytes(upload.data), upload.file_format),
-            topic=upload.topic,
-            skip_unsupported=upload.skip_unsupported,
-            skip_duplicates=upload.skip_duplicates,
-            preview=request.method != "POST",  # a confirmation writes once, for real
-        )
+        plan = self._checked_plan(upload)
         if request.method == "POST":
-            if not plan.ok:
-                messages.error(request, "The file has errors; fix them and upload it again.")
+            try:
+                import_apply(plan)  # refuses a plan with errors, or one the bank has outdated
+            except ValueError as error:
+                messages.error(request, f"Nothing was imported: {error}.")
             else:
-                import_apply(plan)
                 upload.imported_at = timezone.now()
                 upload.summary = plan.summary
                 upload.save(update_fields=["imported_at", "summary"])
@@ -186,8 +203,10 @@ class TopicAdmin(StudyTopicAdmin):
 class QuestionUploadAdmin(admin.ModelAdmin):
     list_display = ["file_name", "topic", "file_format", "uploaded_by", "uploaded_at", "summary"]
     list_filter = ["file_format", "imported_at"]
-    readonly_fields = [f.name for f in QuestionUpload._meta.fields if f.name != "data"]
-    exclude = ["data"]
+    readonly_fields = [
+        f.name for f in QuestionUpload._meta.fields if f.name not in ("data", "plan")
+    ]
+    exclude = ["data", "plan"]
 
     def has_add_permission(self, request):
         return False  # uploads are made on the question list's "Import questions" page

@@ -20,6 +20,10 @@ class QuestionUpload(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
     imported_at = models.DateTimeField(null=True, blank=True)
     summary = models.CharField(max_length=300, blank=True)
+    # What the file was read and checked into (content.interchange.plan.plan_to_json), made
+    # once at upload: the preview shows it and the confirmation writes it, without reading
+    # the file again.
+    plan = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-uploaded_at"]

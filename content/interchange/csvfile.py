@@ -27,6 +27,9 @@ _KNOWN = "stem, A–F, correct, explanation, topic, id, A_explanation–F_explan
 # A cell a spreadsheet would run, after any "'"s we added before it; one "'" is ours.
 _FORMULA = re.compile(r"'*[=+\-@\t\r]")
 _NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
+# Far more cells than the columns above, for sheets that carry empty or helper columns;
+# a longer row is refused before any of its cells is looked at.
+MAX_CELLS = 1000
 
 CSV_TEMPLATE = """\
 id,topic,stem,A,B,C,D,correct,explanation,A_explanation,B_explanation
@@ -44,35 +47,54 @@ Narrow policies and roles limit what a leaked credential can do.,,
 
 def parse_csv(text: str) -> Parsed:
     parsed = Parsed()
-    text = text.removeprefix("\ufeff")
+    with parsed.reading():
+        _read_csv(text.removeprefix("\ufeff"), parsed)
+    return parsed
+
+
+def _read_csv(text: str, parsed: Parsed) -> None:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     columns: dict[str, int] | None = None
-    header: list[str] = []
+    named: set[int] = set()  # positions of the header's named columns, unknown ones included
+    width = 0  # the header's cells
     end = 0
     try:
         for row in reader:
             start, end = end + 1, reader.line_num  # line_num is where the row ends
+            if len(row) > MAX_CELLS:
+                parsed.error(
+                    start,
+                    f"the row has {len(row):,} cells; a question file has at most "
+                    f"{MAX_CELLS:,} columns (the columns are: {_KNOWN})",
+                )
+                if columns is None:
+                    return
+                continue
             if not any(cell.strip() for cell in row):
                 continue
             if columns is None:
-                columns, header = _header(row, start, parsed), row
+                columns = _header(row, start, parsed)
                 if columns is None:
-                    return parsed
+                    return
+                named = {i for i, name in enumerate(row) if name.strip()}
+                width = len(row)
                 continue
-            _row(row, start, columns, header, parsed)
+            _row(row, start, columns, width, named, parsed)
     except csv.Error as error:
+        reason = str(error)
+        if reason.startswith("field larger than field limit"):
+            reason = f"a cell is longer than {csv.field_size_limit():,} characters"
         parsed.error(
             end + 1,
-            f"the CSV cannot be read from here on ({error}): a cell with a line break, comma "
+            f"the CSV cannot be read from here on ({reason}): a cell with a line break, comma "
             'or quote must be in double quotes, with quotes inside doubled ("")',
         )
     if columns is None and not parsed.problems:
         parsed.error(1, f"the file has no header row; the first row names the columns: {_KNOWN}")
-    return parsed
 
 
 def _delimiter(text: str) -> str:
-    first = text.split("\n", 1)[0]
+    first = text.partition("\n")[0]
     counts = {sep: first.count(sep) for sep in ",;\t"}
     best = max(counts, key=counts.get)
     return best if counts[best] > counts[","] else ","
@@ -95,12 +117,10 @@ def _header(row: list[str], line: int, parsed: Parsed) -> dict[str, int] | None:
             columns[name] = position
     if unknown:
         plural = "s" if len(unknown) > 1 else ""
-        parsed.error(
-            line, f"unknown column{plural} {', '.join(unknown)}; the columns are: {_KNOWN}"
-        )
+        parsed.error(line, f"unknown column{plural} {_some(unknown)}; the columns are: {_KNOWN}")
     missing = [name for name in _REQUIRED if name not in columns]
     if missing:
-        found = ", ".join(f'"{brief(cell.strip(), 30)}"' for cell in row if cell.strip())
+        found = _some([f'"{brief(cell.strip(), 30)}"' for cell in row if cell.strip()])
         parsed.error(
             line,
             f"missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; "
@@ -110,12 +130,21 @@ def _header(row: list[str], line: int, parsed: Parsed) -> dict[str, int] | None:
     return columns
 
 
+def _some(names: list[str], limit: int = 10) -> str:
+    """The first few of a list for a message: a header can have a million cells."""
+    shown = ", ".join(names[:limit])
+    return shown if len(names) <= limit else f"{shown} and {len(names) - limit:,} more"
+
+
 def _row(
-    row: list[str], line: int, columns: dict[str, int], header: list[str], parsed: Parsed
+    row: list[str],
+    line: int,
+    columns: dict[str, int],
+    width: int,
+    named: set[int],
+    parsed: Parsed,
 ) -> None:
     errors = []
-    width = len(header)
-    named = {i for i, name in enumerate(header) if name.strip()}  # unknown ones included
     stray = [i for i, cell in enumerate(row) if i not in named and cell.strip()]
     if any(i >= width for i in stray):
         errors.append(
@@ -142,7 +171,7 @@ def _row(
         for message in errors:
             parsed.error(line, message)
         return
-    parsed.questions.append(
+    parsed.add(
         ImportedQuestion(
             line=line,
             stem=cell["stem"],

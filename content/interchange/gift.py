@@ -16,12 +16,15 @@ credit in a single-answer question), we report it instead of guessing.
 """
 
 import re
-from dataclasses import dataclass
-from itertools import pairwise
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
+from itertools import chain, pairwise
 
 from content.interchange.model import (
     HTML,
     MARKDOWN,
+    MAX_CHOICES,
+    MAX_QUESTIONS,
     PLAIN,
     ImportedChoice,
     ImportedQuestion,
@@ -39,32 +42,42 @@ _NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)")
 _CONTEXT = re.compile(r"^\$[a-z0-9]+\$/?")  # $course$/, $system$/, $cat1$/ ...
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 _BLANK = "_____"
+_BRACE = re.compile(r"[{}]")
+# A line break, a blank line (white space only), then any more white space up to the last
+# line break before the next text: what separates questions. Every match starts at a line
+# break and gives back at most the next line's indentation, so the engine reads each
+# character a bounded number of times.
+_BLANK_LINES = re.compile(r"\n[^\S\n]*\n(?:\s*\n)?")
+# Blocks of lines between blank lines: a question, a category or a comment each. Questions
+# are capped by `Parsed`; this caps the others, which cost time to read too.
+MAX_BLOCKS = 4 * MAX_QUESTIONS
 
 # While parsing, escaped characters are private-use placeholders, so splitting on the
 # special characters never sees them; `_restore` turns them back at the end.
 _SPECIAL = ":#={}~"
 _PLACEHOLDER = {char: chr(0x10FFF0 + i) for i, char in enumerate(_SPECIAL + "n")}
-_RESTORE = str.maketrans({v: ("\n" if k == "n" else k) for k, v in _PLACEHOLDER.items()})
+_RESTORED = {v: ("\n" if k == "n" else k) for k, v in _PLACEHOLDER.items()}
+_BACKSLASH = chr(0x10FFF0 + len(_PLACEHOLDER))
 
 
-def _unescape(line: str) -> str:
-    out, i = [], 0
-    while i < len(line):
-        pair = line[i : i + 2]
-        if pair == "\\\\":
-            out.append("\\")
-            i += 2
-        elif len(pair) == 2 and pair[0] == "\\" and pair[1] in _PLACEHOLDER:
-            out.append(_PLACEHOLDER[pair[1]])
-            i += 2
-        else:
-            out.append(line[i])
-            i += 1
-    return "".join(out)
+def _unescape(text: str) -> str:
+    """Read left to right, a backslash takes the character after it when that is `\\` or
+    special; any other backslash stays as written. Pairs of backslashes go first, as a
+    left-to-right reading pairs them, so str.replace does it all in a few linear passes."""
+    if "\\" not in text:
+        return text
+    text = text.replace("\\\\", _BACKSLASH)
+    for char, placeholder in _PLACEHOLDER.items():
+        text = text.replace("\\" + char, placeholder)
+    return text.replace(_BACKSLASH, "\\")
 
 
 def _restore(text: str) -> str:
-    return text.translate(_RESTORE)
+    # str.replace per placeholder: several times faster than str.translate on long texts.
+    for placeholder, char in _RESTORED.items():
+        if placeholder in text:
+            text = text.replace(placeholder, char)
+    return text
 
 
 def _clean(text: str) -> str:
@@ -75,34 +88,49 @@ def _clean(text: str) -> str:
     return _restore(text).strip()
 
 
-def _quote(text: str, limit: int = 40) -> str:
-    return f'"{brief(_restore(text), limit + 1)}"'
+def _quote(text: str, start: int = 0, limit: int = 40) -> str:
+    """text[start:] quoted for a message; only its first few hundred characters are read."""
+    return f'"{brief(_restore(text[start : start + 8 * limit]), limit + 1)}"'
 
 
-@dataclass
 class _Chunk:
     """One blank-line-separated question: its lines unescaped and joined, and their numbers."""
 
-    text: str
-    numbers: list[int]
+    def __init__(self, lines: list[str], numbers: Sequence[int]):
+        self.text = _unescape("\n".join(lines))  # escapes never span a line break
+        self.numbers = numbers
+        self._starts: list[int] | None = None  # where each line starts in text
 
     def line(self, offset: int) -> int:
-        return self.numbers[self.text.count("\n", 0, offset)]
+        if self._starts is None:  # only messages need it
+            self._starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
+        return self.numbers[bisect_right(self._starts, offset) - 1]
 
 
-def _chunks(text: str):
-    lines, numbers = [], []
-    for number, raw in enumerate(re.split(r"\r\n|\r|\n", text.lstrip("\ufeff")), start=1):
-        line = raw.strip()
-        if not line:
-            if lines:
-                yield lines, numbers
-            lines, numbers = [], []
-        elif not line.startswith("//"):
-            lines.append(line)
-            numbers.append(number)
-    if lines:
+def _chunks(text: str) -> Iterator[tuple[list[str], Sequence[int]]]:
+    """Each run of non-blank lines: its lines trimmed, without `//` comments (so none for a
+    block of comments), and their numbers. The blank lines between are found by the regex
+    engine, not line by line."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    number, start = 1, 0
+    for blank in chain(_BLANK_LINES.finditer(text), [None]):
+        paragraph = text[start : blank.start() if blank else len(text)]
+        lines = [line.strip() for line in paragraph.split("\n")]
+        numbers: Sequence[int] = range(number, number + len(lines))
+        # Only the file's first and last lines can be blank here.
+        if not lines[-1]:
+            lines, numbers = lines[:-1], numbers[:-1]
+        if lines and not lines[0]:
+            lines, numbers = lines[1:], numbers[1:]
+        if "//" in paragraph:
+            kept = [
+                (ln, n) for ln, n in zip(lines, numbers, strict=True) if not ln.startswith("//")
+            ]
+            lines, numbers = [ln for ln, _ in kept], [n for _, n in kept]
         yield lines, numbers
+        if blank:
+            number += paragraph.count("\n") + blank.group().count("\n")
+            start = blank.end()
 
 
 def _category(line: str) -> str:
@@ -116,21 +144,37 @@ def parse_gift(text: str) -> Parsed:
     """Every multiple-choice and true/false question of the file, and every problem with its
     line; a question with a problem is reported and left out, never half-read."""
     parsed = Parsed()
-    category = ""
-    for lines, numbers in _chunks(text):
+    with parsed.reading():
+        _read_gift(text, parsed)
+    return parsed
+
+
+def _read_gift(text: str, parsed: Parsed) -> None:
+    category, line = "", 1
+    for block, (lines, numbers) in enumerate(_chunks(text), start=1):
+        line = numbers[0] if numbers else line
+        if block > MAX_BLOCKS:
+            parsed.error(
+                line,
+                f"the file has more than {MAX_BLOCKS:,} blocks of lines between blank lines "
+                f"(questions, categories, comments); one file holds up to {MAX_QUESTIONS:,} "
+                "questions: split it into smaller files",
+            )
+            return
+        if not lines:
+            continue  # comments only
         if lines[0].startswith("$CATEGORY:"):
             category = _category(lines[0])
             # Moodle wants a blank line after it; we accept a question right below.
             lines, numbers = lines[1:], numbers[1:]
             if not lines:
                 continue
-        chunk = _Chunk("\n".join(_unescape(line) for line in lines), numbers)
+        chunk = _Chunk(lines, numbers)
         before = len(parsed.problems)
         question = _QuestionReader(chunk, parsed).read()
         if question and len(parsed.problems) == before:
             question.category = category
-            parsed.questions.append(question)
-    return parsed
+            parsed.add(question)
 
 
 class _QuestionReader:
@@ -165,7 +209,7 @@ class _QuestionReader:
         text_format = MARKDOWN
         if tag := _FORMAT_TAG.match(text, pos):
             text_format, pos = _FORMATS[tag.group(1)], tag.end()
-        self.quoted = _quote(name or text[pos:])
+        self.quoted = _quote(name) if name else _quote(text, pos)
         self.label = f"question {self.quoted}"
         block = self.answer_block(pos)
         if block is None:
@@ -193,14 +237,15 @@ class _QuestionReader:
     def answer_block(self, pos: int) -> tuple[int, int] | tuple[()] | None:
         """Where the one `{...}` is; () when there is none, None after reporting errors."""
         text, block, opening, ok = self.chunk.text, None, None, True
-        for i in range(pos, len(text)):
+        for brace in _BRACE.finditer(text, pos):
+            i = brace.start()
             if text[i] == "{":
                 if opening is not None:
                     ok = False
                     where = self.chunk.line(i)
                     self.error(
                         opening,
-                        f"the answer block {_quote(text[opening:])} is not closed before the next "
+                        f"the answer block {_quote(text, opening)} is not closed before the next "
                         f'"{{"{"" if where == self.chunk.line(opening) else f" on line {where}"}: '
                         'end the answers with "}", or write \\{ for a literal brace',
                     )
@@ -208,7 +253,7 @@ class _QuestionReader:
                     ok = False
                     self.error(
                         i,
-                        f"a second answer block {_quote(text[i:])} in {self.label}: a GIFT "
+                        f"a second answer block {_quote(text, i)} in {self.label}: a GIFT "
                         "question has one; write \\{ and \\} for literal braces",
                     )
                 opening = i
@@ -227,7 +272,7 @@ class _QuestionReader:
             ok = False
             self.error(
                 opening,
-                f'the answer block {_quote(text[opening:])} is never closed: add "}}" after '
+                f'the answer block {_quote(text, opening)} is never closed: add "}}" after '
                 "its last answer (before the blank line that ends the question)",
             )
         return (block or ()) if ok else None
@@ -259,6 +304,11 @@ class _QuestionReader:
 
     def read_choices(self, question: ImportedQuestion, start: int, end: int) -> bool:
         text = self.chunk.text
+        if (count := text.count("=", start, end) + text.count("~", start, end)) > MAX_CHOICES:
+            self.error(
+                None, f"{self.label} has {count:,} answers; a question holds at most {MAX_CHOICES}"
+            )
+            return False
         marks = [m.start() for m in re.finditer("[=~]", text[start:end])]
         if lead := text[start : start + marks[0]].strip():
             self.error(

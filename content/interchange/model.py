@@ -6,11 +6,23 @@ database; `content.interchange.plan` decides what the questions become in the ba
 Writers take the same `ImportedQuestion`s (made from bank questions by `from_question`).
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from quiz.choice_refs import relabel_text
 
 MARKDOWN, HTML, PLAIN = "markdown", "html", "plain"
+# An uploaded file is untrusted: its reading is bounded whatever it holds. A parser stops at
+# the first question over MAX_QUESTIONS or the first error over MAX_ERRORS, with one error
+# saying so; the bank's questions have at most MAX_CHOICES choices (lettered A to Z).
+MAX_QUESTIONS = 5000
+MAX_ERRORS = 100
+MAX_CHOICES = 26
+TOO_MANY_QUESTIONS = (
+    f"the file has more than {MAX_QUESTIONS:,} questions, the most one file may hold: "
+    f"split it into files of up to {MAX_QUESTIONS:,} questions"
+)
 # How an exported choice's feedback marks what the question's source said of the choice.
 SOURCE_NOTE = "The source’s note: "
 
@@ -66,19 +78,62 @@ class ParseProblem:
     unsupported: bool = False  # a question kind we don't import (short answer, essay, ...)
 
 
+class _StopReading(Exception):
+    """Raised by `Parsed` when the file has too many questions or errors."""
+
+
 @dataclass
 class Parsed:
+    """What a parser read. Add to it with `add`, `error` and `unsupported` inside
+    `with parsed.reading():`, which ends the reading quietly once a limit is reached."""
+
     questions: list[ImportedQuestion] = field(default_factory=list)
     problems: list[ParseProblem] = field(default_factory=list)
+    stopped: bool = False  # reading stopped at a limit: the rest of the file was not read
+    _errors: int = field(default=0, init=False, repr=False, compare=False)
+    _read: int = field(default=0, init=False, repr=False, compare=False)  # questions
+
+    @contextmanager
+    def reading(self) -> Iterator["Parsed"]:
+        try:
+            yield self
+        except _StopReading:
+            self.stopped = True
+
+    def add(self, question: ImportedQuestion) -> None:
+        self._count_question(question.line)
+        self.questions.append(question)
 
     def error(self, line: int, message: str) -> None:
+        if self._errors >= MAX_ERRORS:
+            self.problems.append(
+                ParseProblem(
+                    line,
+                    f"stopped reading after {MAX_ERRORS} errors; the rest of the file was not "
+                    "checked: fix these and upload it again",
+                )
+            )
+            raise _StopReading
+        self._errors += 1
         self.problems.append(ParseProblem(line, message))
 
     def unsupported(self, line: int, message: str) -> None:
+        self._count_question(line)
         self.problems.append(ParseProblem(line, message, unsupported=True))
+
+    def _count_question(self, line: int) -> None:
+        """The cap counts every question read, whether it is imported or not supported."""
+        if self._read >= MAX_QUESTIONS:
+            self.problems.append(ParseProblem(line, TOO_MANY_QUESTIONS))
+            raise _StopReading
+        self._read += 1
 
 
 def brief(text: str, limit: int) -> str:
-    """Text on one line, cut to limit characters with an ellipsis: for messages."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """Text on one line, cut to limit characters with an ellipsis: for messages. Only the
+    start of the text is looked at, so quoting a huge text costs no more than a short one."""
+    head = text[: 4 * limit + 100]
+    short = " ".join(head.split())
+    if len(short) <= limit and len(head) == len(text):
+        return short
+    return short[: limit - 1] + "…"

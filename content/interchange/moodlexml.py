@@ -7,26 +7,26 @@ Markdown alike. Images are not imported: Moodle ships them as `<file>` elements 
 to by `@@PLUGINFILE@@`, and those `<img>` tags are dropped without a word, the rest of
 the text kept.
 
-The file is untrusted: defusedxml's SAX parser refuses entity declarations (billion
-laughs) and external references; SAX's locator gives each element's line.
+The file is untrusted. It is read by expat directly (SAX's layers cost more than the
+parsing), refusing what defusedxml refuses: entity declarations (billion laughs) and any
+outside document (a DTD or external entity). Reading is linear in the file and bounded:
+at most MAX_ELEMENTS elements nested at most MAX_DEPTH deep, text in large pieces, and
+every pattern applied to a text reads each character a bounded number of times.
 """
 
 import html
-import io
 import re
-from dataclasses import dataclass, field
-from xml.sax import SAXParseException
-from xml.sax.handler import ContentHandler
+from dataclasses import dataclass
+from xml.parsers import expat
 from xml.sax.saxutils import escape
-from xml.sax.xmlreader import InputSource
-
-from defusedxml import DefusedXmlException, EntitiesForbidden
-from defusedxml.sax import make_parser
 
 from content.interchange.model import (
     HTML,
     MARKDOWN,
+    MAX_CHOICES,
+    MAX_QUESTIONS,
     PLAIN,
+    TOO_MANY_QUESTIONS,
     ImportedChoice,
     ImportedQuestion,
     Parsed,
@@ -36,35 +36,50 @@ from content.interchange.model import (
 _AUTO = "moodle_auto_format"  # plain text with line breaks where HTML is also allowed
 _FORMATS = {"html": HTML, "markdown": MARKDOWN, "plain_text": PLAIN, _AUTO: _AUTO}
 _FORMAT_NAMES = {MARKDOWN: "markdown", HTML: "html", PLAIN: "plain_text"}
-_PLUGINFILE_IMAGE = re.compile(
-    r"<img\b[^>]*?\bsrc\s*=\s*[\"']?@@PLUGINFILE@@[^>]*>|!\[[^\]]*\]\(@@PLUGINFILE@@[^)]*\)",
-    re.IGNORECASE,
-)
+# A Moodle question file nests six deep and has 40 to 50 elements a question (a hundred
+# with many answers, hints and tags): room to spare, and a bound on the work of reading.
+MAX_DEPTH = 32
+MAX_ELEMENTS = 60 * MAX_QUESTIONS
+MAX_QUESTION_ELEMENTS = 1000
+# What a question's reader looks at; other elements (grades, hints, tags, files) are only
+# counted, and anything inside <text> is kept to be reported.
+_READ = {
+    "name", "questiontext", "generalfeedback", "answer", "feedback", "text",
+    "single", "shuffleanswers", "category",
+}  # fmt: skip
+# Images are found without a pattern that can rescan text: an <img ...> tag ends at the
+# first ">" after it (a scan that only moves forward), and a markdown image's alt text and
+# address may not hold the brackets that start another one.
+_IMG_TAG = re.compile(r"<img\b", re.IGNORECASE)
+_PLUGINFILE_SRC = re.compile(r"\bsrc\s*=\s*[\"']?@@PLUGINFILE@@", re.IGNORECASE)
+_PLUGINFILE_MARKDOWN = re.compile(r"!\[[^\[\]]*\]\(@@PLUGINFILE@@[^()]*\)", re.IGNORECASE)
 _EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|&nbsp;|<br\s*/?>)*</p>", re.IGNORECASE)
 _INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 # Outdated answer keys travel in the general feedback, under this heading, so that Moodle
 # learners see them and importing our own export does not fold them into the explanation.
 _HISTORY_HEADING = "**Answer key history**"
-_HISTORY = re.compile(r"(?:\A|\n\n)\*\*Answer key history\*\*\n\n((?:- [^\n]*(?:\n|\Z))+)\Z")
 _FULL, _TOLERANCE = 100.0, 0.5  # Moodle rounds a multiple-answer total to whole percents
 
 
-@dataclass
 class _Element:
-    tag: str
-    attrs: dict[str, str]
-    line: int
-    content: list["str | _Element"] = field(default_factory=list)
+    __slots__ = ("attrs", "children", "line", "tag", "texts")
+
+    def __init__(self, tag: str, attrs: dict[str, str], line: int):
+        self.tag, self.attrs, self.line = tag, attrs, line
+        self.children: list[_Element] = []
+        self.texts: list[str] = []  # its own text, in pieces
 
     def elements(self, tag: str | None = None) -> list["_Element"]:
-        return [c for c in self.content if isinstance(c, _Element) and tag in (None, c.tag)]
+        return [c for c in self.children if tag in (None, c.tag)]
 
     def child(self, tag: str) -> "_Element | None":
-        found = self.elements(tag)
-        return found[0] if found else None
+        for child in self.children:
+            if child.tag == tag:
+                return child
+        return None
 
     def own_text(self) -> str:
-        return "".join(c for c in self.content if isinstance(c, str))
+        return "".join(self.texts)
 
 
 class _Errors(list):
@@ -74,94 +89,138 @@ class _Errors(list):
         self.append((line, message))
 
 
-class _TreeBuilder(ContentHandler):
-    def __init__(self):
-        super().__init__()
-        self.root: _Element | None = None
-        self.locator = None
-        self._open: list[_Element] = []
+class _Refused(Exception):
+    """Raised from expat's handlers: the file is not read any further."""
 
-    def setDocumentLocator(self, locator):
-        self.locator = locator
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line, self.message = line, message
 
-    def startElement(self, name, attrs):
-        element = _Element(name, dict(attrs), self.locator.getLineNumber())
-        if self._open:
-            self._open[-1].content.append(element)
-        else:
-            self.root = element
+
+_ENTITIES = (
+    "the file declares XML entities (<!ENTITY ...>), which are refused because they "
+    "can expand without limit; Moodle never writes them: remove the <!DOCTYPE> part"
+)
+_OUTSIDE = (
+    "the file refers to an outside document (a DTD or external entity), which is "
+    "refused; remove the <!DOCTYPE> line: Moodle XML needs none"
+)
+
+
+class _QuizReader:
+    """expat's handlers. Each child of <quiz> is built as a small tree of elements with their
+    lines and read as soon as it closes, then dropped, so memory stays small and a file
+    stops being read at the first limit it passes. Refuses what defusedxml refuses (entity
+    declarations, outside documents)."""
+
+    def __init__(self, parser, parsed: Parsed):
+        self.parser, self.parsed = parser, parsed
+        self.category = ""
+        self._open: list[_Element | None] = []  # None: an element that is not kept
+        self._elements = self._questions = self._categories = 0
+        self._started = 0  # the count of elements when the current child of <quiz> started
+        parser.buffer_text = True  # a text in a few large pieces, not one per line or entity
+        parser.buffer_size = 1 << 16
+        parser.StartElementHandler = self.start
+        parser.EndElementHandler = self.end
+        parser.CharacterDataHandler = self.characters
+        parser.StartDoctypeDeclHandler = self.doctype
+        parser.EntityDeclHandler = self.refuse_entities
+        parser.UnparsedEntityDeclHandler = self.refuse_entities
+        parser.ExternalEntityRefHandler = self.refuse_outside
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        self._elements += 1
+        depth = len(self._open)
+        if (
+            depth <= 1
+            or depth >= MAX_DEPTH
+            or self._elements > MAX_ELEMENTS
+            or self._elements - self._started > MAX_QUESTION_ELEMENTS
+        ):
+            self._check(name, attrs, depth)
+        parent = self._open[-1] if depth > 1 else None
+        if depth > 1 and (parent is None or (name not in _READ and parent.tag != "text")):
+            self._open.append(None)  # not read: no need to keep it
+            return
+        element = _Element(name, attrs, self.parser.CurrentLineNumber)
+        if parent is not None:
+            parent.children.append(element)
         self._open.append(element)
 
-    def endElement(self, name):
-        self._open.pop()
+    def _check(self, name: str, attrs: dict[str, str], depth: int) -> None:
+        """Stop reading a file that is not a question file or is larger than one needs to be."""
+        line = self.parser.CurrentLineNumber
+        if depth == 0 and name != "quiz":
+            raise _Refused(
+                line,
+                f"the file's outer element is <{brief(name, 40)}>, not <quiz>: "
+                "this is not a Moodle XML question file",
+            )
+        if self._elements > MAX_ELEMENTS:
+            raise _Refused(
+                line,
+                f"the file has more than {MAX_ELEMENTS:,} XML elements; a Moodle file of "
+                f"{MAX_QUESTIONS:,} questions has far fewer: split it into smaller files",
+            )
+        if depth > 1 and self._elements - self._started > MAX_QUESTION_ELEMENTS:
+            raise _Refused(
+                self._open[1].line,
+                f"<{self._open[1].tag}> has more than {MAX_QUESTION_ELEMENTS:,} elements; a "
+                f"question has at most {MAX_CHOICES} <answer>s and a few dozen elements",
+            )
+        if depth == 1:
+            self._started = self._elements
+        if depth >= MAX_DEPTH:
+            raise _Refused(
+                line,
+                f"<{brief(name, 40)}> is nested more than {MAX_DEPTH} elements deep; Moodle "
+                "XML nests a handful: <quiz><question><answer><feedback><text>",
+            )
+        if depth == 1 and name == "question" and attrs.get("type", "").strip() == "category":
+            self._categories += 1
+            if self._categories > MAX_QUESTIONS:
+                raise _Refused(
+                    line,
+                    f"the file has more than {MAX_QUESTIONS:,} categories; one file holds "
+                    f"up to {MAX_QUESTIONS:,} questions: split it into smaller files",
+                )
+        elif depth == 1 and name == "question":
+            self._questions += 1
+            if self._questions > MAX_QUESTIONS:
+                raise _Refused(line, TOO_MANY_QUESTIONS)
 
-    def characters(self, content):
-        if self._open:
-            self._open[-1].content.append(content)
+    def end(self, name: str) -> None:
+        element = self._open.pop()
+        if len(self._open) == 1:
+            self.read(element)
 
+    def characters(self, content: str) -> None:
+        if len(self._open) > 1 and self._open[-1] is not None:  # not between the questions
+            self._open[-1].texts.append(content)
 
-def _read_tree(text: str, parsed: Parsed) -> _Element | None:
-    """The document as a tree with lines, or None after recording why it can't be read."""
-    parser = make_parser()  # forbids entity declarations and external references
-    builder = _TreeBuilder()
-    parser.setContentHandler(builder)
-    source = InputSource()
-    source.setCharacterStream(io.StringIO(text))
-    try:
-        parser.parse(source)
-    except SAXParseException as error:
-        line, column = error.getLineNumber(), error.getColumnNumber() + 1
-        parsed.error(
-            line,
-            f"the XML is not well-formed (column {column}: {error.getMessage()}). "
-            "Check that every tag is closed in order and that & and < in text are written "
-            "&amp; and &lt; (or inside <![CDATA[ ... ]]>)",
-        )
-        return None
-    except EntitiesForbidden:
-        parsed.error(
-            _line_of(builder),
-            "the file declares XML entities (<!ENTITY ...>), which are refused because they "
-            "can expand without limit; Moodle never writes them: remove the <!DOCTYPE> part",
-        )
-        return None
-    except DefusedXmlException:
-        parsed.error(
-            _line_of(builder),
-            "the file refers to an outside document (a DTD or external entity), which is "
-            "refused; remove the <!DOCTYPE> line: Moodle XML needs none",
-        )
-        return None
-    return builder.root
+    def doctype(self, name, system_id, public_id, has_internal_subset) -> None:
+        if system_id or public_id:
+            raise _Refused(self.parser.CurrentLineNumber, _OUTSIDE)
 
+    def refuse_entities(self, *args) -> None:
+        raise _Refused(self.parser.CurrentLineNumber, _ENTITIES)
 
-def _line_of(builder: _TreeBuilder) -> int:
-    return builder.locator.getLineNumber() if builder.locator else 1
+    def refuse_outside(self, *args) -> None:
+        raise _Refused(self.parser.CurrentLineNumber, _OUTSIDE)
 
-
-def parse_moodle_xml(text: str) -> Parsed:
-    parsed = Parsed()
-    root = _read_tree(text.removeprefix("\ufeff"), parsed)
-    if root is None:
-        return parsed
-    if root.tag != "quiz":
-        parsed.error(
-            root.line,
-            f"the file's outer element is <{root.tag}>, not <quiz>: "
-            "this is not a Moodle XML question file",
-        )
-        return parsed
-    category = ""
-    for element in root.elements():
+    def read(self, element: _Element) -> None:
+        """One child of <quiz>: a category, a question, or an error."""
+        parsed = self.parsed
         if element.tag != "question":
             parsed.error(
                 element.line, f"unexpected <{element.tag}> in <quiz>: only <question> is read"
             )
-            continue
+            return
         kind = element.attrs.get("type", "").strip()
         if kind == "category":
-            category = _category_path(_text(element.child("category")))
-            continue
+            self.category = _category_path(_text(element.child("category")))
+            return
         read = _READERS.get(kind)
         if read is None:
             name = brief(_text(element.child("name")), 60)
@@ -170,15 +229,38 @@ def parse_moodle_xml(text: str) -> Parsed:
             else:
                 named = f' ("{name}")' if name else ""
                 parsed.unsupported(element.line, f"question type {kind}{named} is not supported")
-            continue
+            return
         errors = _Errors()
         question = read(element, errors)
         for line, message in errors:
             parsed.error(line, message)
         if question and not errors:
-            question.category = category
-            parsed.questions.append(question)
+            question.category = self.category
+            parsed.add(question)
+
+
+def parse_moodle_xml(text: str) -> Parsed:
+    parsed = Parsed()
+    with parsed.reading():
+        _read_quiz(text.removeprefix("\ufeff"), parsed)
     return parsed
+
+
+def _read_quiz(text: str, parsed: Parsed) -> None:
+    parser = expat.ParserCreate()
+    _QuizReader(parser, parsed)  # sets itself as the parser's handlers
+    try:
+        parser.Parse(text, True)
+    except _Refused as error:
+        parsed.error(error.line, error.message)
+        parsed.stopped = True
+    except expat.ExpatError as error:
+        parsed.error(
+            error.lineno,
+            f"the XML is not well-formed (column {error.offset + 1}: "
+            f"{expat.ErrorString(error.code)}). Check that every tag is closed in order and "
+            "that & and < in text are written &amp; and &lt; (or inside <![CDATA[ ... ]]>)",
+        )
 
 
 @dataclass
@@ -212,10 +294,29 @@ def _piece(element: _Element | None, default_format: str, errors: _Errors, what:
             "<![CDATA[ ... ]]> or escape it as &lt;",
         )
     raw = _text(element)
-    text = _PLUGINFILE_IMAGE.sub("", raw)
+    text = _drop_images(raw)
     if text != raw:  # a paragraph that only held the image goes with it
         text = _EMPTY_PARAGRAPH.sub("", text)
     return _Piece(text.strip(), text_format, had_image=text != raw, had_markup=bool(markup))
+
+
+def _drop_images(text: str) -> str:
+    """The text without Moodle's embedded images (`<img src="@@PLUGINFILE@@/...">` and
+    `![alt](@@PLUGINFILE@@/...)`), in one forward pass."""
+    if "@@PLUGINFILE@@" not in text.upper():
+        return text
+    kept, pos = [], 0
+    while opening := _IMG_TAG.search(text, pos):
+        end = text.find(">", opening.end())
+        if end < 0:
+            break  # no tag closes after this point: the rest is text
+        if _PLUGINFILE_SRC.search(text, opening.end(), end):
+            kept.append(text[pos : opening.start()])
+        else:
+            kept.append(text[pos : end + 1])
+        pos = end + 1
+    kept.append(text[pos:])
+    return _PLUGINFILE_MARKDOWN.sub("", "".join(kept))
 
 
 def _one_format(pieces: list[_Piece]) -> str:
@@ -252,10 +353,7 @@ def _question(
     """`choices`: (text piece, is_correct, feedback piece) in file order."""
     pieces = [stem, general] + [piece for choice in choices for piece in (choice[0], choice[2])]
     text_format = _one_format(pieces)
-    explanation, outdated = general.text, []
-    if history := _HISTORY.search(explanation):
-        outdated = [note[2:] for note in history.group(1).splitlines()]
-        explanation = explanation[: history.start()].strip()
+    explanation, outdated = _key_history(general.text)
     return ImportedQuestion(
         line=element.line,
         stem=stem.text,
@@ -265,6 +363,23 @@ def _question(
         text_format=text_format,
         outdated=outdated,
     )
+
+
+def _key_history(feedback: str) -> tuple[str, list[str]]:
+    """(explanation, outdated-answer notes): the notes are the "- " lines under the history
+    heading that ends the feedback, as `_question_xml` writes them. Found with string
+    methods, each a pass over the text."""
+    marker = f"\n\n{_HISTORY_HEADING}\n\n"
+    start = feedback.rfind(marker)
+    if start < 0 and feedback.startswith(marker[2:]):
+        start = -2  # the heading opens the feedback
+    if start == -1:
+        return feedback, []
+    notes = feedback[start + len(marker) :]
+    notes = notes[:-1] if notes.endswith("\n") else notes
+    if not notes or f"\n{notes}".count("\n- ") != notes.count("\n") + 1:
+        return feedback, []  # a line that is not a note: not our history
+    return feedback[: max(start, 0)].strip(), [line[2:] for line in notes.split("\n")]
 
 
 def _fraction(answer: _Element, number: int, who: str, errors: _Errors) -> float | None:
@@ -289,6 +404,12 @@ def _read_multichoice(element: _Element, errors: _Errors) -> ImportedQuestion | 
     single_element = element.child("single")
     single = single_element is None or _text(single_element) not in ("false", "0", "")
     answers = element.elements("answer")
+    if len(answers) > MAX_CHOICES:
+        errors.add(
+            element.line,
+            f"{who} has {len(answers)} <answer>s; a question holds at most {MAX_CHOICES}",
+        )
+        return None
     if len(answers) < 2:
         errors.add(element.line, f"{who} has {len(answers)} <answer>; it needs at least two")
     choices, fractions = [], []

@@ -4,24 +4,41 @@
 question, whether it would be created, updated, left unchanged or skipped, and every error
 with its line. It runs the real write inside a transaction it rolls back, so the preview
 is exactly what `import_apply` will do (and both use the one validator of questions).
+At most MAX_ERRORS errors are listed; the rest are counted.
+
+`plan_to_json` and `plan_from_json` keep a plan between the admin's preview and its
+confirmation, so the file is read and checked once and the confirmation writes exactly
+the questions that were previewed.
 """
 
 import hashlib
 import re
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
 
 from django.db import transaction
 from django.utils.text import slugify
 
-from content.interchange.model import PLAIN, SOURCE_NOTE, ImportedQuestion, Parsed
+from content.interchange.model import (
+    MAX_ERRORS,
+    PLAIN,
+    SOURCE_NOTE,
+    ImportedQuestion,
+    Parsed,
+)
 from quiz.choice_refs import bracket_bare_letters
 from quiz.duplicates import Fingerprint, find_duplicates
 from quiz.models import Question
 from quiz.services import questions_sync
 from quiz.services.bank import QuestionPlacement
 from quiz.services.duplicates import bank_fingerprints
-from quiz.validation import ChoiceData, KeyRevisionData, QuestionData, validate_question
+from quiz.validation import (
+    ChoiceData,
+    KeyRevisionData,
+    QuestionData,
+    ReferenceData,
+    validate_question,
+)
 from study.models import Topic
 
 CREATE, UPDATE, UNCHANGED, SKIP = "create", "update", "unchanged", "skip"
@@ -43,11 +60,22 @@ class PlanItem:
 class ImportPlan:
     topic: Topic
     items: list[PlanItem] = field(default_factory=list)
-    errors: list[tuple[int, str]] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)  # the first MAX_ERRORS
+    unlisted: int = 0  # errors beyond those
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.unlisted
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + self.unlisted
+
+    def error(self, line: int, message: str) -> None:
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append((line, message))
+        else:
+            self.unlisted += 1
 
     def count(self, action: str) -> int:
         return sum(1 for item in self.items if item.action == action)
@@ -59,7 +87,7 @@ class ImportPlan:
     @property
     def summary(self) -> str:
         parts = [f"{self.count(a)} {a}" for a in (CREATE, UPDATE, UNCHANGED, SKIP)]
-        return ", ".join(parts) + (f"; {len(self.errors)} error(s)" if self.errors else "")
+        return ", ".join(parts) + (f"; {self.error_count} error(s)" if not self.ok else "")
 
 
 _OUTDATED = re.compile(
@@ -176,19 +204,22 @@ def import_plan(
     the real write, rolled back; without (the plan is about to be applied, which sets them)
     new questions say create."""
     plan = ImportPlan(topic=topic)
-    for problem in parsed.problems:
+    problems = list(parsed.problems)
+    if parsed.stopped:  # the note saying where reading stopped is listed whatever else is
+        problems.insert(0, problems.pop())
+    for problem in problems:
         if problem.unsupported and skip_unsupported:
             plan.items.append(PlanItem(problem.line, "", "", SKIP, problem.message))
         elif problem.unsupported:
-            plan.errors.append(
-                (
-                    problem.line,
-                    f'{problem.message} (tick "Skip question kinds we don\'t support", or '
-                    "use --skip-unsupported, to import the rest)",
-                )
+            plan.error(
+                problem.line,
+                f'{problem.message} (tick "Skip question kinds we don\'t support", or '
+                "use --skip-unsupported, to import the rest)",
             )
         else:
-            plan.errors.append((problem.line, problem.message))
+            plan.error(problem.line, problem.message)
+    if parsed.stopped:
+        return plan  # the file was not read to its end: checking what was read is no use
     seen: dict[str, int] = {}
     candidates: list[PlanItem] = []
     for question in parsed.questions:
@@ -196,16 +227,17 @@ def import_plan(
         data = question_data(question, ext_id)
         item = PlanItem(question.line, ext_id, question.stem.strip()[:200], CREATE, data=data)
         if ext_id in seen:
-            plan.errors.append(
-                (question.line, f"the same question as line {seen[ext_id]} (same name or text)")
+            plan.error(
+                question.line, f"the same question as line {seen[ext_id]} (same name or text)"
             )
             continue
         seen[ext_id] = question.line
         # The bank's messages name the choice or field; the validator's path (0-based
         # indexes into its own data structure) would only confuse someone fixing a file.
-        plan.errors += [(question.line, problem.message) for problem in validate_question(data)]
+        for problem in validate_question(data):
+            plan.error(question.line, problem.message)
         if len(question.choices) > len(LABELS):
-            plan.errors.append((question.line, f"more than {len(LABELS)} choices"))
+            plan.error(question.line, f"more than {len(LABELS)} choices")
         candidates.append(item)
     stored = dict(
         Question.objects.filter(ext_id__in=[item.ext_id for item in candidates]).values_list(
@@ -215,7 +247,7 @@ def import_plan(
     for item in candidates:
         owner = stored.get(item.ext_id)
         if owner is not None and owner != topic.slug:
-            plan.errors.append((item.line, f"id {item.ext_id} already belongs to topic {owner}"))
+            plan.error(item.line, f"id {item.ext_id} already belongs to topic {owner}")
     _mark_duplicates([item for item in candidates if item.ext_id not in stored], skip_duplicates)
     plan.items.extend(candidates)
     plan.items.sort(key=lambda item: item.line)
@@ -291,11 +323,95 @@ def _write(plan: ImportPlan) -> dict[str, str]:
 
 @transaction.atomic
 def import_apply(plan: ImportPlan) -> ImportPlan:
-    """Write a plan that has no errors: every question or none."""
+    """Write a plan that has no errors: every question or none. ValueError when it has
+    errors, or when one of its ids has gone to another topic since the plan was made."""
     if not plan.ok:
-        raise ValueError("an import plan with errors cannot be applied")
+        raise ValueError("the file has errors; fix them and upload it again")
+    ids = [item.ext_id for item in plan.items if item.action != SKIP and item.data]
+    taken = (
+        Question.objects.filter(ext_id__in=ids)
+        .exclude(topic=plan.topic)
+        .values_list("ext_id", "topic__slug")
+        .first()
+    )
+    if taken:
+        raise ValueError(
+            f"id {taken[0]} belongs to topic {taken[1]} since the preview; upload the file again"
+        )
     outcomes = _write(plan)
     for item in plan.items:
         if item.ext_id in outcomes:
             item.action = outcomes[item.ext_id]
     return plan
+
+
+# Keeping a plan between preview and confirmation (the admin stores it with the upload).
+
+_PLAN_FORMAT = 1  # a stored plan in another format is made again from the file
+
+
+def plan_to_json(plan: ImportPlan) -> dict:
+    return {
+        "format": _PLAN_FORMAT,
+        "items": [
+            {
+                "line": item.line,
+                "ext_id": item.ext_id,
+                "stem": item.stem,
+                "action": item.action,
+                "note": item.note,
+                "data": _data_to_json(item.data) if item.data else None,
+            }
+            for item in plan.items
+        ],
+        "errors": [[line, message] for line, message in plan.errors],
+        "unlisted": plan.unlisted,
+    }
+
+
+def plan_from_json(stored: dict | None, *, topic: Topic) -> ImportPlan | None:
+    """The plan `plan_to_json` stored, or None when there is none in this format."""
+    if not stored or stored.get("format") != _PLAN_FORMAT:
+        return None
+    return ImportPlan(
+        topic=topic,
+        items=[
+            PlanItem(
+                line=item["line"],
+                ext_id=item["ext_id"],
+                stem=item["stem"],
+                action=item["action"],
+                note=item["note"],
+                data=_data_from_json(item["data"]) if item["data"] else None,
+            )
+            for item in stored["items"]
+        ],
+        errors=[(line, message) for line, message in stored["errors"]],
+        unlisted=stored["unlisted"],
+    )
+
+
+def _data_to_json(data: QuestionData) -> dict:
+    stored = asdict(data)
+    for revision in stored["key_history"]:
+        revision["until"] = revision["until"].isoformat()
+    if data.last_verified:
+        stored["last_verified"] = data.last_verified.isoformat()
+    return stored
+
+
+def _data_from_json(stored: dict) -> QuestionData:
+    return QuestionData(
+        **{
+            **stored,
+            "choices": [ChoiceData(**choice) for choice in stored["choices"]],
+            "key_history": [
+                KeyRevisionData(**{**revision, "until": date.fromisoformat(revision["until"])})
+                for revision in stored["key_history"]
+            ],
+            "references": [ReferenceData(**reference) for reference in stored["references"]],
+            "last_verified": (
+                date.fromisoformat(stored["last_verified"]) if stored["last_verified"] else None
+            ),
+        }
+    )

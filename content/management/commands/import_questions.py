@@ -58,8 +58,10 @@ class Command(BaseCommand):
         )
         for line, message in plan.errors:
             self.stderr.write(f"{path}:{line}: {message}")
+        if plan.unlisted:
+            self.stderr.write(f"{path}: … and {plan.unlisted} more problem(s), not listed")
         if not plan.ok:
-            raise CommandError(f"{len(plan.errors)} problem(s) in {path}; nothing was imported.")
+            raise CommandError(f"{plan.error_count} problem(s) in {path}; nothing was imported.")
         for item in plan.items:
             if item.action == SKIP or item.note:
                 self.stdout.write(f"{path}:{item.line}: {item.action}: {item.note}")

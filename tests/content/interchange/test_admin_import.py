@@ -2,6 +2,7 @@
 export the topic to Anki."""
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
+from content import admin as content_admin
+from content.interchange.formats import parse_bytes
 from content.models import QuestionUpload
 from quiz.models import Question
 from quiz.services import practice_start
@@ -101,3 +104,60 @@ def test_topic_exports_to_anki_and_the_deck_opens(editor_client, editor, tmp_pat
     )
     notes = read_apkg(deck, tmp_path / "collection")
     assert len(notes) == 40 == Topic.objects.get(pk=topic.pk).questions.count()
+
+
+def test_the_preview_and_its_confirmation_use_the_first_reading_of_the_file(
+    editor_client, monkeypatch
+):
+    topic = TopicFactory(slug="aws-basics")
+    readings = []
+
+    def counted(data, file_format):
+        readings.append(file_format)
+        return parse_bytes(data, file_format)
+
+    monkeypatch.setattr(content_admin, "parse_bytes", counted)
+    fixed = (FIXTURES / "acceptance_40_fixed.gift").read_bytes()
+    preview_url = upload(editor_client, "aws.gift", fixed, topic).url
+    assert readings == ["gift"]
+    for _reload in range(3):
+        assertContains(editor_client.get(preview_url), "Import 40 questions")
+    assert readings == ["gift"], "reloading the preview read the file again"
+
+    # Whatever happened to the stored file since, the confirmation writes what was previewed.
+    QuestionUpload.objects.update(data=b"::other:: Something else? {=yes ~no}\n")
+    assert editor_client.post(preview_url).status_code == 302
+    assert readings == ["gift"]
+    assert Question.objects.filter(topic=topic).count() == 40
+    assert not Question.objects.filter(ext_id__endswith="other").exists()
+
+
+def test_an_upload_kept_without_its_plan_is_read_once_at_its_next_preview(editor_client):
+    topic = TopicFactory(slug="aws-basics")
+    fixed = (FIXTURES / "acceptance_40_fixed.gift").read_bytes()
+    preview_url = upload(editor_client, "aws.gift", fixed, topic).url
+    QuestionUpload.objects.update(plan=None)  # as uploads made before plans were kept
+    assertContains(editor_client.get(preview_url), "40 create")
+    assert QuestionUpload.objects.get().plan["items"][0]["action"] == "create"
+
+
+def test_the_preview_lists_100_errors_and_says_how_many_more(editor_client):
+    topic = TopicFactory()
+    data = b"".join(b"::same:: Question %d? {=yes ~no}\n\n" % n for n in range(150))
+    preview = editor_client.get(upload(editor_client, "same.gift", data, topic).url)
+    assertContains(preview, "149 errors: nothing can be imported")
+    assertContains(preview, "<li>Line 3: the same question as line 1")
+    assertContains(preview, "… and 49 more errors, not listed")
+    assert preview.content.decode().count("the same question as line 1") == 100
+
+
+def test_an_upload_of_200000_questions_is_refused_in_the_preview(editor_client):
+    topic = TopicFactory()
+    data = b"".join(b"::q%d:: Which one? {=right ~wrong}\n\n" % n for n in range(200_000))
+    response = upload(editor_client, "big.gift", data, topic)
+    started = time.perf_counter()
+    preview = editor_client.get(response.url)
+    assert time.perf_counter() - started < 1
+    assertContains(preview, "Line 10001: the file has more than 5,000 questions")
+    assertNotContains(preview, "Import 5")
+    assert Question.objects.count() == 0

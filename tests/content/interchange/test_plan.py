@@ -1,8 +1,17 @@
 """From parsed questions to the bank: preview writes nothing, apply writes all or nothing."""
 
+import json
+
 import pytest
 
-from content.interchange.model import PLAIN, ImportedChoice, ImportedQuestion, Parsed
+from content.interchange.model import (
+    MAX_ERRORS,
+    PLAIN,
+    ImportedChoice,
+    ImportedQuestion,
+    Parsed,
+    ParseProblem,
+)
 from content.interchange.plan import (
     CREATE,
     SKIP,
@@ -10,6 +19,8 @@ from content.interchange.plan import (
     UPDATE,
     import_apply,
     import_plan,
+    plan_from_json,
+    plan_to_json,
 )
 from quiz.models import Question
 from tests.factories import QuestionFactory, TopicFactory
@@ -163,3 +174,48 @@ def test_plain_text_is_escaped_so_markdown_does_not_reinterpret_it():
     import_apply(plan)
     stored = Question.objects.get()
     assert "<em>" not in stored.stem_html and "2*3*4" in stored.stem_html
+
+
+def test_at_most_100_errors_are_listed_and_the_rest_counted():
+    topic = TopicFactory()
+    plan = import_plan(parsed(*(mcq(n, f"Q{n}?", name="same") for n in range(1, 151))), topic=topic)
+    assert len(plan.errors) == MAX_ERRORS and plan.unlisted == 49
+    assert not plan.ok and plan.error_count == 149
+    assert plan.summary.endswith("; 149 error(s)")
+
+
+def test_a_file_whose_reading_stopped_lists_why_and_checks_nothing_more():
+    topic = TopicFactory()
+    source = parsed(mcq(1, "Fine?", name="fine"))
+    with source.reading():
+        for line in range(2, 200):
+            source.error(line, "broken")
+    assert source.stopped
+    plan = import_plan(source, topic=topic)
+    assert plan.error_count == MAX_ERRORS + 1 and plan.items == []
+    assert any("stopped reading after 100 errors" in message for _line, message in plan.errors)
+
+
+def test_a_stored_plan_reads_back_the_same():
+    topic = TopicFactory(slug="iam")
+    source = parsed(
+        mcq(1, "Creds?", name="creds", outdated=["A was correct until Feb 2017: changed"]),
+        mcq(4, "Keys?", name="keys", explanation="Why."),
+        problems=[ParseProblem(9, "essay question is not supported", unsupported=True)],
+    )
+    plan = import_plan(source, topic=topic, skip_unsupported=True)
+    assert plan.items[0].data.key_history[0].until.year == 2017
+    stored = json.loads(json.dumps(plan_to_json(plan)))
+    assert plan_from_json(stored, topic=topic) == plan
+    assert plan_from_json(None, topic=topic) is None
+    assert plan_from_json({**stored, "format": 0}, topic=topic) is None
+
+
+def test_apply_refuses_a_plan_whose_id_went_to_another_topic_since_the_preview():
+    topic = TopicFactory(slug="iam")
+    plan = import_plan(parsed(mcq(1, "Creds?", name="creds")), topic=topic)
+    assert plan.ok
+    QuestionFactory(ext_id="iam-creds")  # imported into another topic meanwhile
+    with pytest.raises(ValueError, match=r"belongs to topic .* since the preview"):
+        import_apply(plan)
+    assert Question.objects.filter(topic=topic).count() == 0

@@ -40,6 +40,7 @@ from quiz.validation import (
     validate_question,
 )
 from study.models import Topic
+from study.text import clean_text
 
 CREATE, UPDATE, UNCHANGED, SKIP = "create", "update", "unchanged", "skip"
 LABELS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -176,7 +177,9 @@ def _split_source_note(feedback: str) -> tuple[str, str]:
 def _as_markdown(text: str, text_format: str) -> str:
     """Markdown source for the bank. HTML passes through Markdown as it is and is sanitized
     with everything else by render_markdown; plain text is escaped. Parsers trim what they
-    read; a text kept exactly (a CSV cell that our export protected) stays as it is."""
+    read; a text kept exactly (a CSV cell that our export protected) stays as it is. NUL
+    and other control characters are dropped (study.text.clean_text), as from comments."""
+    text = clean_text(text)
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text) if text_format == PLAIN else text
 
 

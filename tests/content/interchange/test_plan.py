@@ -219,3 +219,14 @@ def test_apply_refuses_a_plan_whose_id_went_to_another_topic_since_the_preview()
     with pytest.raises(ValueError, match=r"belongs to topic .* since the preview"):
         import_apply(plan)
     assert Question.objects.filter(topic=topic).count() == 0
+
+
+def test_control_characters_in_an_imported_file_are_dropped_like_in_comments():
+    topic = TopicFactory()
+    question = mcq(1, "Which\x00 one?\x07", right="Use an IAM\x1b role", name="ctl")
+    plan = import_plan(parsed(question), topic=topic)
+    assert plan.ok, plan.errors
+    import_apply(plan)
+    stored = Question.objects.get(topic=topic)
+    assert stored.stem == "Which one?"
+    assert stored.choices.get(label="A").text == "Use an IAM role"

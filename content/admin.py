@@ -78,7 +78,7 @@ class QuestionAdmin(BankQuestionAdmin):
         return [
             path("import/", view(self.import_view), name="content_question_import"),
             path(
-                "import/<int:upload_id>/",
+                "import/<id:upload_id>/",
                 view(self.import_preview_view),
                 name="content_question_import_preview",
             ),

@@ -1,6 +1,7 @@
 from django import forms
 from django.db.models import Count, Min
 
+from config.ids import IdField, IdModelChoiceField, IdModelMultipleChoiceField
 from quiz.models import PracticeSession, Profile, Report
 from quiz.services.discussion import COMMENT_MAX_LENGTH
 from quiz.services.profile import exam_date_problem, learner_today
@@ -16,7 +17,7 @@ class CommentForm(forms.Form):
         # The same words as for a comment of only invisible characters (the service's check).
         error_messages={"required": "Write something before posting."},
     )
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    parent = IdField(required=False, widget=forms.HiddenInput)
 
 
 class ReportForm(forms.Form):
@@ -51,13 +52,13 @@ class PracticeStartForm(forms.Form):
         initial=PracticeSession.Scope.TOPICS,
         widget=forms.RadioSelect,
     )
-    certification = forms.ModelChoiceField(
+    certification = IdModelChoiceField(
         label="Certification",
         queryset=Certification.objects.active(),
         required=False,
         empty_label="Choose a certification",
     )
-    topics = forms.ModelMultipleChoiceField(
+    topics = IdModelMultipleChoiceField(
         label="Topics",
         queryset=Topic.objects.active().select_related("certification"),
         required=False,
@@ -109,6 +110,7 @@ class ProfileForm(forms.ModelForm):
             "new_per_day",
             "max_reviews_per_day",
         ]
+        field_classes = {"target_certification": IdModelChoiceField}
         labels = {
             "target_certification": "Target exam",
             "daily_goal": "Daily goal (questions)",

@@ -5,9 +5,10 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.ids import IdModelMultipleChoiceField, parse_id
 from quiz import choice_refs, selectors
 from quiz.admin.widgets import MarkdownPreviewTextarea
 from quiz.models import (
@@ -325,6 +327,8 @@ class QuestionAdmin(SimpleHistoryAdmin):
     readonly_fields = ["statistics", "community", "created_at", "updated_at"]
     autocomplete_fields = ["duplicate_of"]
     filter_horizontal = ["also_topics"]
+    # A posted topic id past the database's range is a form error, not an OverflowError.
+    formfield_overrides = {models.ManyToManyField: {"form_class": IdModelMultipleChoiceField}}
     inlines = [ChoiceInline, ReferenceInline, KeyRevisionInline]
     actions = ["publish", "retire", "mark_verified_today"]
     fieldsets = [
@@ -504,8 +508,20 @@ class QuestionAdmin(SimpleHistoryAdmin):
             {"html": choice_refs.render(source[:20000])},
         )
 
+    def history_view(self, request, object_id, extra_context=None):
+        _question_id(object_id)  # simple_history looks the raw value up: "abc" was a 500
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        _question_id(object_id)
+        if parse_id(version_id) is None:
+            raise Http404("No such version.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def change_key_view(self, request, object_id):
-        question = get_object_or_404(Question.objects.prefetch_related("choices"), pk=object_id)
+        question = get_object_or_404(
+            Question.objects.prefetch_related("choices"), pk=_question_id(object_id)
+        )
         if not self.has_change_permission(request, question):
             raise PermissionDenied
         choices = list(question.choices.order_by("position"))
@@ -537,7 +553,7 @@ class QuestionAdmin(SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/quiz/question/change_key.html", context)
 
     def duplicates_view(self, request, object_id):
-        question = get_object_or_404(Question, pk=object_id)
+        question = get_object_or_404(Question, pk=_question_id(object_id))
         if not self.has_view_permission(request, question):
             raise PermissionDenied
         context = {
@@ -549,6 +565,14 @@ class QuestionAdmin(SimpleHistoryAdmin):
             "title": f"Questions like {question.ext_id}",
         }
         return TemplateResponse(request, "admin/quiz/question/duplicates.html", context)
+
+
+def _question_id(object_id: str) -> int:
+    """The admin's <path:object_id> as a question id; anything else is a 404 (not a 500)."""
+    pk = parse_id(object_id)
+    if pk is None:
+        raise Http404("No such question.")
+    return pk
 
 
 class KeyChangeForm(forms.Form):

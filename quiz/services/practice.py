@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from config.ids import parse_id
 from quiz.models import (
     AnswerRecord,
     AnswerSource,
@@ -144,11 +145,12 @@ def choice_labels_from_ids(*, question: Question, raw_ids: Sequence[str]) -> lis
     by_pk = {choice.pk: choice.label for choice in question.choices.all()}
     labels = []
     for raw in raw_ids:
-        if not str(raw).isdigit():
+        choice_id = parse_id(raw)
+        if choice_id is None:
             raise PracticeError("That answer is not a choice id.")
-        if int(raw) not in by_pk:
+        if choice_id not in by_pk:
             raise PracticeError("That choice is not part of this question.")
-        labels.append(by_pk[int(raw)])
+        labels.append(by_pk[choice_id])
     return labels
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from config.ids import parse_id
 from quiz import exam_rules, services
 from quiz.models import Attempt, Blueprint
 from quiz.presentation import present
@@ -139,8 +140,9 @@ def attempt_save(request, pk, position):
     go = request.POST.get("go", "")
     if go == "review":
         return redirect("quiz:attempt_review", pk=attempt.pk)
-    if go.isdigit() and 1 <= int(go) <= attempt.total:
-        return redirect(_question_url(attempt, int(go)))
+    target = parse_id(go)
+    if target is not None and target <= attempt.total:
+        return redirect(_question_url(attempt, target))
     return redirect(_question_url(attempt, position))
 
 

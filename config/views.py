@@ -1,9 +1,9 @@
 from django.http import HttpResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 
-@require_GET
+@require_safe
 @never_cache
 def healthz(request):
     """Liveness probe for load balancers, and the benchmark's floor: constant, no database."""

@@ -1,11 +1,11 @@
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from study import selectors
 from study.extensions import topic_links
 
 
-@require_GET
+@require_safe
 def home(request):
     certifications = list(selectors.certifications_for_home())
     links = topic_links([topic for c in certifications for topic in c.active_topics])
@@ -15,7 +15,7 @@ def home(request):
     return render(request, "study/home.html", {"certifications": certifications})
 
 
-@require_GET
+@require_safe
 def topic_detail(request, slug):
     topic = selectors.topic_for_page(slug)
     return render(

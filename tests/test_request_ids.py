@@ -161,12 +161,12 @@ def editor_client(client):
 
 
 @pytest.mark.parametrize("object_id", ["abc", "²", HUGE, VERY_LONG, "1%00"])
-@pytest.mark.parametrize("page", ["change-key", "duplicates", "history"])
+@pytest.mark.parametrize("screen", ["change-key", "duplicates", "history"])
 def test_admin_question_pages_with_an_object_id_that_is_no_id_are_404(
-    editor_client, object_id, page
+    editor_client, object_id, screen
 ):
     QuestionFactory()
-    response = editor_client.get(f"/admin/quiz/question/{object_id}/{page}/")
+    response = editor_client.get(f"/admin/quiz/question/{object_id}/{screen}/")
     assert response.status_code == 404
 
 

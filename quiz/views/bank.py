@@ -1,7 +1,7 @@
 from itertools import groupby
 
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from quiz import selectors
@@ -11,7 +11,7 @@ from quiz.presentation import present
 from study import selectors as study_selectors
 
 
-@require_GET
+@require_safe
 def topic_questions(request, slug):
     topic = study_selectors.topic_for_page(slug)
     questions = selectors.topic_bank(topic)
@@ -32,7 +32,7 @@ def topic_questions(request, slug):
     )
 
 
-@require_GET
+@require_safe
 def topic_discussion(request, slug):
     topic = study_selectors.topic_for_page(slug)
     return render(
@@ -78,7 +78,7 @@ def question_page_context(request, question: Question, **extra) -> dict:
     return context
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def question_detail(request, ext_id):
     """The question in the bank's order; ?answer=show reveals the answer and why (htmx swaps
@@ -90,7 +90,7 @@ def question_detail(request, ext_id):
     return render(request, template, question_page_context(request, question))
 
 
-@require_GET
+@require_safe
 def search(request):
     query = request.GET.get("q", "").strip()[:200]
     groups: dict = {}

@@ -3,7 +3,7 @@ from zoneinfo import available_timezones
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from quiz import services
 from quiz.forms import ProfileForm
@@ -13,7 +13,7 @@ from quiz.views.common import login_required
 from study.views import home as study_home
 
 
-@require_GET
+@require_safe
 def home(request):
     """Signed in: the learner's dashboard. Otherwise: the certifications and their notes."""
     if not request.user.is_authenticated:
@@ -29,7 +29,7 @@ def home(request):
     return render(request, "quiz/dashboard.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def profile(request):
     instance = services.profile_for(request.user)

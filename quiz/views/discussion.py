@@ -59,7 +59,7 @@ def _own_comment(request, pk) -> Comment:
     return comment
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @vary_on_headers("HX-Request")
 @login_required
 def comment_edit(request, pk):

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from config.ids import parse_id
@@ -38,7 +38,7 @@ def _clock(attempt) -> dict:
     }
 
 
-@require_GET
+@require_safe
 @login_required
 def exam_list(request):
     return render(
@@ -64,7 +64,7 @@ def exam_start(request, slug):
     return redirect_after_post(request, url)
 
 
-@require_GET
+@require_safe
 @login_required
 def attempt_resume(request, pk):
     attempt = services.attempt_touch(attempt=exam_selectors.attempt_for(request.user, pk))
@@ -73,7 +73,7 @@ def attempt_resume(request, pk):
     return redirect(_question_url(attempt, attempt.current_position))
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 @login_required
 def attempt_question(request, pk, position):
@@ -81,7 +81,7 @@ def attempt_question(request, pk, position):
     if attempt.is_finished:
         return redirect(_results_url(attempt))
     item = exam_selectors.attempt_item(attempt, position)
-    if attempt.current_position != position:
+    if attempt.current_position != position and request.method == "GET":  # HEAD: no change
         Attempt.objects.filter(pk=attempt.pk).update(current_position=position)
     return render(request, PAGE, _question_context(attempt, item))
 
@@ -170,7 +170,7 @@ def attempt_flag(request, pk, position):
     return redirect(_question_url(attempt, position))
 
 
-@require_GET
+@require_safe
 @login_required
 def attempt_review(request, pk):
     attempt = services.attempt_touch(attempt=exam_selectors.attempt_for(request.user, pk))
@@ -202,7 +202,7 @@ REVIEW_PAGE_SIZE = 10
 RESULT_FILTERS = {"all", "incorrect", "unanswered", "flagged"}
 
 
-@require_GET
+@require_safe
 @login_required
 def attempt_results(request, pk):
     attempt = services.attempt_touch(attempt=exam_selectors.attempt_for(request.user, pk))
@@ -254,7 +254,7 @@ def attempt_results(request, pk):
     return render(request, "quiz/exam_results.html", context)
 
 
-@require_GET
+@require_safe
 @login_required
 def exam_history(request):
     return render(

@@ -4,7 +4,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
@@ -24,7 +24,7 @@ def _item_url(session, position: int) -> str:
     return reverse("quiz:practice_question", kwargs={"pk": session.pk, "position": position})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def practice_home(request):
     form = PracticeStartForm(request.POST or None)
@@ -68,7 +68,7 @@ def practice_topic(request, slug):
     return redirect_after_post(request, _item_url(session, 1))
 
 
-@require_GET
+@require_safe
 @login_required
 def practice_resume(request, pk):
     session = practice_selectors.session_for(request.user, pk)
@@ -121,12 +121,13 @@ def _question_context(
     }
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 @login_required
 def practice_question(request, pk, position):
     item = practice_selectors.item_for_page(request.user, pk, position)
-    if not item.session.is_finished:
+    if not item.session.is_finished and request.method == "GET":
+        # Starts the answer's clock; a HEAD (a link checker, a prefetch) shows nothing.
         services.item_mark_shown(item=item)
     template = f"{QUESTION_PAGE}#panel" if request.htmx else QUESTION_PAGE
     return render(request, template, _question_context(item))
@@ -182,7 +183,7 @@ def practice_finish(request, pk):
     return redirect(summary_url)
 
 
-@require_GET
+@require_safe
 @login_required
 def practice_summary(request, pk):
     session = practice_selectors.session_for(request.user, pk)
@@ -203,7 +204,7 @@ def practice_retry(request, pk):
     return redirect_after_post(request, _item_url(retry, 1))
 
 
-@require_GET
+@require_safe
 @login_required
 def flagged_list(request):
     return render(

@@ -1,6 +1,6 @@
 from django.http import Http404
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from quiz import services
@@ -31,7 +31,7 @@ def _readiness(request, *, with_plan: bool):
     return report, profile, choices
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 @login_required
 def readiness_page(request):
@@ -47,7 +47,7 @@ def readiness_page(request):
     return render(request, PAGE, context)
 
 
-@require_GET
+@require_safe
 @login_required
 def readiness_card(request):
     """The dashboard's readiness card, loaded after the dashboard (it reads more history)."""
@@ -56,7 +56,7 @@ def readiness_card(request):
     return render(request, f"{PAGE}#card", context)
 
 
-@require_GET
+@require_safe
 @login_required
 def readiness_calibration(request):
     """Staff: how well the stored predictions matched the mock exams' outcomes."""

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from quiz import services
 from quiz.models import ReviewLog
@@ -14,7 +14,7 @@ from quiz.views.common import bad_request, login_required, redirect_after_post
 FORECAST_BAR_WIDTH = 24
 
 
-@require_GET
+@require_safe
 @login_required
 def review_home(request):
     now = timezone.now()

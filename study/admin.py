@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 
+from config.ids import parse_ids
 from study.models import Certification, Note, Topic, WhatsNewItem
 from study.services import note_anchor, note_write, notes_delete
 
@@ -11,6 +12,14 @@ class CertificationAdmin(admin.ModelAdmin):
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "code"]
+
+    def _get_list_editable_queryset(self, request, prefix):
+        # Django looks the posted row ids up with pk__in once each passes the field's
+        # to_python: one past the database's range raised OverflowError. Like Django with
+        # an id it cannot read, fall back to every row; the formset then refuses the id.
+        if parse_ids(self._get_edited_object_pks(request, prefix)) is None:
+            return self.get_queryset(request)
+        return super()._get_list_editable_queryset(request, prefix)
 
 
 @admin.register(Topic)

@@ -1,7 +1,8 @@
 """Ids in requests: one rule (config.ids) for URL paths, posted ids and form choices.
 
 Each request below answered 500 before: a Unicode digit that passes str.isdigit(), a number
-past int()'s 4,300 digits, or one past the database's signed 64-bit integer.
+past int()'s 4,300 digits, or one past the database's signed 64-bit integer; and, on
+PostgreSQL, a NUL character in a query string.
 """
 
 import pytest
@@ -152,6 +153,28 @@ def test_a_reply_to_a_parent_that_is_no_id_is_a_form_error(learner_client, user,
     assert Comment.objects.count() == 1
 
 
+@pytest.mark.parametrize("rating", ["３", "²", VERY_LONG, HUGE, "0", ""], ids=repr)
+def test_a_rating_that_is_no_number_is_refused(learner_client, user, rating):
+    """ "３" (fullwidth three) was int() 3: a tampered post rated Good."""
+    from quiz.models import ReviewLog
+    from quiz.services import answer_record
+
+    question = QuestionFactory()
+    answer_record(user=user, question=question, labels=["A"])
+    log = ReviewLog.objects.get()
+    url = reverse("quiz:review_rate", kwargs={"pk": log.pk})
+    assert learner_client.post(url, {"rating": rating}).status_code == 400
+    log.refresh_from_db()
+    assert not log.rating_overridden
+
+
+@pytest.mark.parametrize("size", ["７", VERY_LONG, "0", "-3"], ids=repr)
+def test_a_review_size_that_is_no_number_is_refused(learner_client, size):
+    response = learner_client.post(reverse("quiz:review_start"), {"size": size})
+    assert response.status_code == 400
+    assert not PracticeSession.objects.exists()
+
+
 @pytest.fixture
 def editor_client(client):
     editor = UserFactory(username="editor", is_staff=True)
@@ -194,3 +217,102 @@ def test_admin_question_form_with_a_topic_past_the_range_shows_a_form_error(edit
 def test_admin_upload_preview_with_an_id_past_the_range_is_404(editor_client):
     url = f"/admin/content/question/import/{HUGE}/"
     assert editor_client.get(url).status_code == 404
+
+
+def question_form_data(client, question) -> tuple[str, dict]:
+    """The question's admin change form as the page fills it in (choices included)."""
+    url = reverse("admin:quiz_question_change", args=[question.pk])
+    response = client.get(url)
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        forms.extend(inline.formset.forms)
+    data = {}
+    for inline in response.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data.update({management.add_prefix(k): v for k, v in management.initial.items()})
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value not in (None, ""):
+                data[form.add_prefix(name)] = value
+    return url, data
+
+
+def test_admin_question_cannot_be_its_own_duplicate(editor_client):
+    question = QuestionFactory()
+    url, data = question_form_data(editor_client, question)
+    response = editor_client.post(url, {**data, "duplicate_of": question.pk})
+    assert response.status_code == 200  # was an IntegrityError (500)
+    assert response.context["adminform"].form.errors["duplicate_of"] == [
+        "A question cannot be a duplicate of itself."
+    ]
+
+
+@pytest.mark.parametrize("value", [HUGE, str(2**64), "١"], ids=repr)
+def test_admin_question_duplicate_of_that_is_no_id_is_a_form_error(editor_client, value):
+    """Shown again, the autocomplete widget looked the value up with pk__in (OverflowError)."""
+    question = QuestionFactory()
+    QuestionFactory()
+    url, data = question_form_data(editor_client, question)
+    response = editor_client.post(url, {**data, "duplicate_of": value})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["duplicate_of"]
+
+
+def test_admin_inline_with_a_huge_form_count_is_refused_quickly(editor_client):
+    """TOTAL_FORMS of 2**63 made Django build 2,000 choice forms (11 s); now at most 30."""
+    question = QuestionFactory()
+    url, data = question_form_data(editor_client, question)
+    response = editor_client.post(url, {**data, "choices-TOTAL_FORMS": str(2**63)})
+    assert response.status_code == 200
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert len(formset.forms) <= 30
+    assert formset.non_form_errors()
+
+
+def test_admin_certification_list_with_a_row_id_past_the_range_is_a_form_error(editor_client):
+    from django.contrib.auth.models import Permission
+
+    editor = UserFactory(username="chief", is_staff=True)
+    editor.user_permissions.add(*Permission.objects.filter(codename__endswith="_certification"))
+    editor_client.force_login(editor)
+    certification = TopicFactory().certification
+    response = editor_client.post(
+        reverse("admin:study_certification_changelist"),
+        {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-0-id": str(2**64),  # pk__in with it: OverflowError
+            "form-0-position": "3",
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 200
+    certification.refresh_from_db()
+    assert certification.position != 3
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/search/?q=%00",
+        "/search/?q=key%00pairs",
+        "/admin/quiz/question/?status__exact=%00",
+        "/admin/quiz/report/?reason__exact=%00",
+        "/admin/autocomplete/?app_label=quiz&model_name=question&field_name=duplicate_of&term=%00",
+        "/topics/ec2/?%00=1",
+    ],
+)
+def test_a_query_string_with_a_nul_is_refused(editor_client, url):
+    """PostgreSQL cannot compare text with a NUL in it: each of these was a DataError (500)
+    there; no query of ours needs one."""
+    response = editor_client.get(url)
+    assert response.status_code == 400
+    assert response["Permissions-Policy"]
+
+
+def test_search_drops_other_control_characters(client):
+    QuestionFactory(stem="Which key pair works?")
+    response = client.get("/search/", {"q": "key\x07"})
+    assert response.status_code == 200
+    assert response.context["query"] == "key"

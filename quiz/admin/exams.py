@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from quiz.admin.limits import BoundedInline
 from quiz.models import Attempt, Blueprint, BlueprintTopic
 from quiz.selectors.exams import blueprint_fills
 
 
-class BlueprintTopicInline(admin.TabularInline):
+class BlueprintTopicInline(BoundedInline, admin.TabularInline):
     model = BlueprintTopic
     extra = 1
     verbose_name_plural = "Topic weights (none: every topic of the exam weighs the same)"

@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from config.ids import IdModelMultipleChoiceField, parse_id
+from config.ids import IdModelChoiceField, IdModelMultipleChoiceField, parse_id
 from quiz import choice_refs, selectors
+from quiz.admin.limits import BoundedInline, IdAutocomplete
 from quiz.admin.widgets import MarkdownPreviewTextarea
 from quiz.models import (
     AnswerKeyRevision,
@@ -175,6 +176,10 @@ class QuestionForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        duplicate = cleaned.get("duplicate_of")
+        if duplicate is not None and duplicate.pk == self.instance.pk:
+            # The database refuses it too (question_not_own_duplicate), with a 500.
+            self.add_error("duplicate_of", "A question cannot be a duplicate of itself.")
         # The choices formset reads these to decide whether a key change is explained.
         self.instance._key_change_note = cleaned.get("key_change_note", "")
         self.instance._key_change_effective = cleaned.get("key_change_effective")
@@ -253,7 +258,7 @@ class ChoiceFormSet(forms.BaseInlineFormSet):
         super().clean()
 
 
-class ChoiceInline(admin.TabularInline):
+class ChoiceInline(BoundedInline, admin.TabularInline):
     model = Choice
     formset = ChoiceFormSet
     extra = 0
@@ -267,14 +272,14 @@ class ChoiceInline(admin.TabularInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class ReferenceInline(admin.TabularInline):
+class ReferenceInline(BoundedInline, IdAutocomplete, admin.TabularInline):
     model = QuestionReference
     extra = 0
     fields = ["note", "url", "title", "position"]
     autocomplete_fields = ["note"]
 
 
-class KeyRevisionInline(admin.TabularInline):
+class KeyRevisionInline(BoundedInline, admin.TabularInline):
     model = AnswerKeyRevision
     extra = 0
     can_delete = False
@@ -299,7 +304,7 @@ def _count(queryset) -> Subquery:
     )
 
 
-class QuestionAdmin(SimpleHistoryAdmin):
+class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
     form = QuestionForm
     list_display = [
         "ext_id",
@@ -327,8 +332,12 @@ class QuestionAdmin(SimpleHistoryAdmin):
     readonly_fields = ["statistics", "community", "created_at", "updated_at"]
     autocomplete_fields = ["duplicate_of"]
     filter_horizontal = ["also_topics"]
-    # A posted topic id past the database's range is a form error, not an OverflowError.
-    formfield_overrides = {models.ManyToManyField: {"form_class": IdModelMultipleChoiceField}}
+    # Ids posted for a topic, set or duplicate are read by config.ids: one past the
+    # database's range is a form error, not an OverflowError; "١" is not question 1.
+    formfield_overrides = {
+        models.ForeignKey: {"form_class": IdModelChoiceField},
+        models.ManyToManyField: {"form_class": IdModelMultipleChoiceField},
+    }
     inlines = [ChoiceInline, ReferenceInline, KeyRevisionInline]
     actions = ["publish", "retire", "mark_verified_today"]
     fieldsets = [

@@ -9,6 +9,7 @@ from quiz.forms import CommentForm, ReportForm, VoteForm
 from quiz.models import Question
 from quiz.presentation import present
 from study import selectors as study_selectors
+from study.text import clean_text
 
 
 @require_safe
@@ -92,7 +93,7 @@ def question_detail(request, ext_id):
 
 @require_safe
 def search(request):
-    query = request.GET.get("q", "").strip()[:200]
+    query = clean_text(request.GET.get("q", "")).strip()[:200]
     groups: dict = {}
     if query:
         for note in study_selectors.notes_search(query):

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from config.ids import parse_id
 from quiz import services
 from quiz.models import ReviewLog
 from quiz.selectors import review as review_selectors
@@ -50,12 +51,11 @@ def review_home(request):
 @require_POST
 @login_required
 def review_start(request):
-    try:
-        size = int(request.POST.get("size", "20"))
-    except ValueError:
+    size = parse_id(request.POST.get("size", "20"))  # a count: read like an id, 1 and up
+    if size is None:
         return bad_request(request, "The number of questions must be a whole number.")
     try:
-        session = services.review_start(user=request.user, size=max(1, min(size, 100)))
+        session = services.review_start(user=request.user, size=min(size, 100))
     except ValidationError as error:
         return bad_request(request, " ".join(error.messages))
     url = reverse("quiz:practice_question", kwargs={"pk": session.pk, "position": 1})
@@ -66,11 +66,11 @@ def review_start(request):
 @login_required
 def review_rate(request, pk):
     log = get_object_or_404(ReviewLog.objects.select_related("card"), pk=pk, user=request.user)
-    try:
-        rating = int(request.POST.get("rating", ""))
-        services.srs_rate(log=log, user=request.user, rating=rating)
-    except ValueError:
+    rating = parse_id(request.POST.get("rating", ""))
+    if rating is None:
         return bad_request(request, "Rate with Again, Hard, Good or Easy.")
+    try:
+        services.srs_rate(log=log, user=request.user, rating=rating)
     except ValidationError as error:
         return bad_request(request, " ".join(error.messages))
     back = request.POST.get("back", "")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 
 from quiz import choice_refs
+from quiz.choice_order import bank_order
 from quiz.models import AnswerKeyRevision, Choice, Question
 from quiz.selectors.bank import CommunityVote
 
@@ -153,17 +154,3 @@ def present(
             (view.letters(labels.split("+")), percent) for labels, _n, percent in vote.rows
         ]
     return view
-
-
-def bank_order(question: Question) -> list[str]:
-    """The labels in the order editors keep them (position): the question page's order."""
-    choices = sorted(question.choices.all(), key=lambda c: (c.position, c.label))
-    return [choice.label for choice in choices]
-
-
-def shuffled_order(question: Question, rng) -> list[str]:
-    """A learner's order of the choices, or the bank's for a question that keeps its order."""
-    labels = bank_order(question)
-    if question.shuffle_choices:
-        rng.shuffle(labels)
-    return labels

@@ -81,7 +81,7 @@ class DisputedFilter(admin.SimpleListFilter):
         return [("yes", "Disputed (readers, votes or open reports)"), ("no", "Not disputed")]
 
     def queryset(self, request, queryset):
-        disputed = Question.objects.disputed().values("pk")
+        disputed = selectors.disputed_questions().values("pk")
         if self.value() == "yes":
             return queryset.filter(pk__in=disputed)
         if self.value() == "no":

@@ -65,16 +65,6 @@ class QuestionQuerySet(models.QuerySet):
             | models.Q(topic__in=Topic.objects.filter(is_active=False).values("pk"))
         )
 
-    def disputed(self):
-        """Readers dispute the key, learners' votes disagree with it, or a report is open."""
-        from quiz.models.feedback import Report
-
-        open_reports = models.Exists(
-            Report.objects.filter(question=models.OuterRef("pk"), status=Report.Status.OPEN)
-        )
-        disagreeing = models.Q(community_disagrees=True)
-        return self.filter(~models.Q(disputed="") | disagreeing | open_reports)
-
 
 class Question(models.Model):
     class Status(models.TextChoices):

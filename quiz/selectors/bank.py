@@ -38,6 +38,12 @@ from study.models import Topic
 from study.selectors import search_words
 
 
+def disputed_questions() -> QuerySet[Question]:
+    """Readers dispute the key, learners' votes disagree with it, or a report is open."""
+    open_reports = Exists(Report.objects.filter(question=OuterRef("pk"), status=Report.Status.OPEN))
+    return Question.objects.filter(~Q(disputed="") | Q(community_disagrees=True) | open_reports)
+
+
 def topic_question_links(topics: Sequence[Topic]) -> dict[int, list[TopicLink]]:
     """For study's pages: "N questions" per topic and, when it has any, a button that starts
     a practice session on it; in one query."""

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -155,6 +156,30 @@ def blueprint_fills(
             left_out=sum(live.values()) - sum(available.values()),
         )
     return fills
+
+
+def blueprint_topics(blueprint: Blueprint) -> dict[Topic, int]:
+    """The topics an attempt draws from, with their weights (see blueprint_topic_weights)."""
+    return blueprint_topic_weights([blueprint])[blueprint.pk]
+
+
+def blueprint_pool(
+    blueprint: Blueprint, *, now: datetime, topics: dict[Topic, int] | None = None
+) -> dict[Topic, list[int]]:
+    """Question ids per topic that an attempt may draw (live, optionally no recent key change).
+    topics: blueprint_topics(blueprint), when the caller has it already."""
+    topics = topics if topics is not None else blueprint_topics(blueprint)
+    questions = Question.objects.live().filter(topic__in=list(topics))
+    if not blueprint.include_recent_key_changes:
+        questions = questions.exclude(pk__in=recently_changed_questions(now))
+    by_topic: dict[int, list[int]] = {}
+    for pk, topic_id in questions.values_list("pk", "topic_id"):
+        by_topic.setdefault(topic_id, []).append(pk)
+    return {topic: by_topic.get(topic.pk, []) for topic in topics}
+
+
+def open_attempt(user: AbstractBaseUser, blueprint: Blueprint) -> Attempt | None:
+    return Attempt.objects.filter(user=user, blueprint=blueprint, finished_at__isnull=True).first()
 
 
 def offered_exams(*, now: datetime | None = None) -> list[BlueprintFill]:

@@ -56,11 +56,11 @@ from quiz.services.practice import (
     practice_finish,
     practice_retry,
     practice_start,
+    review_start,
 )
 from quiz.services.profile import profile_for, profile_update
 from quiz.services.review import (
     rating_previews,
-    review_start,
     srs_key_changed,
     srs_rate,
     srs_record,

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from quiz import exam_rules
+from quiz.choice_order import shuffled_order
 from quiz.models import (
     AnswerSource,
     Attempt,
@@ -18,13 +19,14 @@ from quiz.models import (
     BlueprintTopic,
     Question,
 )
-from quiz.presentation import shuffled_order
 from quiz.selectors.exams import (
     BlueprintFill,
     blueprint_fills,
-    blueprint_topic_weights,
-    recently_changed_questions,
+    blueprint_pool,
+    blueprint_topics,
+    open_attempt,
 )
+from quiz.selectors.readiness import attempt_prediction
 from quiz.services.feedback import ChoiceCountError, answer_record
 from quiz.services.practice import choice_labels_from_ids
 from quiz.services.profile import profile_for
@@ -39,30 +41,6 @@ class ExamError(ValidationError):
 
 class ExamClosed(ExamError):
     """The attempt is finished or past its time: nothing about it may change (409)."""
-
-
-def blueprint_topics(blueprint: Blueprint) -> dict[Topic, int]:
-    """The topics an attempt draws from, with their weights (see blueprint_topic_weights)."""
-    return blueprint_topic_weights([blueprint])[blueprint.pk]
-
-
-def blueprint_pool(
-    blueprint: Blueprint, *, now: datetime, topics: dict[Topic, int] | None = None
-) -> dict[Topic, list[int]]:
-    """Question ids per topic that an attempt may draw (live, optionally no recent key change).
-    topics: blueprint_topics(blueprint), when the caller has it already."""
-    topics = topics if topics is not None else blueprint_topics(blueprint)
-    questions = Question.objects.live().filter(topic__in=list(topics))
-    if not blueprint.include_recent_key_changes:
-        questions = questions.exclude(pk__in=recently_changed_questions(now))
-    by_topic: dict[int, list[int]] = {}
-    for pk, topic_id in questions.values_list("pk", "topic_id"):
-        by_topic.setdefault(topic_id, []).append(pk)
-    return {topic: by_topic.get(topic.pk, []) for topic in topics}
-
-
-def open_attempt(user: AbstractBaseUser, blueprint: Blueprint) -> Attempt | None:
-    return Attempt.objects.filter(user=user, blueprint=blueprint, finished_at__isnull=True).first()
 
 
 @transaction.atomic
@@ -89,8 +67,6 @@ def attempt_start(
     chosen = [pk for topic, n in quota.items() for pk in rng.sample(pool[topic], n)]
     rng.shuffle(chosen)  # topics interleaved, as on the real exam
     questions = Question.objects.prefetch_related("choices").in_bulk(chosen)
-    from quiz.services.readiness import attempt_prediction  # readiness builds on exams
-
     # What the learner's history predicts for this draw, stored for calibration.
     predicted_pass, predicted_score = attempt_prediction(
         user, profile_for(user), blueprint, now=now, topics=topics, pool=pool

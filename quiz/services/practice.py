@@ -3,6 +3,7 @@
 import random
 import secrets
 from collections.abc import Sequence
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from config.ids import parse_id
+from quiz.choice_order import shuffled_order
 from quiz.models import (
     AnswerRecord,
     AnswerSource,
@@ -19,9 +21,11 @@ from quiz.models import (
     PracticeSession,
     Question,
 )
-from quiz.presentation import shuffled_order
+from quiz.selectors import review as review_selectors
+from quiz.selectors.bank import disputed_questions
 from quiz.selectors.review import CardSnapshot
 from quiz.services.feedback import answer_record, labels_clean
+from quiz.services.profile import profile_for
 from quiz.services.review import srs_record
 from study.models import Certification, Topic
 
@@ -56,7 +60,7 @@ def practice_candidates(
     if scope == Scope.FLAGGED:
         return questions.filter(Exists(Flag.objects.filter(user=user, question=OuterRef("pk"))))
     if scope == Scope.DISPUTED:
-        return questions.filter(pk__in=Question.objects.disputed().values("pk"))
+        return questions.filter(pk__in=disputed_questions().values("pk"))
     raise PracticeError(f"Unknown scope {scope!r}.")
 
 
@@ -238,3 +242,27 @@ def flag_toggle(*, user: AbstractBaseUser, question: Question) -> bool:
         return False
     Flag.objects.create(user=user, question=question)
     return True
+
+
+def review_start(*, user: AbstractBaseUser, size: int, now: datetime | None = None):
+    """A review session: due cards first (lowest recall first), then new questions, within
+    the learner's daily limits."""
+    now = now or timezone.now()
+    profile = profile_for(user)
+    counts = review_selectors.review_counts(user, profile, now=now)
+    due = review_selectors.due_queue(user, now=now, limit=min(size, counts.due_now))
+    new = review_selectors.new_question_ids(
+        user, profile, limit=min(size - len(due), counts.new_available)
+    )
+    if not due and not new:
+        raise PracticeError(
+            "Nothing is due and you have reached today's limit of new questions. Come back later."
+        )
+    return practice_start(
+        user=user,
+        scope=PracticeSession.Scope.REVIEW,
+        size=len(due) + len(new),
+        question_ids=due + new,
+        keep_order=True,
+        label=f"Review: {len(due)} due, {len(new)} new",
+    )

@@ -12,7 +12,6 @@ from quiz import srs
 from quiz.models import (
     AnswerKeyRevision,
     AnswerRecord,
-    PracticeSession,
     Profile,
     Question,
     ReviewCard,
@@ -258,31 +257,4 @@ def review_days_rebuild(*, user: AbstractBaseUser) -> None:
     ReviewDay.objects.filter(user=user).delete()
     ReviewDay.objects.bulk_create(
         ReviewDay(user=user, day=day, reviews=r, passed=p) for day, (r, p) in totals.items()
-    )
-
-
-def review_start(*, user: AbstractBaseUser, size: int, now: datetime | None = None):
-    """A review session: due cards first (lowest recall first), then new questions, within
-    the learner's daily limits."""
-    # practice -> feedback -> review: imported here to keep the import graph acyclic.
-    from quiz.services.practice import PracticeError, practice_start
-
-    now = now or timezone.now()
-    profile = profile_for(user)
-    counts = review_selectors.review_counts(user, profile, now=now)
-    due = review_selectors.due_queue(user, now=now, limit=min(size, counts.due_now))
-    new = review_selectors.new_question_ids(
-        user, profile, limit=min(size - len(due), counts.new_available)
-    )
-    if not due and not new:
-        raise PracticeError(
-            "Nothing is due and you have reached today's limit of new questions. Come back later."
-        )
-    return practice_start(
-        user=user,
-        scope=PracticeSession.Scope.REVIEW,
-        size=len(due) + len(new),
-        question_ids=due + new,
-        keep_order=True,
-        label=f"Review: {len(due)} due, {len(new)} new",
     )

@@ -5,7 +5,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from quiz import services
 from quiz.selectors import exams as exam_selectors
-from quiz.services import readiness as readiness_service
+from quiz.selectors import readiness as readiness_service
 from quiz.views.common import login_required
 
 PAGE = "quiz/readiness.html"

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from quiz.services.readiness import calibration
+from quiz.selectors.readiness import calibration
 
 
 class Command(BaseCommand):

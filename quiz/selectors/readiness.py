@@ -21,8 +21,7 @@ from django.utils import timezone
 from quiz import readiness, srs
 from quiz.models import AnswerRecord, Attempt, Blueprint, Profile, ReviewCard
 from quiz.selectors import review as review_selectors
-from quiz.selectors.exams import BlueprintFill
-from quiz.services.exams import blueprint_pool, blueprint_topics
+from quiz.selectors.exams import BlueprintFill, blueprint_pool, blueprint_topics
 from study.models import Topic
 
 # Answered questions of the blueprint's topics before we show a number (or half the

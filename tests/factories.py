@@ -7,6 +7,8 @@ from quiz.models import (
     AnswerKeyRevision,
     AnswerRecord,
     AnswerSource,
+    Blueprint,
+    BlueprintTopic,
     Choice,
     Comment,
     Disclaimer,
@@ -228,3 +230,29 @@ class QuestionReferenceFactory(DjangoModelFactory):
     question = factory.SubFactory(QuestionFactory)
     url = "https://docs.aws.amazon.com/"
     title = "AWS documentation"
+
+
+class BlueprintFactory(DjangoModelFactory):
+    """A mock exam of 5 questions in 20 minutes, pass mark 720 (scaled).
+
+    `topics=[topic, ...]` weighs each topic 1, `topics={topic: weight}` as given; without it
+    every topic of the certification weighs the same."""
+
+    class Meta:
+        model = Blueprint
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"mock-{n}")
+    name = factory.Sequence(lambda n: f"Mock exam {n}")
+    certification = factory.SubFactory(CertificationFactory)
+    question_count = 5
+    time_limit_minutes = 20
+    passing_score = 720
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        if not create or not extracted:
+            return
+        weights = extracted if isinstance(extracted, dict) else dict.fromkeys(extracted, 1)
+        for topic, weight in weights.items():
+            BlueprintTopic.objects.create(blueprint=self, topic=topic, weight=weight)

@@ -22,17 +22,25 @@ from quiz.services import (
     flag_set,
     key_change,
 )
-from tests.conftest import assert_fragment
 from tests.factories import (
     AnswerKeyRevisionFactory,
+    BlueprintFactory,
     CertificationFactory,
     QuestionFactory,
     TopicFactory,
     UserFactory,
 )
+from tests.helpers import (
+    HX,
+    assert_fragment,
+    attempt_question_url,
+    attempt_save_url,
+    choice_ids,
+    item_at,
+    start_attempt,
+)
 
 pytestmark = pytest.mark.django_db
-HX = {"HX-Request": "true"}
 T0 = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
 
 
@@ -41,34 +49,9 @@ def blueprint():
     topic = TopicFactory()
     QuestionFactory.create_batch(6, topic=topic)
     QuestionFactory.create_batch(2, topic=topic, choose=2)
-    blueprint = Blueprint.objects.create(
-        slug="mini",
-        name="Mini mock",
-        certification=topic.certification,
-        question_count=5,
-        time_limit_minutes=20,
-        passing_score=720,
+    return BlueprintFactory(
+        slug="mini", name="Mini mock", certification=topic.certification, topics=[topic]
     )
-    BlueprintTopic.objects.create(blueprint=blueprint, topic=topic, weight=1)
-    return blueprint
-
-
-def start(user, blueprint, at=T0):
-    with time_machine.travel(at, tick=False):
-        return attempt_start(user=user, blueprint=blueprint)
-
-
-def save_url(attempt, position):
-    return reverse("quiz:attempt_save", kwargs={"pk": attempt.pk, "position": position})
-
-
-def ids(item, labels):
-    by_label = {c.label: c.pk for c in item.question.choices.all()}
-    return [str(by_label[label]) for label in labels]
-
-
-def item_at(attempt, position):
-    return attempt.questions.select_related("question").get(position=position)
 
 
 def test_seed_library_ships_the_two_blueprints(library):
@@ -115,10 +98,7 @@ def _fill_case(name: str):
     """A blueprint of 5 questions over two topics, arranged as the case says."""
     certification = CertificationFactory()
     first, second = TopicFactory.create_batch(2, certification=certification)
-    blueprint = Blueprint.objects.create(
-        slug=f"case-{certification.pk}", name=name, certification=certification,
-        question_count=5, time_limit_minutes=10, passing_score=720,
-    )  # fmt: skip
+    blueprint = BlueprintFactory(name=name, certification=certification, time_limit_minutes=10)
     if name == "enough":
         QuestionFactory.create_batch(3, topic=first)
         QuestionFactory.create_batch(2, topic=second)
@@ -198,12 +178,13 @@ def test_fill_status_of_many_exams_takes_a_fixed_number_of_queries(
 
 
 def test_start_freezes_questions_order_keys_and_deadline(user, blueprint):
-    attempt = start(user, blueprint)
+    attempt = start_attempt(user, blueprint, at=T0)
     assert attempt.deadline == T0 + timedelta(minutes=20) and attempt.total == 5
     items = list(attempt.questions.select_related("question"))
     assert len({i.question_id for i in items}) == 5  # no duplicates
     assert all(i.key_labels == i.question.key_labels and len(i.order_labels) >= 4 for i in items)
-    assert start(user, blueprint, T0 + timedelta(minutes=1)) == attempt  # one open attempt: resumed
+    # One open attempt: starting again resumes it.
+    assert start_attempt(user, blueprint, at=T0 + timedelta(minutes=1)) == attempt
 
 
 def test_retired_and_recently_changed_questions_are_left_out(user, blueprint):
@@ -224,41 +205,39 @@ def test_retired_and_recently_changed_questions_are_left_out(user, blueprint):
 
 
 def test_autosave_htmx_and_plain_last_write_wins(learner_client, user, blueprint):
-    attempt = start(user, blueprint)
+    attempt = start_attempt(user, blueprint, at=T0)
     first = item_at(attempt, 1)
     with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
         response = learner_client.post(
-            save_url(attempt, 1), {"choice": ids(first, ["A"])}, headers=HX
+            attempt_save_url(attempt, 1), {"choice": choice_ids(first, ["A"])}, headers=HX
         )
         html = assert_fragment(response, "save-status")
         assert "Saved at" in html and 'id="exam-timer"' in html and 'hx-swap-oob="true"' in html
         assert '<li id="nav-1" hx-swap-oob="true">' in html and "answered current" in html
         assert html.count("<li") == 1  # the answered question's square, not all of them
         response = learner_client.post(
-            save_url(attempt, 1), {"choice": ids(first, ["C"]), "go": "2"}
+            attempt_save_url(attempt, 1), {"choice": choice_ids(first, ["C"]), "go": "2"}
         )
-        assert response.url == reverse(
-            "quiz:attempt_question", kwargs={"pk": attempt.pk, "position": 2}
-        )
+        assert response.url == attempt_question_url(attempt, 2)
     first.refresh_from_db()
     assert first.chosen_labels == "C"
     assert AttemptQuestion.objects.filter(attempt=attempt, question=first.question).count() == 1
 
 
 def test_two_tabs_stay_consistent(user, blueprint):
-    attempt = start(user, blueprint)
+    attempt = start_attempt(user, blueprint, at=T0)
     tab1, tab2 = Client(), Client()
     tab1.force_login(user)
     tab2.force_login(user)
     first = item_at(attempt, 1)
     with time_machine.travel(T0 + timedelta(minutes=2), tick=False):
-        tab1.post(save_url(attempt, 1), {"choice": ids(first, ["A"])}, headers=HX)
-        tab2.post(save_url(attempt, 1), {"choice": ids(first, ["B"])}, headers=HX)
-        page = tab1.get(reverse("quiz:attempt_question", kwargs={"pk": attempt.pk, "position": 1}))
+        tab1.post(attempt_save_url(attempt, 1), {"choice": choice_ids(first, ["A"])}, headers=HX)
+        tab2.post(attempt_save_url(attempt, 1), {"choice": choice_ids(first, ["B"])}, headers=HX)
+        page = tab1.get(attempt_question_url(attempt, 1))
     first.refresh_from_db()
     assert first.chosen_labels == "B"
     assert (
-        f'value="{ids(first, ["B"])[0]}" id="choice-{ids(first, ["B"])[0]}" data-key'
+        f'value="{choice_ids(first, ["B"])[0]}" id="choice-{choice_ids(first, ["B"])[0]}" data-key'
         in page.content.decode()
     )
 
@@ -266,29 +245,26 @@ def test_two_tabs_stay_consistent(user, blueprint):
 def test_multi_answer_may_be_partial_but_never_more_than_n(learner_client, user):
     topic = TopicFactory()
     QuestionFactory.create_batch(2, topic=topic, choose=2)
-    blueprint = Blueprint.objects.create(
+    blueprint = BlueprintFactory(
         slug="multi",
         name="Multi",
         certification=topic.certification,
         question_count=1,
         time_limit_minutes=5,
-        passing_score=720,
     )
-    attempt = start(user, blueprint)
+    attempt = start_attempt(user, blueprint, at=T0)
     multi = item_at(attempt, 1)
-    url = save_url(attempt, 1)
+    url = attempt_save_url(attempt, 1)
     with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
-        assert learner_client.post(url, {"choice": ids(multi, ["A"])}).status_code == 302
-        response = learner_client.post(url, {"choice": ids(multi, ["A", "B", "C"])})
+        assert learner_client.post(url, {"choice": choice_ids(multi, ["A"])}).status_code == 302
+        response = learner_client.post(url, {"choice": choice_ids(multi, ["A", "B", "C"])})
         # Without JavaScript: the question again (422), the three ticks kept, the message by
         # the choices; the saved answer stays the one before.
         assert response.status_code == 422
         html = response.content.decode()
         assert "You can choose only 2 answers; you chose 3." in html
         assert html.count(" checked>") == 3 and "<html" in html
-        hx = learner_client.post(
-            url, {"choice": ids(multi, ["A", "B", "C"])}, headers={"HX-Request": "true"}
-        )
+        hx = learner_client.post(url, {"choice": choice_ids(multi, ["A", "B", "C"])}, headers=HX)
         assert hx.status_code == 400 and "You can choose only 2 answers" in hx.content.decode()
     multi.refresh_from_db()
     assert multi.chosen_labels == "A"
@@ -300,34 +276,38 @@ def test_multi_answer_may_be_partial_but_never_more_than_n(learner_client, user)
 
 @pytest.mark.parametrize("posted", [["x"], ["999999"]], ids=["non-numeric", "foreign-id"])
 def test_tampered_choice_ids_are_400_and_change_nothing(learner_client, user, blueprint, posted):
-    attempt = start(user, blueprint)
+    attempt = start_attempt(user, blueprint, at=T0)
     with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
-        response = learner_client.post(save_url(attempt, 1), {"choice": posted})
+        response = learner_client.post(attempt_save_url(attempt, 1), {"choice": posted})
     assert response.status_code == 400
     assert item_at(attempt, 1).chosen_labels == ""
 
 
 def test_choice_of_another_question_is_400(learner_client, user, blueprint):
-    attempt = start(user, blueprint)
+    attempt = start_attempt(user, blueprint, at=T0)
     other = item_at(attempt, 2)
     with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
-        response = learner_client.post(save_url(attempt, 1), {"choice": ids(other, ["A"])})
+        response = learner_client.post(
+            attempt_save_url(attempt, 1), {"choice": choice_ids(other, ["A"])}
+        )
     assert response.status_code == 400 and item_at(attempt, 1).chosen_labels == ""
 
 
 def test_unknown_position_is_404_and_other_users_attempt_is_404(client, user, blueprint):
-    attempt = start(user, blueprint)
+    attempt = start_attempt(user, blueprint, at=T0)
     client.force_login(user)
-    assert client.post(save_url(attempt, 99), {"choice": []}).status_code == 404
+    assert client.post(attempt_save_url(attempt, 99), {"choice": []}).status_code == 404
     client.force_login(UserFactory())
     for url in [
-        reverse("quiz:attempt_question", kwargs={"pk": attempt.pk, "position": 1}),
+        attempt_question_url(attempt, 1),
         reverse("quiz:attempt_results", kwargs={"pk": attempt.pk}),
         reverse("quiz:attempt_review", kwargs={"pk": attempt.pk}),
     ]:
         assert client.get(url).status_code == 404
     assert (
-        client.post(save_url(attempt, 1), {"choice": ids(item_at(attempt, 1), ["A"])}).status_code
+        client.post(
+            attempt_save_url(attempt, 1), {"choice": choice_ids(item_at(attempt, 1), ["A"])}
+        ).status_code
         == 404
     )
     assert client.post(reverse("quiz:attempt_submit", kwargs={"pk": attempt.pk})).status_code == 404
@@ -340,12 +320,12 @@ def test_unknown_position_is_404_and_other_users_attempt_is_404(client, user, bl
     ids=["just-before", "inside-grace", "after-grace"],
 )
 def test_deadline_and_grace(learner_client, user, blueprint, seconds_after_deadline, accepted):
-    attempt = start(user, blueprint)
+    attempt = start_attempt(user, blueprint, at=T0)
     first = item_at(attempt, 1)
     moment = attempt.deadline + timedelta(seconds=seconds_after_deadline)
     with time_machine.travel(moment, tick=False):
         response = learner_client.post(
-            save_url(attempt, 1), {"choice": ids(first, ["B"])}, headers=HX
+            attempt_save_url(attempt, 1), {"choice": choice_ids(first, ["B"])}, headers=HX
         )
     first.refresh_from_db()
     attempt.refresh_from_db()
@@ -362,11 +342,11 @@ def test_deadline_and_grace(learner_client, user, blueprint, seconds_after_deadl
 def test_expired_attempt_is_finalized_when_touched_and_scored_from_saved_answers(
     learner_client, user, blueprint
 ):
-    attempt = start(user, blueprint)
+    attempt = start_attempt(user, blueprint, at=T0)
     first = item_at(attempt, 1)
     with time_machine.travel(T0 + timedelta(minutes=3), tick=False):
         learner_client.post(
-            save_url(attempt, 1), {"choice": ids(first, first.key_labels.split(","))}
+            attempt_save_url(attempt, 1), {"choice": choice_ids(first, first.key_labels.split(","))}
         )
     with time_machine.travel(attempt.deadline + timedelta(minutes=5), tick=False):
         response = learner_client.get(reverse("quiz:attempt_resume", kwargs={"pk": attempt.pk}))
@@ -376,7 +356,7 @@ def test_expired_attempt_is_finalized_when_touched_and_scored_from_saved_answers
 
 
 def test_finalize_command_is_idempotent(user, blueprint, capsys):
-    attempt = start(user, blueprint)
+    attempt = start_attempt(user, blueprint, at=T0)
     with time_machine.travel(attempt.deadline + timedelta(minutes=2), tick=False):
         call_command("finalize_expired_attempts")
         call_command("finalize_expired_attempts")
@@ -387,12 +367,13 @@ def test_finalize_command_is_idempotent(user, blueprint, capsys):
 
 
 def test_double_submit_finalizes_once_and_feeds_srs_after_finish(learner_client, user, blueprint):
-    attempt = start(user, blueprint)
+    attempt = start_attempt(user, blueprint, at=T0)
     with time_machine.travel(T0 + timedelta(minutes=4), tick=False):
         for position in (1, 2):
             item = item_at(attempt, position)
             learner_client.post(
-                save_url(attempt, position), {"choice": ids(item, [item.order_labels[0]])}
+                attempt_save_url(attempt, position),
+                {"choice": choice_ids(item, [item.order_labels[0]])},
             )
         assert not ReviewLog.objects.exists()  # not during the attempt
         submit = reverse("quiz:attempt_submit", kwargs={"pk": attempt.pk})
@@ -405,11 +386,9 @@ def test_double_submit_finalizes_once_and_feeds_srs_after_finish(learner_client,
 
 
 def test_resume_returns_to_the_same_question(learner_client, user, blueprint):
-    attempt = start(user, blueprint)
+    attempt = start_attempt(user, blueprint, at=T0)
     with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
-        learner_client.get(
-            reverse("quiz:attempt_question", kwargs={"pk": attempt.pk, "position": 4})
-        )
+        learner_client.get(attempt_question_url(attempt, 4))
         response = learner_client.get(reverse("quiz:attempt_resume", kwargs={"pk": attempt.pk}))
         assert response.url == reverse(
             "quiz:attempt_question", kwargs={"pk": attempt.pk, "position": 4}
@@ -419,7 +398,7 @@ def test_resume_returns_to_the_same_question(learner_client, user, blueprint):
 
 
 def test_flag_and_review_screen(learner_client, user, blueprint):
-    attempt = start(user, blueprint)
+    attempt = start_attempt(user, blueprint, at=T0)
     with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
         response = learner_client.post(
             reverse("quiz:attempt_flag", kwargs={"pk": attempt.pk, "position": 3}), headers=HX
@@ -435,12 +414,13 @@ def test_flag_and_review_screen(learner_client, user, blueprint):
 
 
 def test_results_report_filters_and_rescoring(learner_client, user, blueprint):
-    attempt = start(user, blueprint)
+    attempt = start_attempt(user, blueprint, at=T0)
     with time_machine.travel(T0 + timedelta(minutes=2), tick=False):
         for position in (1, 2, 3):
             item = item_at(attempt, position)
             learner_client.post(
-                save_url(attempt, position), {"choice": ids(item, item.key_labels.split(","))}
+                attempt_save_url(attempt, position),
+                {"choice": choice_ids(item, item.key_labels.split(","))},
             )
         attempt_finalize(attempt=attempt, reason="submitted")
     attempt.refresh_from_db()
@@ -469,7 +449,7 @@ def test_results_report_filters_and_rescoring(learner_client, user, blueprint):
 
 def test_history_and_trend(learner_client, user, blueprint):
     for offset in range(3):
-        attempt = start(user, blueprint, T0 + timedelta(days=offset))
+        attempt = start_attempt(user, blueprint, at=T0 + timedelta(days=offset))
         attempt_finalize(
             attempt=attempt, reason="submitted", now=T0 + timedelta(days=offset, minutes=5)
         )
@@ -480,13 +460,11 @@ def test_history_and_trend(learner_client, user, blueprint):
 
 
 def test_no_javascript_flow_uses_plain_posts(learner_client, user, blueprint):
-    attempt = start(user, blueprint)
+    attempt = start_attempt(user, blueprint, at=T0)
     with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
-        page = learner_client.get(
-            reverse("quiz:attempt_question", kwargs={"pk": attempt.pk, "position": 1})
-        )
+        page = learner_client.get(attempt_question_url(attempt, 1))
     html = page.content.decode()
-    assert f'action="{save_url(attempt, 1)}"' in html and 'name="go" value="2"' in html
+    assert f'action="{attempt_save_url(attempt, 1)}"' in html and 'name="go" value="2"' in html
     assert (
         'name="go" value="review"' in html
         and " required" not in html.split('id="exam-form"')[1].split("</form>")[0]
@@ -496,15 +474,14 @@ def test_no_javascript_flow_uses_plain_posts(learner_client, user, blueprint):
 def test_results_review_is_paged_ten_questions_at_a_time(learner_client, user):
     topic = TopicFactory()
     QuestionFactory.create_batch(25, topic=topic)
-    big = Blueprint.objects.create(
+    big = BlueprintFactory(
         slug="big",
         name="Big mock",
         certification=topic.certification,
         question_count=25,
         time_limit_minutes=60,
-        passing_score=720,
+        topics=[topic],
     )
-    BlueprintTopic.objects.create(blueprint=big, topic=topic, weight=1)
     attempt = attempt_start(user=user, blueprint=big)
     attempt_finalize(attempt=attempt, reason=Attempt.FinishReason.SUBMITTED)
     url = reverse("quiz:attempt_results", kwargs={"pk": attempt.pk})
@@ -519,14 +496,16 @@ def test_results_review_is_paged_ten_questions_at_a_time(learner_client, user):
 
 @pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain post"])
 def test_nothing_changes_once_the_attempt_is_submitted(learner_client, user, blueprint, htmx):
-    attempt = start(user, blueprint)
+    attempt = start_attempt(user, blueprint, at=T0)
     first = item_at(attempt, 1)
     with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
-        learner_client.post(save_url(attempt, 1), {"choice": ids(first, ["A"])}, headers=HX)
+        learner_client.post(
+            attempt_save_url(attempt, 1), {"choice": choice_ids(first, ["A"])}, headers=HX
+        )
         attempt_finalize(attempt=attempt, reason="submitted")
         headers = HX if htmx else {}
         save = learner_client.post(
-            save_url(attempt, 1), {"choice": ids(first, ["B"])}, headers=headers
+            attempt_save_url(attempt, 1), {"choice": choice_ids(first, ["B"])}, headers=headers
         )
         flag = learner_client.post(
             reverse("quiz:attempt_flag", kwargs={"pk": attempt.pk, "position": 1}), headers=headers
@@ -540,7 +519,7 @@ def test_nothing_changes_once_the_attempt_is_submitted(learner_client, user, blu
 def test_a_save_that_read_the_attempt_open_is_refused_once_it_was_submitted(user, blueprint):
     """The race of the attack run: the save read the attempt before the submit finished it.
     The service decides again under the attempt's lock, and refuses."""
-    attempt = start(user, blueprint)
+    attempt = start_attempt(user, blueprint, at=T0)
     stale = item_at(attempt, 1)
     stale.attempt = Attempt.objects.get(pk=attempt.pk)  # read while open
     with time_machine.travel(T0 + timedelta(minutes=1), tick=False):

@@ -6,34 +6,18 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from quiz.models import AnswerRecord, Flag, PracticeItem, PracticeSession, Question
 from quiz.services import practice_start
-from tests.conftest import assert_fragment
 from tests.factories import QuestionFactory, TopicFactory, UserFactory
+from tests.helpers import (
+    HX,
+    assert_fragment,
+    choice_ids,
+    item_at,
+    practice_answer_url,
+    practice_question_url,
+    start_practice,
+)
 
 pytestmark = pytest.mark.django_db
-HX = {"HX-Request": "true"}
-
-
-def start(user, topic, size=3, order="bank", **kwargs):
-    return practice_start(
-        user=user, scope="topics", topics=[topic], size=size, order=order, **kwargs
-    )
-
-
-def q_url(session, position):
-    return reverse("quiz:practice_question", kwargs={"pk": session.pk, "position": position})
-
-
-def answer_url(session, position):
-    return reverse("quiz:practice_answer", kwargs={"pk": session.pk, "position": position})
-
-
-def choice_ids(item, labels):
-    by_label = {c.label: c.pk for c in item.question.choices.all()}
-    return [str(by_label[label]) for label in labels]
-
-
-def item(session, position=1):
-    return session.items.select_related("question").get(position=position)
 
 
 @pytest.fixture
@@ -56,7 +40,7 @@ def test_start_plain_post_redirects_to_first_question(learner_client, topic):
         {"scope": "topics", "topics": [topic.pk], "size": 3, "order": "bank"},
     )
     session = PracticeSession.objects.get()
-    assert response.status_code == 302 and response.url == q_url(session, 1)
+    assert response.status_code == 302 and response.url == practice_question_url(session, 1)
     assert session.items.count() == 3
 
 
@@ -72,7 +56,7 @@ def test_start_with_htmx_redirects_the_client(learner_client, topic):
         headers=HX,
     )
     session = PracticeSession.objects.get()
-    assert response.headers["HX-Redirect"] == q_url(session, 1)
+    assert response.headers["HX-Redirect"] == practice_question_url(session, 1)
     assert session.size == 5  # capped at what the scope has
 
 
@@ -107,7 +91,7 @@ def test_practise_button_of_the_notes_starts_ten_random_questions_of_the_topic(
     QuestionFactory.create_batch(3)  # another topic's
     response = learner_client.post(reverse("quiz:practice_topic", kwargs={"slug": topic.slug}))
     session = PracticeSession.objects.get(user=user)
-    assert response.status_code == 302 and response.url == q_url(session, 1)
+    assert response.status_code == 302 and response.url == practice_question_url(session, 1)
     assert (session.scope, session.order, session.size) == ("topics", "random", 10)
     assert set(session.items.values_list("question__topic", flat=True)) == {topic.pk}
     assertContains(learner_client.get(response.url), "Question 1 of 10")
@@ -134,7 +118,7 @@ def test_retired_and_duplicate_questions_never_appear(user, topic):
     retired = QuestionFactory(topic=topic, status=Question.Status.RETIRED)
     original = Question.objects.filter(topic=topic).first()
     duplicate = QuestionFactory(topic=topic, duplicate_of=original)
-    session = start(user, topic, size=100)
+    session = start_practice(user, topic, size=100)
     ids = set(session.items.values_list("question_id", flat=True))
     assert retired.pk not in ids and duplicate.pk not in ids and len(ids) == 5
 
@@ -142,27 +126,27 @@ def test_retired_and_duplicate_questions_never_appear(user, topic):
 def test_choice_order_is_shuffled_per_session_and_stable_on_reload(learner_client, user, topic):
     orders = set()
     for _ in range(12):
-        session = start(user, topic, size=1)
-        orders.add(item(session).choice_order)
+        session = start_practice(user, topic, size=1)
+        orders.add(item_at(session).choice_order)
     assert len(orders) > 1  # shuffled
-    first = item(session)
-    page1 = learner_client.get(q_url(session, 1)).content.decode()
-    page2 = learner_client.get(q_url(session, 1)).content.decode()
+    first = item_at(session)
+    page1 = learner_client.get(practice_question_url(session, 1)).content.decode()
+    page2 = learner_client.get(practice_question_url(session, 1)).content.decode()
     positions = [page1.index(f'value="{pk}"') for pk in choice_ids(first, first.order_labels)]
     assert positions == sorted(positions)
     assert [page2.index(f'value="{pk}"') for pk in choice_ids(first, first.order_labels)] == sorted(
         positions, key=lambda p: p
     ) or True
-    item_after = item(session)
+    item_after = item_at(session)
     assert item_after.choice_order == first.choice_order
 
 
 def test_answer_with_htmx_swaps_feedback_without_reload(learner_client, user, topic):
-    session = start(user, topic)
-    first = item(session)
-    learner_client.get(q_url(session, 1))
+    session = start_practice(user, topic)
+    first = item_at(session)
+    learner_client.get(practice_question_url(session, 1))
     response = learner_client.post(
-        answer_url(session, 1), {"choice": choice_ids(first, ["B"])}, headers=HX
+        practice_answer_url(session, 1), {"choice": choice_ids(first, ["B"])}, headers=HX
     )
     html = assert_fragment(response, "feedback")
     assert "✓</span> Correct." in html and "Next question" in html
@@ -173,10 +157,15 @@ def test_answer_with_htmx_swaps_feedback_without_reload(learner_client, user, to
 
 
 def test_answer_plain_post_redirects_to_the_feedback_page(learner_client, user, topic):
-    session = start(user, topic)
-    first = item(session)
-    response = learner_client.post(answer_url(session, 1), {"choice": choice_ids(first, ["A"])})
-    assert response.status_code == 302 and response.url == q_url(session, 1) + "#feedback"
+    session = start_practice(user, topic)
+    first = item_at(session)
+    response = learner_client.post(
+        practice_answer_url(session, 1), {"choice": choice_ids(first, ["A"])}
+    )
+    assert (
+        response.status_code == 302
+        and response.url == practice_question_url(session, 1) + "#feedback"
+    )
     page = learner_client.get(response.url)
     assertContains(page, "Incorrect.")
     assertContains(page, 'class="verdict verdict-wrong"')
@@ -184,11 +173,11 @@ def test_answer_plain_post_redirects_to_the_feedback_page(learner_client, user, 
 
 
 def test_feedback_letters_follow_the_learners_order(learner_client, user, topic):
-    session = start(user, topic, size=1)
-    first = item(session)
+    session = start_practice(user, topic, size=1)
+    first = item_at(session)
     PracticeItem.objects.filter(pk=first.pk).update(choice_order="D,C,B,A")
     response = learner_client.post(
-        answer_url(session, 1), {"choice": choice_ids(first, ["B"])}, headers=HX
+        practice_answer_url(session, 1), {"choice": choice_ids(first, ["B"])}, headers=HX
     )
     # Stable label B is shown third, as "C".
     assertContains(response, "Correct.")
@@ -201,19 +190,19 @@ def test_feedback_letters_follow_the_learners_order(learner_client, user, topic)
 def test_multi_answer_needs_exactly_n_and_scores_all_or_nothing(learner_client, user):
     topic = TopicFactory()
     QuestionFactory(topic=topic, choose=2)  # A and B correct
-    session = start(user, topic, size=1)
-    first = item(session)
+    session = start_practice(user, topic, size=1)
+    first = item_at(session)
     response = learner_client.post(
-        answer_url(session, 1), {"choice": choice_ids(first, ["A"])}, headers=HX
+        practice_answer_url(session, 1), {"choice": choice_ids(first, ["A"])}, headers=HX
     )
     assert response.status_code == 422
     assertContains(response, "Choose 2 answers; you chose 1.", status_code=422)
     response = learner_client.post(
-        answer_url(session, 1), {"choice": choice_ids(first, ["A", "B", "C"])}
+        practice_answer_url(session, 1), {"choice": choice_ids(first, ["A", "B", "C"])}
     )
     assertContains(response, "Choose 2 answers; you chose 3.", status_code=422)
     assert not AnswerRecord.objects.exists()
-    learner_client.post(answer_url(session, 1), {"choice": choice_ids(first, ["A", "C"])})
+    learner_client.post(practice_answer_url(session, 1), {"choice": choice_ids(first, ["A", "C"])})
     first.refresh_from_db()
     assert first.is_correct is False  # one of two right is still wrong
 
@@ -221,8 +210,8 @@ def test_multi_answer_needs_exactly_n_and_scores_all_or_nothing(learner_client, 
 def test_multi_answer_page_says_choose_two_with_checkboxes(learner_client, user):
     topic = TopicFactory()
     QuestionFactory(topic=topic, choose=2)
-    session = start(user, topic, size=1)
-    response = learner_client.get(q_url(session, 1))
+    session = start_practice(user, topic, size=1)
+    response = learner_client.get(practice_question_url(session, 1))
     assertContains(response, "Choose 2 answers")
     assertContains(response, 'type="checkbox"', count=4)
     assertContains(response, 'data-choose="2"')
@@ -234,18 +223,18 @@ def test_multi_answer_page_says_choose_two_with_checkboxes(learner_client, user)
     ids=["non-numeric", "negative", "unknown-id"],
 )
 def test_tampered_answers_are_400_and_record_nothing(learner_client, user, topic, posted):
-    session = start(user, topic)
-    response = learner_client.post(answer_url(session, 1), {"choice": posted})
+    session = start_practice(user, topic)
+    response = learner_client.post(practice_answer_url(session, 1), {"choice": posted})
     assert response.status_code == 400
     assert response.content.decode()  # a human message
-    assert not AnswerRecord.objects.exists() and not item(session).is_answered
+    assert not AnswerRecord.objects.exists() and not item_at(session).is_answered
 
 
 def test_two_radio_answers_can_only_be_a_crafted_post_and_are_400(learner_client, user, topic):
-    session = start(user, topic)
-    first = item(session)
+    session = start_practice(user, topic)
+    first = item_at(session)
     response = learner_client.post(
-        answer_url(session, 1), {"choice": choice_ids(first, ["A", "B"])}
+        practice_answer_url(session, 1), {"choice": choice_ids(first, ["A", "B"])}
     )
     assert response.status_code == 400
     assert not AnswerRecord.objects.exists()
@@ -259,11 +248,11 @@ def test_choose_two_with_one_tick_returns_the_question_with_the_tick_kept(
     choices, the learner's tick still ticked; nothing recorded."""
     topic = TopicFactory()
     QuestionFactory(topic=topic, choose=2)
-    session = start(user, topic, size=1)
-    first = item(session)
+    session = start_practice(user, topic, size=1)
+    first = item_at(session)
     [ticked] = choice_ids(first, ["C"])
     response = learner_client.post(
-        answer_url(session, 1), {"choice": [ticked]}, headers=HX if htmx else {}
+        practice_answer_url(session, 1), {"choice": [ticked]}, headers=HX if htmx else {}
     )
     assert response.status_code == 422
     html = response.content.decode()
@@ -277,53 +266,55 @@ def test_choose_two_with_one_tick_returns_the_question_with_the_tick_kept(
     )
     checked = [int(pk) for pk, is_checked in boxes if is_checked]
     assert len(boxes) == 4 and checked == [int(ticked)]
-    assert not AnswerRecord.objects.exists() and not item(session).is_answered
+    assert not AnswerRecord.objects.exists() and not item_at(session).is_answered
 
 
 def test_an_empty_answer_is_a_slip_not_an_attack(learner_client, user, topic):
-    session = start(user, topic)
-    response = learner_client.post(answer_url(session, 1), {})
+    session = start_practice(user, topic)
+    response = learner_client.post(practice_answer_url(session, 1), {})
     assertContains(response, "Choose an answer.", status_code=422)
     assert not AnswerRecord.objects.exists()
 
 
 def test_choice_of_another_question_is_400(learner_client, user, topic):
-    session = start(user, topic)
-    other = item(session, 2)
-    response = learner_client.post(answer_url(session, 1), {"choice": choice_ids(other, ["B"])})
+    session = start_practice(user, topic)
+    other = item_at(session, 2)
+    response = learner_client.post(
+        practice_answer_url(session, 1), {"choice": choice_ids(other, ["B"])}
+    )
     assert response.status_code == 400
     assert "not part of this question" in response.content.decode()
     assert not AnswerRecord.objects.exists()
 
 
 def test_replayed_answer_is_refused_and_not_recorded_twice(learner_client, user, topic):
-    session = start(user, topic)
-    first = item(session)
+    session = start_practice(user, topic)
+    first = item_at(session)
     data = {"choice": choice_ids(first, ["B"])}
-    learner_client.post(answer_url(session, 1), data)
-    response = learner_client.post(answer_url(session, 1), data)
+    learner_client.post(practice_answer_url(session, 1), data)
+    response = learner_client.post(practice_answer_url(session, 1), data)
     assert response.status_code == 400
     assert "already answered" in response.content.decode()
     assert AnswerRecord.objects.count() == 1
 
 
 def test_post_to_a_finished_session_is_refused(learner_client, user, topic):
-    session = start(user, topic)
+    session = start_practice(user, topic)
     learner_client.post(reverse("quiz:practice_finish", kwargs={"pk": session.pk}))
     response = learner_client.post(
-        answer_url(session, 1), {"choice": choice_ids(item(session), ["B"])}
+        practice_answer_url(session, 1), {"choice": choice_ids(item_at(session), ["B"])}
     )
     assert response.status_code == 400 and "finished" in response.content.decode()
     assert not AnswerRecord.objects.exists()
 
 
 def test_another_learners_session_is_404(client, user, topic):
-    session = start(user, topic)
+    session = start_practice(user, topic)
     client.force_login(UserFactory())
-    assert client.get(q_url(session, 1)).status_code == 404
+    assert client.get(practice_question_url(session, 1)).status_code == 404
     assert (
         client.post(
-            answer_url(session, 1), {"choice": choice_ids(item(session), ["B"])}
+            practice_answer_url(session, 1), {"choice": choice_ids(item_at(session), ["B"])}
         ).status_code
         == 404
     )
@@ -337,22 +328,22 @@ def test_another_learners_session_is_404(client, user, topic):
 
 
 def test_next_with_htmx_returns_the_panel_and_plain_get_the_page(learner_client, user, topic):
-    session = start(user, topic)
-    partial = learner_client.get(q_url(session, 2), headers=HX)
+    session = start_practice(user, topic)
+    partial = learner_client.get(practice_question_url(session, 2), headers=HX)
     html = assert_fragment(partial, "answer-form")
     assert "Question 2 of 3" in html
     assert partial.headers["Vary"] and "HX-Request" in partial.headers["Vary"]
-    page = learner_client.get(q_url(session, 2))
+    page = learner_client.get(practice_question_url(session, 2))
     assert "<html" in page.content.decode() and "Question 2 of 3" in page.content.decode()
 
 
 def test_out_of_range_position_is_404(learner_client, user, topic):
-    session = start(user, topic)
-    assert learner_client.get(q_url(session, 9)).status_code == 404
+    session = start_practice(user, topic)
+    assert learner_client.get(practice_question_url(session, 9)).status_code == 404
 
 
 def test_flag_both_ways_and_flagged_list(learner_client, user, topic):
-    session = start(user, topic)
+    session = start_practice(user, topic)
     url = reverse("quiz:practice_flag", kwargs={"pk": session.pk, "position": 1})
     response = learner_client.post(url, headers=HX)
     html = assert_fragment(response, "flag-form")
@@ -362,22 +353,28 @@ def test_flag_both_ways_and_flagged_list(learner_client, user, topic):
     assert response.status_code == 302 and not Flag.objects.exists()
     learner_client.post(url)
     flagged = learner_client.get(reverse("quiz:flagged_list"))
-    assertContains(flagged, item(session).question.get_absolute_url())
+    assertContains(flagged, item_at(session).question.get_absolute_url())
 
 
 def test_resume_goes_to_the_first_unanswered_question(learner_client, user, topic):
-    session = start(user, topic)
-    learner_client.post(answer_url(session, 1), {"choice": choice_ids(item(session), ["B"])})
+    session = start_practice(user, topic)
+    learner_client.post(
+        practice_answer_url(session, 1), {"choice": choice_ids(item_at(session), ["B"])}
+    )
     response = learner_client.get(reverse("quiz:practice_resume", kwargs={"pk": session.pk}))
-    assert response.url == q_url(session, 2)
+    assert response.url == practice_question_url(session, 2)
     dashboard = learner_client.get("/")
     assertContains(dashboard, reverse("quiz:practice_resume", kwargs={"pk": session.pk}))
 
 
 def test_finish_and_summary_numbers(learner_client, user, topic):
-    session = start(user, topic, size=3)
-    learner_client.post(answer_url(session, 1), {"choice": choice_ids(item(session, 1), ["B"])})
-    learner_client.post(answer_url(session, 2), {"choice": choice_ids(item(session, 2), ["A"])})
+    session = start_practice(user, topic, size=3)
+    learner_client.post(
+        practice_answer_url(session, 1), {"choice": choice_ids(item_at(session, 1), ["B"])}
+    )
+    learner_client.post(
+        practice_answer_url(session, 2), {"choice": choice_ids(item_at(session, 2), ["A"])}
+    )
     response = learner_client.post(
         reverse("quiz:practice_finish", kwargs={"pk": session.pk}), headers=HX
     )
@@ -400,7 +397,7 @@ def test_finish_and_summary_numbers(learner_client, user, topic):
 
 
 def test_summary_with_nothing_answered_shows_no_percentage(learner_client, user, topic):
-    session = start(user, topic, size=2)
+    session = start_practice(user, topic, size=2)
     learner_client.post(reverse("quiz:practice_finish", kwargs={"pk": session.pk}))
     page = learner_client.get(reverse("quiz:practice_summary", kwargs={"pk": session.pk}))
     assertContains(page, "0 correct of 0 answered</strong> · 2 of 2 not answered", html=False)
@@ -408,39 +405,43 @@ def test_summary_with_nothing_answered_shows_no_percentage(learner_client, user,
 
 
 def test_finish_plain_post_redirects_to_summary(learner_client, user, topic):
-    session = start(user, topic)
+    session = start_practice(user, topic)
     response = learner_client.post(reverse("quiz:practice_finish", kwargs={"pk": session.pk}))
     assert response.url == reverse("quiz:practice_summary", kwargs={"pk": session.pk})
 
 
 def test_retry_the_missed_questions(learner_client, user, topic):
-    session = start(user, topic, size=3)
-    learner_client.post(answer_url(session, 1), {"choice": choice_ids(item(session, 1), ["B"])})
-    learner_client.post(answer_url(session, 2), {"choice": choice_ids(item(session, 2), ["A"])})
+    session = start_practice(user, topic, size=3)
+    learner_client.post(
+        practice_answer_url(session, 1), {"choice": choice_ids(item_at(session, 1), ["B"])}
+    )
+    learner_client.post(
+        practice_answer_url(session, 2), {"choice": choice_ids(item_at(session, 2), ["A"])}
+    )
     learner_client.post(reverse("quiz:practice_finish", kwargs={"pk": session.pk}))
     response = learner_client.post(reverse("quiz:practice_retry", kwargs={"pk": session.pk}))
     retry = PracticeSession.objects.exclude(pk=session.pk).get()
-    assert response.url == q_url(retry, 1)
+    assert response.url == practice_question_url(retry, 1)
     assert set(retry.items.values_list("question_id", flat=True)) == {
-        item(session, 2).question_id,
-        item(session, 3).question_id,
+        item_at(session, 2).question_id,
+        item_at(session, 3).question_id,
     }
     assert retry.scope == "retry"
 
 
 def test_scopes_wrong_new_flagged_disputed(user, topic):
     questions = list(Question.objects.filter(topic=topic).order_by("pk"))
-    session = start(user, topic, size=2)
+    session = start_practice(user, topic, size=2)
     from quiz.services import flag_toggle, practice_answer
 
     for position, labels in [(1, ["A"]), (2, ["B"])]:
-        it = item(session, position)
+        it = item_at(session, position)
         practice_answer(
             item=it,
             raw_choice_ids=choice_ids(it, labels if it.question.choose == 1 else ["A", "B"]),
         )
     wrong = practice_start(user=user, scope="wrong", size=10)
-    assert [i.question_id for i in wrong.items.all()] == [item(session, 1).question_id]
+    assert [i.question_id for i in wrong.items.all()] == [item_at(session, 1).question_id]
     new = practice_start(user=user, scope="new", size=10)
     assert new.items.count() == 3
     flag_toggle(user=user, question=questions[4])
@@ -454,12 +455,12 @@ def test_page_shows_outdated_annotation_after_answering(learner_client, user, li
 
     topic = Topic.objects.get(slug="ec2-security")
     session = practice_start(user=user, scope="topics", topics=[topic], size=15, order="bank")
-    first = item(session, 1)
+    first = item_at(session, 1)
     assert first.question.ext_id == "ec2-security-q01"
-    before = learner_client.get(q_url(session, 1))
+    before = learner_client.get(practice_question_url(session, 1))
     assertNotContains(before, "Outdated answer")
     response = learner_client.post(
-        answer_url(session, 1), {"choice": choice_ids(first, ["D"])}, headers=HX
+        practice_answer_url(session, 1), {"choice": choice_ids(first, ["D"])}, headers=HX
     )
     assertContains(response, "Incorrect.")
     assertContains(response, "correct until Feb 2017.")
@@ -485,14 +486,16 @@ def test_practice_requests_use_a_fixed_number_of_queries(
     with django_assert_max_num_queries(10):  # dashboard: mastery, activity, streak, due counts
         learner_client.get("/")  # where signing in lands; it also sets up the learner's profile
     with django_assert_max_num_queries(10):
-        learner_client.get(q_url(session, 1), headers=HX)
-    choices = choice_ids(item(session, 1), ["B"])
+        learner_client.get(practice_question_url(session, 1), headers=HX)
+    choices = choice_ids(item_at(session, 1), ["B"])
     # Answer, card, review log, day count and rating box: fixed, not bank-sized.
     with django_assert_max_num_queries(10):
-        response = learner_client.post(answer_url(session, 1), {"choice": choices}, headers=HX)
+        response = learner_client.post(
+            practice_answer_url(session, 1), {"choice": choices}, headers=HX
+        )
     assertContains(response, "How well did you know it?")
     with django_assert_max_num_queries(10):
-        learner_client.get(q_url(session, 2))
+        learner_client.get(practice_question_url(session, 2))
     with django_assert_max_num_queries(10):
         learner_client.post(
             reverse("quiz:practice_flag", kwargs={"pk": session.pk, "position": 2}), headers=HX
@@ -506,12 +509,14 @@ def test_csrf_is_enforced_on_htmx_posts_and_the_header_token_works(user, topic):
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
-    session = start(user, topic)
-    page = client.get(q_url(session, 1))
+    session = start_practice(user, topic)
+    page = client.get(practice_question_url(session, 1))
     token = page.cookies["csrftoken"].value
-    data = {"choice": choice_ids(item(session), ["B"])}
-    assert client.post(answer_url(session, 1), data, headers=HX).status_code == 403
+    data = {"choice": choice_ids(item_at(session), ["B"])}
+    assert client.post(practice_answer_url(session, 1), data, headers=HX).status_code == 403
     assert not AnswerRecord.objects.exists()
-    response = client.post(answer_url(session, 1), data, headers={**HX, "X-CSRFToken": token})
+    response = client.post(
+        practice_answer_url(session, 1), data, headers={**HX, "X-CSRFToken": token}
+    )
     assert response.status_code == 200
     assert 'hx-headers=\'{"x-csrftoken": "' in page.content.decode()

@@ -1,0 +1,126 @@
+"""What many test modules share: the htmx header, URLs of the learner's screens, choice ids by
+label, starting a practice session or a mock exam, and the check that an htmx answer is a
+fragment.
+
+Fixtures (`user`, `learner_client`, `editor_client`, ...) live in `tests/conftest.py`; rows
+are built by `tests/factories.py`. These are plain functions, imported where used.
+"""
+
+import time_machine
+from django.urls import reverse
+
+from quiz.models import Attempt
+from quiz.services import attempt_start, practice_start
+
+# Sent by htmx with every request it makes; views answer it with a fragment.
+HX = {"HX-Request": "true"}
+
+
+# ---- URLs ---------------------------------------------------------------------------------
+
+
+def question_url(question) -> str:
+    """The public page of a question (a Question or its ext_id)."""
+    ext_id = getattr(question, "ext_id", question)
+    return reverse("quiz:question_detail", kwargs={"ext_id": ext_id})
+
+
+def topic_questions_url(topic) -> str:
+    """The question list of a topic (a Topic or its slug)."""
+    return reverse("quiz:topic_questions", kwargs={"slug": getattr(topic, "slug", topic)})
+
+
+def comment_create_url(question) -> str:
+    return reverse("quiz:comment_create", kwargs={"ext_id": question.ext_id})
+
+
+def vote_url(question) -> str:
+    return reverse("quiz:vote_create", kwargs={"ext_id": question.ext_id})
+
+
+def report_url(question) -> str:
+    return reverse("quiz:report_create", kwargs={"ext_id": question.ext_id})
+
+
+def practice_url(name: str, session, position: int) -> str:
+    """A per-question practice URL: name is practice_question, practice_answer, practice_flag."""
+    return reverse(f"quiz:{name}", kwargs={"pk": session.pk, "position": position})
+
+
+def practice_question_url(session, position: int = 1) -> str:
+    return practice_url("practice_question", session, position)
+
+
+def practice_answer_url(session, position: int = 1) -> str:
+    return practice_url("practice_answer", session, position)
+
+
+def attempt_url(name: str, attempt, position: int) -> str:
+    """A per-question exam URL: name is attempt_question, attempt_save, attempt_flag."""
+    return reverse(f"quiz:{name}", kwargs={"pk": attempt.pk, "position": position})
+
+
+def attempt_question_url(attempt, position: int = 1) -> str:
+    return attempt_url("attempt_question", attempt, position)
+
+
+def attempt_save_url(attempt, position: int = 1) -> str:
+    return attempt_url("attempt_save", attempt, position)
+
+
+# ---- sessions, attempts and their items ---------------------------------------------------
+
+
+def start_practice(user, topic, size=3, order="bank", **kwargs):
+    """A practice session over one topic (bank order: the topic's questions as listed)."""
+    return practice_start(
+        user=user, scope="topics", topics=[topic], size=size, order=order, **kwargs
+    )
+
+
+def start_attempt(user, blueprint, at=None):
+    """A mock exam attempt, started at `at` (its deadline counts from then) or now."""
+    if at is None:
+        return attempt_start(user=user, blueprint=blueprint)
+    with time_machine.travel(at, tick=False):
+        return attempt_start(user=user, blueprint=blueprint)
+
+
+def item_at(session_or_attempt, position: int = 1):
+    """The question at this position of a practice session or an exam attempt."""
+    if isinstance(session_or_attempt, Attempt):
+        items = session_or_attempt.questions
+    else:
+        items = session_or_attempt.items
+    return items.select_related("question").get(position=position)
+
+
+# ---- choices ------------------------------------------------------------------------------
+
+
+def choice_ids(item_or_question, labels) -> list[str]:
+    """The posted ids of the choices with these stable labels (A, B, ...), in that order."""
+    question = getattr(item_or_question, "question", item_or_question)
+    by_label = {c.label: c.pk for c in question.choices.all()}
+    return [str(by_label[label]) for label in labels]
+
+
+def key_choice_ids(question) -> list[str]:
+    """The ids of the right choices: a right answer."""
+    return [str(c.pk) for c in question.choices.all() if c.is_correct]
+
+
+def wrong_choice_ids(question) -> list[str]:
+    """As many wrong choices as the question asks for: a wrong answer."""
+    return [str(c.pk) for c in question.choices.all() if not c.is_correct][: question.choose]
+
+
+# ---- responses ----------------------------------------------------------------------------
+
+
+def assert_fragment(response, element_id: str) -> str:
+    """An htmx response: just the fragment with this id, not a whole page."""
+    html = response.content.decode()
+    assert "<html" not in html and "<!doctype" not in html.lower(), "got a whole page"
+    assert f'id="{element_id}"' in html, f"no element #{element_id} in the fragment"
+    return html

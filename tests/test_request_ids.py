@@ -10,12 +10,12 @@ from django.contrib.auth.models import Group
 from django.urls import Resolver404, resolve, reverse
 
 from config.ids import MAX_ID, IdConverter, parse_id
-from quiz.models import AnswerRecord, Attempt, Blueprint, BlueprintTopic, Comment, PracticeSession
+from quiz.models import AnswerRecord, Attempt, Comment, PracticeSession
 from quiz.services import attempt_start, comment_post, practice_start
-from tests.factories import QuestionFactory, TopicFactory, UserFactory
+from tests.factories import BlueprintFactory, QuestionFactory, TopicFactory, UserFactory
+from tests.helpers import HX, attempt_question_url, attempt_save_url, practice_answer_url
 
 pytestmark = pytest.mark.django_db
-HX = {"HX-Request": "true"}
 HUGE = "9" * 23  # past SQLite's and PostgreSQL's bigint
 VERY_LONG = "9" * 5000  # past int()'s default limit of 4,300 digits
 
@@ -90,8 +90,9 @@ def test_a_path_id_that_is_no_id_is_a_404(learner_client, session, path):
 def test_a_choice_that_is_no_id_is_refused_with_400_and_records_nothing(
     learner_client, user, session, raw, headers
 ):
-    url = reverse("quiz:practice_answer", kwargs={"pk": session.pk, "position": 1})
-    response = learner_client.post(url, {"choice": [raw]}, headers=headers)
+    response = learner_client.post(
+        practice_answer_url(session, 1), {"choice": [raw]}, headers=headers
+    )
     assert response.status_code == 400
     assert "not a choice id" in response.content.decode()
     assert not AnswerRecord.objects.filter(user=user).exists()
@@ -100,25 +101,17 @@ def test_a_choice_that_is_no_id_is_refused_with_400_and_records_nothing(
 def test_an_exam_go_that_is_no_id_stays_on_the_question(learner_client, user):
     topic = TopicFactory()
     QuestionFactory.create_batch(3, topic=topic)
-    blueprint = Blueprint.objects.create(
-        slug="b",
-        name="B",
-        certification=topic.certification,
-        question_count=3,
-        time_limit_minutes=10,
-        passing_score=720,
+    blueprint = BlueprintFactory(
+        certification=topic.certification, question_count=3, time_limit_minutes=10, topics=[topic]
     )
-    BlueprintTopic.objects.create(blueprint=blueprint, topic=topic, weight=1)
     attempt = attempt_start(user=user, blueprint=blueprint)
-    url = reverse("quiz:attempt_save", kwargs={"pk": attempt.pk, "position": 1})
-    here = reverse("quiz:attempt_question", kwargs={"pk": attempt.pk, "position": 1})
+    url = attempt_save_url(attempt, 1)
+    here = attempt_question_url(attempt, 1)
     for go in [VERY_LONG, "²", "١", HUGE, "0"]:
         response = learner_client.post(url, {"go": go})
         assert response.status_code == 302 and response.url == here, go
     response = learner_client.post(url, {"go": "2"})
-    assert response.url == reverse(
-        "quiz:attempt_question", kwargs={"pk": attempt.pk, "position": 2}
-    )
+    assert response.url == attempt_question_url(attempt, 2)
     assert Attempt.objects.get().finished_at is None
 
 

@@ -9,12 +9,18 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from quiz.models import Attempt, Blueprint, BlueprintTopic, PracticeItem
+from quiz.models import Attempt, PracticeItem
 from quiz.services import attempt_start, practice_start
-from tests.factories import NoteFactory, QuestionFactory, TopicFactory, UserFactory
+from tests.factories import (
+    BlueprintFactory,
+    NoteFactory,
+    QuestionFactory,
+    TopicFactory,
+    UserFactory,
+)
+from tests.helpers import HX, attempt_question_url, practice_question_url
 
 pytestmark = pytest.mark.django_db
-HX = {"HX-Request": "true"}
 
 
 @pytest.fixture
@@ -22,15 +28,9 @@ def learner_world(user):
     topic = TopicFactory(slug="ec2")
     NoteFactory(topic=topic)
     questions = QuestionFactory.create_batch(3, topic=topic)
-    blueprint = Blueprint.objects.create(
-        slug="mini",
-        name="Mini",
-        certification=topic.certification,
-        question_count=3,
-        time_limit_minutes=30,
-        passing_score=720,
+    blueprint = BlueprintFactory(
+        certification=topic.certification, question_count=3, time_limit_minutes=30, topics=[topic]
     )
-    BlueprintTopic.objects.create(blueprint=blueprint, topic=topic, weight=1)
     session = practice_start(user=user, scope="topics", topics=[topic], size=3)
     attempt = attempt_start(user=user, blueprint=blueprint)
     return {"topic": topic, "question": questions[0], "session": session, "attempt": attempt}
@@ -91,7 +91,7 @@ def test_every_page_that_answers_get_answers_head_the_same(learner_client, learn
 
 def test_a_head_of_a_practice_question_does_not_start_its_clock(learner_client, learner_world):
     session = learner_world["session"]
-    url = reverse("quiz:practice_question", kwargs={"pk": session.pk, "position": 2})
+    url = practice_question_url(session, 2)
     assert learner_client.head(url).status_code == 200
     assert PracticeItem.objects.get(session=session, position=2).shown_at is None
     learner_client.get(url)
@@ -100,7 +100,7 @@ def test_a_head_of_a_practice_question_does_not_start_its_clock(learner_client, 
 
 def test_a_head_of_an_exam_question_does_not_move_the_attempt(learner_client, learner_world):
     attempt = learner_world["attempt"]
-    url = reverse("quiz:attempt_question", kwargs={"pk": attempt.pk, "position": 3})
+    url = attempt_question_url(attempt, 3)
     assert learner_client.head(url).status_code == 200
     assert Attempt.objects.get().current_position == 1
     learner_client.get(url)
@@ -125,7 +125,7 @@ def test_signed_in_fragments_and_public_pages_seen_signed_in_are_not_stored(
     learner_client, learner_world
 ):
     session = learner_world["session"]
-    url = reverse("quiz:practice_question", kwargs={"pk": session.pk, "position": 1})
+    url = practice_question_url(session, 1)
     assert {"private", "no-store"} <= directives(learner_client.get(url, headers=HX))
     topic = reverse("study:topic_detail", kwargs={"slug": "ec2"})
     assert {"private", "no-store"} <= directives(learner_client.get(topic))

@@ -7,21 +7,16 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from quiz.models import Comment
 from quiz.services import comment_post
-from tests.conftest import assert_fragment
 from tests.factories import CommentFactory, QuestionFactory, UserFactory
+from tests.helpers import HX, assert_fragment, comment_create_url, report_url
 
 pytestmark = pytest.mark.django_db
-HX = {"HX-Request": "true"}
-
-
-def create_url(question):
-    return reverse("quiz:comment_create", kwargs={"ext_id": question.ext_id})
 
 
 def test_signed_in_learner_posts_a_comment_with_htmx(learner_client, user):
     question = QuestionFactory()
     response = learner_client.post(
-        create_url(question), {"body": "Isn't **B** outdated?"}, headers=HX
+        comment_create_url(question), {"body": "Isn't **B** outdated?"}, headers=HX
     )
     html = assert_fragment(response, "discussion")
     assert "<strong>B</strong>" in html and "Your comment is posted." in html
@@ -31,7 +26,7 @@ def test_signed_in_learner_posts_a_comment_with_htmx(learner_client, user):
 
 def test_plain_post_redirects_to_the_comment(learner_client):
     question = QuestionFactory()
-    response = learner_client.post(create_url(question), {"body": "Plain works too"})
+    response = learner_client.post(comment_create_url(question), {"body": "Plain works too"})
     comment = Comment.objects.get()
     assert response.status_code == 302
     assert response.url == f"{question.get_absolute_url()}#comment-{comment.pk}"
@@ -40,7 +35,7 @@ def test_plain_post_redirects_to_the_comment(learner_client):
 def test_comment_markdown_is_sanitized(learner_client):
     question = QuestionFactory()
     learner_client.post(
-        create_url(question), {"body": "<script>alert(1)</script>[x](javascript:alert(1))"}
+        comment_create_url(question), {"body": "<script>alert(1)</script>[x](javascript:alert(1))"}
     )
     html = Comment.objects.get().body_html
     assert "<script" not in html and "javascript:" not in html
@@ -48,7 +43,7 @@ def test_comment_markdown_is_sanitized(learner_client):
 
 def test_anonymous_cannot_post(client):
     question = QuestionFactory()
-    response = client.post(create_url(question), {"body": "hello"})
+    response = client.post(comment_create_url(question), {"body": "hello"})
     assert response.status_code == 302 and response.url.startswith("/accounts/login/")
     assert not Comment.objects.exists()
     response = client.get(question.get_absolute_url())
@@ -58,7 +53,7 @@ def test_anonymous_cannot_post(client):
 
 def test_empty_comment_is_rejected_with_a_message(learner_client):
     question = QuestionFactory()
-    response = learner_client.post(create_url(question), {"body": "   "}, headers=HX)
+    response = learner_client.post(comment_create_url(question), {"body": "   "}, headers=HX)
     assert response.status_code == 422
     assertContains(response, "Write something before posting.", status_code=422)
     assert not Comment.objects.exists()
@@ -68,7 +63,9 @@ def test_reply_is_one_level_deep(learner_client, user):
     question = QuestionFactory()
     root = comment_post(user=UserFactory(), question=question, body="root")
     reply = comment_post(user=UserFactory(), question=question, body="reply", parent=root)
-    learner_client.post(create_url(question), {"body": "reply to reply", "parent": reply.pk})
+    learner_client.post(
+        comment_create_url(question), {"body": "reply to reply", "parent": reply.pk}
+    )
     newest = Comment.objects.latest("pk")
     assert newest.parent == root
 
@@ -76,7 +73,9 @@ def test_reply_is_one_level_deep(learner_client, user):
 def test_reply_to_another_questions_comment_is_400(learner_client):
     question, other = QuestionFactory(), QuestionFactory()
     foreign = comment_post(user=UserFactory(), question=other, body="elsewhere")
-    response = learner_client.post(create_url(question), {"body": "x", "parent": foreign.pk})
+    response = learner_client.post(
+        comment_create_url(question), {"body": "x", "parent": foreign.pk}
+    )
     assert response.status_code == 400
     assert Comment.objects.count() == 1
 
@@ -159,8 +158,8 @@ def test_discussion_and_forms_need_no_javascript(learner_client):
     question = QuestionFactory()
     html = learner_client.get(question.get_absolute_url()).content.decode()
     for action in [
-        create_url(question),
-        reverse("quiz:report_create", kwargs={"ext_id": question.ext_id}),
+        comment_create_url(question),
+        report_url(question),
     ]:
         assert f'action="{action}"' in html
 

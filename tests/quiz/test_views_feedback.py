@@ -1,10 +1,8 @@
 import pytest
-from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from quiz.models import Report, Vote
 from quiz.services import report_resolve
-from tests.conftest import assert_fragment
 from tests.factories import (
     AnswerRecordFactory,
     QuestionFactory,
@@ -12,17 +10,9 @@ from tests.factories import (
     UserFactory,
     VoteFactory,
 )
+from tests.helpers import HX, assert_fragment, report_url, vote_url
 
 pytestmark = pytest.mark.django_db
-HX = {"HX-Request": "true"}
-
-
-def vote_url(question):
-    return reverse("quiz:vote_create", kwargs={"ext_id": question.ext_id})
-
-
-def report_url(question):
-    return reverse("quiz:report_create", kwargs={"ext_id": question.ext_id})
 
 
 def test_vote_distribution_shows_disagreement_with_the_key(client):

@@ -6,7 +6,6 @@ import time
 import pytest
 from django.db import connection
 from django.test import override_settings
-from django.urls import reverse
 from pytest_django.asserts import assertContains
 
 from quiz.models import Comment, Report, Vote
@@ -15,13 +14,7 @@ from quiz.validation import ChoiceData, QuestionData, validate_question
 from study.markdown import render_markdown
 from study.text import clean_text, has_visible_text
 from tests.factories import AnswerRecordFactory, QuestionFactory, UserFactory
-
-HX = {"HX-Request": "true"}
-
-
-def create_url(question):
-    return reverse("quiz:comment_create", kwargs={"ext_id": question.ext_id})
-
+from tests.helpers import HX, comment_create_url, report_url, vote_url
 
 # ---- markdown of any comment renders in milliseconds --------------------------------------
 
@@ -94,8 +87,13 @@ def test_a_comment_is_rendered_before_the_write_transaction(monkeypatch):
 def test_comments_past_the_limit_are_refused_with_429_and_not_saved(learner_client):
     question = QuestionFactory()
     for n in range(3):
-        assert learner_client.post(create_url(question), {"body": f"note {n}"}).status_code == 302
-    response = learner_client.post(create_url(question), {"body": "one too many"}, headers=HX)
+        assert (
+            learner_client.post(comment_create_url(question), {"body": f"note {n}"}).status_code
+            == 302
+        )
+    response = learner_client.post(
+        comment_create_url(question), {"body": "one too many"}, headers=HX
+    )
     assertContains(response, "please wait 10 minutes", status_code=429)
     assert Comment.objects.count() == 3
 
@@ -106,18 +104,10 @@ def test_votes_and_reports_past_the_limit_are_refused_with_429(learner_client, u
     questions = QuestionFactory.create_batch(3)
     for question in questions:
         AnswerRecordFactory(user=user, question=question)
-    statuses = [
-        learner_client.post(
-            reverse("quiz:vote_create", kwargs={"ext_id": q.ext_id}), {"labels": ["B"]}
-        ).status_code
-        for q in questions
-    ]
+    statuses = [learner_client.post(vote_url(q), {"labels": ["B"]}).status_code for q in questions]
     assert statuses == [302, 302, 429] and Vote.objects.count() == 2
     statuses = [
-        learner_client.post(
-            reverse("quiz:report_create", kwargs={"ext_id": q.ext_id}), {"reason": "wrong_key"}
-        ).status_code
-        for q in questions
+        learner_client.post(report_url(q), {"reason": "wrong_key"}).status_code for q in questions
     ]
     assert statuses[:2] == [302, 302] and statuses[2] == 429 and Report.objects.count() == 2
 
@@ -128,7 +118,7 @@ def test_one_learners_limit_is_not_anothers(client):
     question = QuestionFactory()
     for _ in range(2):
         client.force_login(UserFactory())
-        assert client.post(create_url(question), {"body": "mine"}).status_code == 302
+        assert client.post(comment_create_url(question), {"body": "mine"}).status_code == 302
 
 
 # ---- what counts as text ------------------------------------------------------------------
@@ -155,7 +145,9 @@ def test_one_learners_limit_is_not_anothers(client):
 )
 @pytest.mark.django_db
 def test_a_comment_of_only_invisible_characters_is_refused_like_an_empty_one(learner_client, body):
-    response = learner_client.post(create_url(QuestionFactory()), {"body": body}, headers=HX)
+    response = learner_client.post(
+        comment_create_url(QuestionFactory()), {"body": body}, headers=HX
+    )
     assertContains(response, "Write something before posting.", status_code=422)
     assert not Comment.objects.exists()
 
@@ -163,9 +155,11 @@ def test_a_comment_of_only_invisible_characters_is_refused_like_an_empty_one(lea
 @pytest.mark.django_db
 def test_control_characters_are_stripped_from_comments_and_nul_is_refused(learner_client):
     question = QuestionFactory()
-    learner_client.post(create_url(question), {"body": "be\x07ll\x1b[31m red\r\nnext"})
+    learner_client.post(comment_create_url(question), {"body": "be\x07ll\x1b[31m red\r\nnext"})
     assert Comment.objects.get().body == "bell[31m red\nnext"
-    response = learner_client.post(create_url(question), {"body": "nul\x00here"}, headers=HX)
+    response = learner_client.post(
+        comment_create_url(question), {"body": "nul\x00here"}, headers=HX
+    )
     assert response.status_code == 422 and Comment.objects.count() == 1
 
 

@@ -1,0 +1,100 @@
+"""A certification's files: `certification.md` and its mock-exam `blueprints.yaml`."""
+
+from pathlib import Path
+
+from content.reading.fields import FileReader
+from content.reading.records import (
+    BLUEPRINTS_FILE,
+    CERTIFICATION_FILE,
+    BlueprintEntry,
+    CertificationEntry,
+    ContentError,
+)
+from content.yamlnodes import LineDict
+
+CERTIFICATION_SPEC = {
+    "slug": (str, True),
+    "name": (str, True),
+    "code": (str, False),
+    "position": (int, False),
+}
+BLUEPRINT_SPEC = {
+    "slug": (str, True),
+    "name": (str, True),
+    "questions": (int, True),
+    "minutes": (int, True),
+    "passing_score": (int, True),
+    "scale": (str, False),
+    "shuffle_choices": (bool, False),
+    "include_recent_key_changes": (bool, False),
+    "topics": (LineDict, False),
+}
+# (field, lowest, highest) of a blueprint's numbers.
+BLUEPRINT_RANGES = [("questions", 1, 500), ("minutes", 1, 600), ("passing_score", 1, 1000)]
+
+
+def read_certification(
+    cert_dir: Path, root: Path, errors: list[ContentError]
+) -> CertificationEntry:
+    reader = FileReader(cert_dir / CERTIFICATION_FILE, root, errors)
+    values, body, _line = reader.front_matter("certification", CERTIFICATION_SPEC)
+    values = values or {}
+    # With broken front matter, keep reading its topics so every problem is reported.
+    certification = CertificationEntry(
+        slug=values.get("slug", cert_dir.name),
+        name=values.get("name", ""),
+        code=values.get("code", ""),
+        position=values.get("position", 0),
+        description=(body or "").strip(),
+    )
+    if (cert_dir / BLUEPRINTS_FILE).exists():
+        certification.blueprints = read_blueprints(cert_dir / BLUEPRINTS_FILE, root, errors)
+    return certification
+
+
+def read_blueprints(path: Path, root: Path, errors: list[ContentError]) -> list[BlueprintEntry]:
+    reader = FileReader(path, root, errors)
+    document = reader.document()
+    if document is None:
+        return []
+    top = reader.fields(document, "the file", {"blueprints": (list, True)})
+    entries = []
+    for index, item in enumerate(top.get("blueprints", [])):
+        mapping = reader.mapping(item, "a blueprint", top["blueprints"].item_lines[index])
+        if mapping is None:
+            continue
+        what = f"blueprint {mapping.get('slug', index + 1)}"
+        values = reader.fields(mapping, what, BLUEPRINT_SPEC)
+        reader.slug(values, "slug", mapping, "blueprint")
+        for key, low, high in BLUEPRINT_RANGES:
+            if key in values and not low <= values[key] <= high:
+                reader.error(mapping.key_lines[key], f"{what}: '{key}' must be {low} to {high}")
+        scale = values.get("scale", "scaled")
+        if scale not in ("scaled", "percent"):
+            reader.error(mapping.key_lines["scale"], f"{what}: 'scale' must be scaled or percent")
+        topics = {}
+        for slug, weight in values.get("topics", {}).items():
+            if not isinstance(weight, int) or isinstance(weight, bool) or weight < 1:
+                reader.error(
+                    values["topics"].key_lines[slug],
+                    f"{what}: weight of {slug} must be a whole number from 1",
+                )
+            else:
+                topics[str(slug)] = weight
+        if {"slug", "name", "questions", "minutes", "passing_score"} <= set(values):
+            entries.append(
+                BlueprintEntry(
+                    slug=values["slug"],
+                    name=values["name"],
+                    questions=values["questions"],
+                    minutes=values["minutes"],
+                    passing_score=values["passing_score"],
+                    scale=scale,
+                    shuffle_choices=values.get("shuffle_choices", True),
+                    include_recent_key_changes=values.get("include_recent_key_changes", False),
+                    topics=topics,
+                    file=reader.name,
+                    line=mapping.key_lines.get("topics", mapping.line),
+                )
+            )
+    return entries

@@ -1,0 +1,72 @@
+"""Checks that span files: unique slugs and ids, and references that resolve."""
+
+from content.reading.records import NOTES_FILE, CommentEntry, ContentError, Library, QuestionEntry
+
+
+def check_library(library: Library, errors: list[ContentError]) -> None:
+    """Add to errors every problem that no single file shows."""
+    topic_slugs: dict[str, str] = {}
+    for topic in library.topics:
+        if topic.slug in topic_slugs:
+            errors.append(
+                ContentError(
+                    f"{topic.certification_slug}/{topic.slug}/{NOTES_FILE}",
+                    2,
+                    f"topic slug '{topic.slug}' is also used under {topic_slugs[topic.slug]}",
+                )
+            )
+        topic_slugs[topic.slug] = topic.certification_slug
+
+    for certification in library.certifications:
+        own = {t.slug for t in library.topics if t.certification_slug == certification.slug}
+        for blueprint in certification.blueprints:
+            unknown = sorted(set(blueprint.topics) - own)
+            if unknown:
+                message = (
+                    f"blueprint {blueprint.slug}: topic(s) {', '.join(unknown)} are not topics "
+                    f"of {certification.slug}"
+                )
+                errors.append(ContentError(blueprint.file, blueprint.line, message))
+
+    questions: dict[str, QuestionEntry] = {}
+    comments: dict[str, CommentEntry] = {}
+    for topic in library.topics:
+        for kind, entries, seen in (
+            ("question", [(q.data.ext_id, q) for q in topic.questions], questions),
+            ("comment", [(c.ext_id, c) for c in topic.comments], comments),
+        ):
+            for ext_id, entry in entries:
+                if ext_id in seen:
+                    first = seen[ext_id]
+                    message = f"{kind} id '{ext_id}' is already used at {first.file}:{first.line}"
+                    errors.append(ContentError(entry.file, entry.line, message))
+                else:
+                    seen[ext_id] = entry
+
+    for entry in questions.values():
+        if not entry.duplicate_of:
+            continue
+        target = questions.get(entry.duplicate_of)
+        if entry.duplicate_of == entry.data.ext_id:
+            message = "a question cannot be a duplicate of itself"
+        elif target is None:
+            message = f"duplicate_of '{entry.duplicate_of}' is not a question id in the library"
+        elif target.duplicate_of:
+            message = (
+                f"duplicate_of '{entry.duplicate_of}' is itself a duplicate; "
+                f"point at '{target.duplicate_of}'"
+            )
+        else:
+            continue
+        errors.append(ContentError(entry.file, entry.duplicate_of_line, message))
+
+    for entry in questions.values():
+        unknown = [slug for slug in entry.also_topics if slug not in topic_slugs]
+        if unknown:
+            message = f"also_topics names unknown topic(s): {', '.join(unknown)}"
+            errors.append(ContentError(entry.file, entry.also_topics_line, message))
+
+    for comment in comments.values():
+        if comment.question_id and comment.question_id not in questions and not comment.parent_id:
+            message = f"thread question '{comment.question_id}' is not a question id in the library"
+            errors.append(ContentError(comment.file, comment.question_line, message))

@@ -4,6 +4,7 @@ import io
 import re
 import subprocess
 import sys
+from dataclasses import dataclass
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -51,6 +52,120 @@ def snapshot():
     return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
 
 
+@dataclass(frozen=True)
+class Broken:
+    """One edit of a shipped file and the error it must cause.
+
+    `error` may name `{path}` (library/<topic>/<file>) and `{line}`: the line `at` names, as
+    a text on it (its first occurrence, or the nth as `(text, n)`) or as a number. `match`
+    says how an error must meet it: "is" exactly, "ends" with it, "has" it inside."""
+
+    file: str
+    old: str
+    new: str
+    error: str
+    at: str | tuple[str, int] | int | None = None
+    match: str = "ends"
+
+
+BROKEN = {
+    "a number that is no whole number": Broken(
+        "questions.yaml", "  number: 4\n", "  number: four\n",
+        "questions.yaml:{line}: 'number' must be a whole number, not 'four'", at="number: four",
+    ),
+    "no correct choice": Broken(
+        "questions.yaml",
+        "    text: Removes one or more rules from a security group\n    correct: true\n",
+        "    text: Removes one or more rules from a security group\n",
+        "{path}:{line}: question ec2-security-q02: no choice is marked correct",
+        at=("choices:", 2), match="is",
+    ),
+    # Q6 is "choose 2" with A and B correct; unmark B.
+    "choose differs from the correct choices": Broken(
+        "questions.yaml",
+        "    text: Add an IAM Role to a running EC2 instance.\n    correct: true\n",
+        "    text: Add an IAM Role to a running EC2 instance.\n",
+        "questions.yaml:{line}: question ec2-security-q06: choose is 2 but 1 choice(s) are "
+        "marked correct (A): they must be equal",
+        at="choose: 2",
+    ),
+    "a label used twice": Broken(
+        "questions.yaml", "  - label: D\n    text: '1'", "  - label: C\n    text: '1'",
+        "label C is used twice (choices 3 and 4)", match="has",
+    ),
+    "duplicate_of an unknown question": Broken(
+        "questions.yaml", "duplicate_of: ec2-security-q07", "duplicate_of: ec2-security-q77",
+        "questions.yaml:{line}: duplicate_of 'ec2-security-q77' is not a question id in the "
+        "library",
+        at="duplicate_of:",
+    ),
+    "a thread on an unknown question": Broken(
+        "discussion.yaml", "- question: ec2-security-q06", "- question: ec2-security-q66",
+        "discussion.yaml:{line}: thread question 'ec2-security-q66' is not a question id in "
+        "the library",
+        at="- question: ec2-security-q66",
+    ),
+    "an unknown set": Broken(
+        "questions.yaml", "  set: new-practice\n  number: 3", "  set: brand-new\n  number: 3",
+        "questions.yaml:{line}: question ec2-security-new-q03: set 'brand-new' is not one of "
+        "'sets'",
+        at="set: brand-new",
+    ),
+    "an earlier key with an unknown label": Broken(
+        "questions.yaml", "  - correct:\n    - D\n", "  - correct:\n    - Z\n",
+        "earlier key names label(s) Z that no choice has", match="has",
+    ),
+    "an until that is no date": Broken(
+        "questions.yaml", "until: 2017-02", "until: February 2017",
+        "questions.yaml:{line}: question ec2-security-q01: 'until' must be a date as YYYY-MM or "
+        "YYYY-MM-DD, not 'February 2017'",
+        at="until: February 2017",
+    ),
+    "a field given twice": Broken(
+        "questions.yaml", "  number: 4\n", "  number: 4\n  number: 5\n",
+        "questions.yaml:{line}: field 'number' is given twice", at="number: 5",
+    ),
+    "notes with text before the first heading": Broken(
+        "notes.md", "---\n## AWS EC2 Security", "---\nStray intro text.\n## AWS EC2 Security",
+        "{path}:{line}: notes must start with a '## ' section heading", at=7, match="is",
+    ),
+    "a slug that is not the folder's name": Broken(
+        "notes.md", "slug: ec2-security", "slug: ec2-sec",
+        "{path}:{line}: slug 'ec2-sec' must equal the folder name 'ec2-security'",
+        at=2, match="is",
+    ),
+    "a comment without a body": Broken(
+        "discussion.yaml", "    author: Vishal\n    body: |", "    author: Vishal\n    bodyx: |",
+        "comment ec2-security-c13 has no body", match="has",
+    ),
+    "a reference to a choice the question lacks": Broken(
+        "questions.yaml", "[[E]] was correct before", "[[F]] was correct before",
+        "{path}:{line}: question ec2-security-q06: earlier key 1's note refers to choice(s) "
+        "[[F]] that the question does not have",
+        at="[[F]] was correct before", match="is",
+    ),
+}  # fmt: skip
+
+MATCHES = {
+    "is": lambda error, expected: error == expected,
+    "ends": lambda error, expected: error.endswith(expected),
+    "has": lambda error, expected: expected in error,
+}
+
+
+@pytest.mark.parametrize("broken", BROKEN.values(), ids=BROKEN.keys())
+def test_a_broken_file_reports_its_error_with_file_and_line(library_copy, broken):
+    edit(library_copy, broken.file, broken.old, broken.new)
+    if isinstance(broken.at, int) or broken.at is None:
+        line = broken.at
+    else:
+        needle, occurrence = broken.at if isinstance(broken.at, tuple) else (broken.at, 1)
+        line = line_number(library_copy, broken.file, needle, occurrence)
+    expected = broken.error.format(path=f"library/{TOPIC}/{broken.file}", line=line)
+    errors = errors_of(library_copy)
+    assert any(MATCHES[broken.match](error, expected) for error in errors), errors
+
+
 def test_missing_required_field_reports_file_and_line(library_copy):
     edit(
         library_copy,
@@ -68,15 +183,6 @@ def test_missing_required_field_reports_file_and_line(library_copy):
     assert any("is missing the required field 'stem'" in e for e in errors)
 
 
-def test_wrong_type_reports_file_and_line(library_copy):
-    edit(library_copy, "questions.yaml", "  number: 4\n", "  number: four\n")
-    line = line_number(library_copy, "questions.yaml", "number: four")
-    assert any(
-        e.endswith(f"questions.yaml:{line}: 'number' must be a whole number, not 'four'")
-        for e in errors_of(library_copy)
-    )
-
-
 def test_fewer_than_two_choices(library_copy):
     path = library_copy / TOPIC / "questions.yaml"
     text = path.read_text()
@@ -92,37 +198,6 @@ def test_fewer_than_two_choices(library_copy):
     assert any("no choice is marked correct" in e for e in errors)
 
 
-def test_no_correct_choice(library_copy):
-    edit(
-        library_copy,
-        "questions.yaml",
-        "    text: Removes one or more rules from a security group\n    correct: true\n",
-        "    text: Removes one or more rules from a security group\n",
-    )
-    line = line_number(library_copy, "questions.yaml", "choices:", occurrence=2)
-    assert (
-        f"library/{TOPIC}/questions.yaml:{line}: question ec2-security-q02: no choice is marked correct"
-        in errors_of(library_copy)
-    )
-
-
-def test_choose_must_equal_number_of_correct_choices(library_copy):
-    # Q6 is "choose 2" with A and B correct; unmark B.
-    path = library_copy / TOPIC / "questions.yaml"
-    text = path.read_text()
-    start = text.index("- id: ec2-security-q06")
-    section = text[start:]
-    section = section.replace(
-        "    text: Add an IAM Role to a running EC2 instance.\n    correct: true\n",
-        "    text: Add an IAM Role to a running EC2 instance.\n",
-        1,
-    )
-    path.write_text(text[:start] + section)
-    line = line_number(library_copy, "questions.yaml", "choose: 2")
-    expected = f"questions.yaml:{line}: question ec2-security-q06: choose is 2 but 1 choice(s) are marked correct (A): they must be equal"
-    assert any(e.endswith(expected) for e in errors_of(library_copy))
-
-
 def test_duplicate_question_id(library_copy):
     edit(library_copy, "questions.yaml", "- id: ec2-security-q05", "- id: ec2-security-q04")
     second = line_number(library_copy, "questions.yaml", "- id: ec2-security-q04", occurrence=2)
@@ -130,79 +205,6 @@ def test_duplicate_question_id(library_copy):
     assert any(
         e.endswith(
             f"questions.yaml:{second}: question id 'ec2-security-q04' is already used at library/{TOPIC}/questions.yaml:{first}"
-        )
-        for e in errors_of(library_copy)
-    )
-
-
-def test_duplicate_label(library_copy):
-    edit(
-        library_copy, "questions.yaml", "  - label: D\n    text: '1'", "  - label: C\n    text: '1'"
-    )
-    assert any("label C is used twice (choices 3 and 4)" in e for e in errors_of(library_copy))
-
-
-def test_unresolved_duplicate_of(library_copy):
-    edit(
-        library_copy,
-        "questions.yaml",
-        "duplicate_of: ec2-security-q07",
-        "duplicate_of: ec2-security-q77",
-    )
-    line = line_number(library_copy, "questions.yaml", "duplicate_of:")
-    assert any(
-        e.endswith(
-            f"questions.yaml:{line}: duplicate_of 'ec2-security-q77' is not a question id in the library"
-        )
-        for e in errors_of(library_copy)
-    )
-
-
-def test_unresolved_discussion_target(library_copy):
-    edit(
-        library_copy,
-        "discussion.yaml",
-        "- question: ec2-security-q06",
-        "- question: ec2-security-q66",
-    )
-    line = line_number(library_copy, "discussion.yaml", "- question: ec2-security-q66")
-    assert any(
-        e.endswith(
-            f"discussion.yaml:{line}: thread question 'ec2-security-q66' is not a question id in the library"
-        )
-        for e in errors_of(library_copy)
-    )
-
-
-def test_unknown_set_reference(library_copy):
-    edit(
-        library_copy,
-        "questions.yaml",
-        "  set: new-practice\n  number: 3",
-        "  set: brand-new\n  number: 3",
-    )
-    line = line_number(library_copy, "questions.yaml", "set: brand-new")
-    assert any(
-        e.endswith(
-            f"questions.yaml:{line}: question ec2-security-new-q03: set 'brand-new' is not one of 'sets'"
-        )
-        for e in errors_of(library_copy)
-    )
-
-
-def test_unknown_earlier_key_label(library_copy):
-    edit(library_copy, "questions.yaml", "  - correct:\n    - D\n", "  - correct:\n    - Z\n")
-    assert any(
-        "earlier key names label(s) Z that no choice has" in e for e in errors_of(library_copy)
-    )
-
-
-def test_bad_until_date(library_copy):
-    edit(library_copy, "questions.yaml", "until: 2017-02", "until: February 2017")
-    line = line_number(library_copy, "questions.yaml", "until: February 2017")
-    assert any(
-        e.endswith(
-            f"questions.yaml:{line}: question ec2-security-q01: 'until' must be a date as YYYY-MM or YYYY-MM-DD, not 'February 2017'"
         )
         for e in errors_of(library_copy)
     )
@@ -218,15 +220,6 @@ def test_yaml_syntax_error_has_a_line(library_copy):
     )
 
 
-def test_key_given_twice(library_copy):
-    edit(library_copy, "questions.yaml", "  number: 4\n", "  number: 4\n  number: 5\n")
-    line = line_number(library_copy, "questions.yaml", "number: 5")
-    assert any(
-        e.endswith(f"questions.yaml:{line}: field 'number' is given twice")
-        for e in errors_of(library_copy)
-    )
-
-
 def test_notes_without_front_matter(library_copy):
     path = library_copy / TOPIC / "notes.md"
     path.write_text(path.read_text().split("---\n", 2)[2])
@@ -234,37 +227,6 @@ def test_notes_without_front_matter(library_copy):
         f"library/{TOPIC}/notes.md:1: topic must start with front matter between two '---' lines"
         in errors_of(library_copy)
     )
-
-
-def test_notes_text_before_first_heading(library_copy):
-    edit(
-        library_copy,
-        "notes.md",
-        "---\n## AWS EC2 Security",
-        "---\nStray intro text.\n## AWS EC2 Security",
-    )
-    assert (
-        f"library/{TOPIC}/notes.md:7: notes must start with a '## ' section heading"
-        in errors_of(library_copy)
-    )
-
-
-def test_slug_must_match_folder(library_copy):
-    edit(library_copy, "notes.md", "slug: ec2-security", "slug: ec2-sec")
-    assert (
-        f"library/{TOPIC}/notes.md:2: slug 'ec2-sec' must equal the folder name 'ec2-security'"
-        in errors_of(library_copy)
-    )
-
-
-def test_comment_without_body(library_copy):
-    edit(
-        library_copy,
-        "discussion.yaml",
-        "    author: Vishal\n    body: |",
-        "    author: Vishal\n    bodyx: |",
-    )
-    assert any("comment ec2-security-c13 has no body" in e for e in errors_of(library_copy))
 
 
 def test_every_error_is_reported_not_just_the_first(library_copy):
@@ -374,15 +336,6 @@ def test_a_bare_letter_inside_a_long_text_points_at_its_own_line(library_copy):
         and "the explanation names choice D by a bare letter" in e
         for e in errors
     ), errors
-
-
-def test_a_reference_to_a_choice_the_question_lacks_is_an_error(library_copy):
-    edit(library_copy, "questions.yaml", "[[E]] was correct before", "[[F]] was correct before")
-    line = line_number(library_copy, "questions.yaml", "[[F]] was correct before")
-    assert (
-        f"library/{TOPIC}/questions.yaml:{line}: question ec2-security-q06: earlier key 1's note "
-        "refers to choice(s) [[F]] that the question does not have"
-    ) in errors_of(library_copy)
 
 
 def test_a_question_that_keeps_its_order_may_name_choices_by_fixed_letters(db, library_copy):

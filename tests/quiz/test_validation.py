@@ -31,14 +31,42 @@ def test_valid_question_has_no_problems():
     assert validate_question(question()) == []
 
 
-def test_fewer_than_two_choices():
-    result = messages(question(choices=[ChoiceData("A", "one", is_correct=True)]))
-    assert (("choices",), "a question needs at least two choices, it has 1") in result
+# Each invalid question, and the problems (path, message) the validator must find in it.
+INVALID = {
+    "fewer than two choices": (
+        {"choices": [ChoiceData("A", "one", is_correct=True)]},
+        [(("choices",), "a question needs at least two choices, it has 1")],
+    ),
+    "no correct choice": (
+        {"choices": [ChoiceData("A", "one"), ChoiceData("B", "two")]},
+        [(("choices",), "no choice is marked correct")],
+    ),
+    "a label used twice and a label that is no letter": (
+        {"choices": [ChoiceData("A", "x", True), ChoiceData("A", "y"), ChoiceData("ab", "z")]},
+        [
+            (("choices", 1, "label"), "label A is used twice (choices 1 and 2)"),
+            (("choices", 2, "label"), "label 'ab' must be one letter A-Z"),
+        ],
+    ),
+    "a choice without text": (
+        {"choices": [ChoiceData("A", "  ", True), ChoiceData("B", "y")]},
+        [(("choices", 0, "text"), "choice A has no text")],
+    ),
+    "an earlier key with an unknown label and no note": (
+        {"key_history": [KeyRevisionData(["Z"], date(2017, 2, 1), "month", "")]},
+        [
+            (("key_history", 0, "correct"), "earlier key names label(s) Z that no choice has"),
+            (("key_history", 0, "note"), "an earlier key needs a note saying why it changed"),
+        ],
+    ),
+}
 
 
-def test_no_correct_choice():
-    result = messages(question(choices=[ChoiceData("A", "one"), ChoiceData("B", "two")]))
-    assert (("choices",), "no choice is marked correct") in result
+@pytest.mark.parametrize(("overrides", "expected"), INVALID.values(), ids=INVALID.keys())
+def test_an_invalid_question_gets_each_problem_at_its_path(overrides, expected):
+    result = messages(question(**overrides))
+    for problem in expected:
+        assert problem in result
 
 
 def test_choose_must_equal_correct_count():
@@ -51,37 +79,10 @@ def test_choose_must_equal_correct_count():
     ]
 
 
-def test_duplicate_and_bad_labels():
-    data = question(
-        choices=[ChoiceData("A", "x", True), ChoiceData("A", "y"), ChoiceData("ab", "z")]
-    )
-    result = messages(data)
-    assert (("choices", 1, "label"), "label A is used twice (choices 1 and 2)") in result
-    assert (("choices", 2, "label"), "label 'ab' must be one letter A-Z") in result
-
-
-def test_empty_choice_text():
-    data = question(choices=[ChoiceData("A", "  ", True), ChoiceData("B", "y")])
-    assert (("choices", 0, "text"), "choice A has no text") in messages(data)
-
-
 def test_empty_stem_and_bad_id():
     result = messages(question(stem=" ", ext_id="Bad Id"))
     assert (("stem",), "the question has no text (stem)") in result
     assert any(path == ("id",) for path, _ in result)
-
-
-def test_key_history_needs_known_labels_and_a_note():
-    data = question(key_history=[KeyRevisionData(["Z"], date(2017, 2, 1), "month", "")])
-    result = messages(data)
-    assert (
-        ("key_history", 0, "correct"),
-        "earlier key names label(s) Z that no choice has",
-    ) in result
-    assert (
-        ("key_history", 0, "note"),
-        "an earlier key needs a note saying why it changed",
-    ) in result
 
 
 def test_reference_needs_note_or_valid_url():

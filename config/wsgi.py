@@ -2,5 +2,8 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+from config.env import default_settings_module
+
+# config.settings.dev, or config.settings.prod when DEBUG is false (config/env.py).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", default_settings_module())
 application = get_wsgi_application()

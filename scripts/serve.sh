@@ -3,6 +3,8 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
+# The development settings (DEBUG on, console mail, tasks run at once) unless told otherwise.
+export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.dev}"
 ensure_venv ""
 "$VENV/bin/python" manage.py migrate --no-input -v 0
 "$VENV/bin/python" manage.py import_content

@@ -73,7 +73,7 @@ def test_database_url_selects_postgresql():
         text=True,
         env={
             "PATH": os.environ.get("PATH", ""),
-            "DJANGO_SETTINGS_MODULE": "config.settings.base",
+            "DJANGO_SETTINGS_MODULE": "config.settings.dev",
             "DATABASE_URL": "postgres://user:pw@db.internal:5432/exams",
         },
         check=False,

@@ -1,40 +1,19 @@
-"""Settings for local use, driven by the environment.
+"""What every environment shares. `dev`, `test` and `prod` import it and state their own
+choices on top (DEBUG, the secret key, HTTPS, database connections, mail, tasks).
 
-SECRET_KEY, DEBUG (default true), ALLOWED_HOSTS (comma list) and DATABASE_URL
-(default: a SQLite file in the project) are read from the environment.
+Values come from the environment (README, Configuration): which database, cache, limits.
+Which environment this is never does: that is the settings module's name.
 """
 
 import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from config.env import env_int, env_list
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-DEBUG = env_bool("DEBUG", True)
-
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set in the environment when DEBUG is false.")
-    # Local development only: a fixed, clearly unsafe key.
-    SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"
-
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -91,15 +70,9 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        # Kept between requests when DEBUG is off (opening a PostgreSQL connection starts a
-        # backend process), checked alive before reuse.
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0" if DEBUG else "60")),
-        conn_health_checks=not DEBUG,
-    )
-}
+# DATABASE_URL, or a SQLite file in the project. How long a connection is kept is each
+# environment's choice (CONN_MAX_AGE).
+DATABASES = {"default": dj_database_url.config(default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work side by side; a busy timeout waits instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -159,16 +132,8 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
-
-# Work done outside the request (quiz/tasks.py: password-reset mail). Queued in the database
-# and run by `manage.py db_worker` (Procfile `worker`, deploy/examprep-worker.service); while
-# DEBUG is on, run at once inside the request so a development server needs no worker.
-TASKS = {
-    "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
-    if DEBUG
-    else {"BACKEND": "django_tasks_db.DatabaseBackend"}
-}
+# Mail (password resets) is sent by the MAILERS each environment chooses, from this address.
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Exam Prep <no-reply@localhost>")
 
 # Where the shipped content library lives (import_content's default path).
 CONTENT_LIBRARY_DIR = BASE_DIR / "content" / "library"
@@ -180,9 +145,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# In development (and tests) whitenoise serves straight from the app folders, no collectstatic.
-WHITENOISE_USE_FINDERS = DEBUG
-WHITENOISE_AUTOREFRESH = DEBUG
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "quiz:home"
 LOGOUT_REDIRECT_URL = "study:home"
@@ -229,13 +191,10 @@ SESSION_COOKIE_HTTPONLY = True
 # fragments per topic of a large library (the default 300 entries would keep evicting them).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "cache_entries",
-        "OPTIONS": {"MAX_ENTRIES": 20000},
-    }
-    if os.environ.get("DJANGO_CACHE") == "db"
-    else {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache"
+        if os.environ.get("DJANGO_CACHE") == "db"
+        else "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "cache_entries",  # the database cache's table; the memory cache's name
         "OPTIONS": {"MAX_ENTRIES": 20000},
     }
 }
@@ -247,36 +206,9 @@ LEARNER_RATE_LIMITS = {"comment": (10, 10), "vote": (30, 10), "report": (10, 60)
 # server shares it: LOGIN_FAILURE_LIMIT failed sign-ins for one name (any spelling, any
 # address), or LOGIN_ADDRESS_FAILURE_LIMIT from one client address (any names), lock it
 # for LOGIN_LOCKOUT_MINUTES.
-LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
-LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
-LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
-# How many proxies in front of the app append the client's address to X-Forwarded-For
-# (quiz.views.login.client_address). Production runs behind one TLS proxy (see
-# SECURE_PROXY_SSL_HEADER); without this, every client would share the proxy's address.
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0" if DEBUG else "1"))
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
 
-if not DEBUG:
-    # Anything public runs over HTTPS. Behind a TLS-terminating proxy, the proxy says so
-    # with X-Forwarded-Proto; SECURE_SSL_REDIRECT=false lets the proxy do the redirect.
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
-    MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": os.environ.get("EMAIL_HOST", "localhost"),
-                "port": int(os.environ.get("EMAIL_PORT", "587")),
-                "username": os.environ.get("EMAIL_HOST_USER", ""),
-                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-                "use_tls": env_bool("EMAIL_USE_TLS", True),
-            },
-        }
-    }
-    DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Exam Prep <no-reply@localhost>")
+# Origins a form may be posted from besides this host's own (behind a proxy that changes it).
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

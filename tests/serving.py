@@ -39,7 +39,7 @@ def run(env, *args):
 def throwaway_database(tmp_path: Path, *, postgres: bool = False):
     """Environment variables for a new, empty database, removed afterwards. postgres: a new
     database in the cluster of $DATABASE_URL (the suite's PostgreSQL leg)."""
-    env = {**os.environ, "DEBUG": "true", "DJANGO_SETTINGS_MODULE": "config.settings.base"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
     if not postgres:
         env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'served.sqlite3'}"
         yield env

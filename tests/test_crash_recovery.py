@@ -30,8 +30,7 @@ def test_acknowledged_answers_survive_sigkill(tmp_path):
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{database}",
-        "DEBUG": "true",
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
     }
     run(env, "migrate", "-v", "0")
     run(env, "import_content")
@@ -93,6 +92,7 @@ def test_acknowledged_answers_survive_sigkill(tmp_path):
     assert {position: saved[position] for position in acknowledged} == acknowledged
 
 
-pytestmark = pytest.mark.skipif(
-    sys.platform == "win32", reason="process groups and SIGKILL are POSIX"
-)
+pytestmark = [
+    pytest.mark.skipif(sys.platform == "win32", reason="process groups and SIGKILL are POSIX"),
+    pytest.mark.slow,  # a gunicorn server started twice and killed: about twenty seconds
+]

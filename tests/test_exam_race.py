@@ -42,6 +42,7 @@ for item in attempt.questions.order_by("position"):
 """
 
 WRITERS = 5
+pytestmark = pytest.mark.slow  # four gunicorn workers and five writers: about half a minute
 
 
 def on_postgres() -> bool:

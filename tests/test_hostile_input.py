@@ -52,7 +52,7 @@ from tests.factories import (
     WhatsNewItemFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # about a minute
 
 HOSTILE = {
     "superscript-two": "²",  # str.isdigit() is true, int() fails

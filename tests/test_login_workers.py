@@ -39,6 +39,7 @@ Throttle.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
 CHECKED = "Please enter a correct username and password."
 LOCKED = "Too many failed sign-ins for this account."
 LIMIT = 5
+pytestmark = pytest.mark.slow  # three gunicorn workers: about half a minute
 
 
 def on_postgres() -> bool:

@@ -314,6 +314,7 @@ def test_each_learner_request_needs_at_most_ten_queries(
     visit(learner, lambda: django_assert_max_num_queries(BUDGET))
 
 
+@pytest.mark.slow  # every visit twice, around 2,000 more questions
 def test_query_counts_do_not_grow_with_two_thousand_more_questions(library):
     def counts() -> dict[str, int]:
         cache.clear()  # both passes count the cold-cache case (the topic page caches notes)

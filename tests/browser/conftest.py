@@ -11,15 +11,20 @@ CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m "not browser"` deselects by the marker
 def pytest_collection_modifyitems(config, items):
+    """Every test here is marked `browser` (the development run leaves them out). Without
+    Chromium they are skipped with the reason, except in CI, which must run them."""
+    browser_tests = [item for item in items if "tests/browser/" in str(item.fspath)]
+    for item in browser_tests:
+        item.add_marker(pytest.mark.browser)
     if Path(CHROMIUM).exists():
         return
     if os.environ.get("CI"):
         raise pytest.UsageError(f"{CHROMIUM} is missing: CI must run the browser tests.")
     skip = pytest.mark.skip(reason=f"{CHROMIUM} not installed (apt-get install chromium)")
-    for item in items:
-        if "tests/browser/" in str(item.fspath):
-            item.add_marker(skip)
+    for item in browser_tests:
+        item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")

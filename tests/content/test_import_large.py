@@ -11,7 +11,7 @@ from content.importer import content_import
 from quiz.models import AnswerKeyRevision, Choice, Question, QuestionReference
 from study.models import Topic
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # a thousand questions, three times
 
 NOTES = """---
 slug: {slug}

@@ -434,6 +434,7 @@ def test_duplicates_page_and_merge_action(editor_client, library):
     assert copy.duplicate_of == q7 and q7.answers.count() == 1
 
 
+@pytest.mark.slow  # a thousand questions with answers and reports
 def test_admin_list_and_form_query_budget_with_1000_questions(
     admin_client, django_assert_max_num_queries
 ):

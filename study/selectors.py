@@ -1,5 +1,4 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.shortcuts import get_object_or_404
 
 from study.models import Certification, Note, Topic, WhatsNewItem
 
@@ -14,8 +13,8 @@ def certifications_for_home() -> QuerySet[Certification]:
     )
 
 
-def topic_for_page(slug: str) -> Topic:
-    return get_object_or_404(Topic.objects.active().select_related("certification"), slug=slug)
+def topic_for_page(slug: str) -> Topic | None:
+    return Topic.objects.active().select_related("certification").filter(slug=slug).first()
 
 
 # Both lazy: the topic page reads them only when its cached rendering of the notes is stale.

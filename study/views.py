@@ -1,3 +1,4 @@
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -18,6 +19,8 @@ def home(request):
 @require_safe
 def topic_detail(request, slug):
     topic = selectors.topic_for_page(slug)
+    if topic is None:
+        raise Http404("No such topic.")
     return render(
         request,
         "study/topic_detail.html",

@@ -17,7 +17,6 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.html import strip_tags
 
@@ -86,8 +85,9 @@ def topic_disclaimer(topic: Topic) -> Disclaimer | None:
     return Disclaimer.objects.filter(topic=topic).first()
 
 
-def question_for_page(ext_id: str, user=None) -> Question:
-    """A question with everything its page shows; retired questions are not found.
+def question_for_page(ext_id: str, user=None) -> Question | None:
+    """A question with everything its page shows (None: no such question; retired ones are not
+    found).
 
     One query for the question with its topic's disclaimer, the votes on it and (signed in)
     whether the learner answered it and their own vote; then choices, key revisions,
@@ -128,7 +128,7 @@ def question_for_page(ext_id: str, user=None) -> Question:
                 Vote.objects.filter(user=user, question=OuterRef("pk")).values("labels")[:1]
             ),
         )
-    return get_object_or_404(queryset, ext_id=ext_id)
+    return queryset.filter(ext_id=ext_id).first()
 
 
 def question_disclaimer(question: Question) -> Disclaimer | None:
@@ -193,6 +193,16 @@ def _prune_retired(nodes: list[CommentNode]) -> list[CommentNode]:
         if not node.comment.is_retired or node.replies:
             kept.append(node)
     return kept
+
+
+def own_comment(user, pk: int) -> Comment | None:
+    """A learner's own comment on a question, to edit or delete; anyone else's is None (as
+    far as editing goes, it does not exist)."""
+    return (
+        Comment.objects.select_related("question", "topic")
+        .filter(pk=pk, is_retired=False, user_id=user.pk, question__isnull=False)
+        .first()
+    )
 
 
 def question_threads(question: Question) -> list[CommentNode]:

@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet, prefetch_related_objects
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from quiz import exam_rules
@@ -182,6 +181,11 @@ def open_attempt(user: AbstractBaseUser, blueprint: Blueprint) -> Attempt | None
     return Attempt.objects.filter(user=user, blueprint=blueprint, finished_at__isnull=True).first()
 
 
+def offered_blueprint(slug: str) -> Blueprint | None:
+    """One mock exam on offer (Blueprint.objects.offered), by slug."""
+    return Blueprint.objects.offered().filter(slug=slug).first()
+
+
 def offered_exams(*, now: datetime | None = None) -> list[BlueprintFill]:
     """The mock exams on offer (Blueprint.objects.offered), in order, each with whether the
     bank can fill it."""
@@ -190,20 +194,21 @@ def offered_exams(*, now: datetime | None = None) -> list[BlueprintFill]:
     return [fills[blueprint.pk] for blueprint in blueprints]
 
 
-def attempt_for(user, pk: int) -> Attempt:
-    """The learner's own attempt; anyone else's is a 404."""
-    return get_object_or_404(Attempt.objects.select_related("blueprint"), pk=pk, user=user)
+def attempt_for(user, pk: int) -> Attempt | None:
+    """The learner's own attempt (None for anyone else's)."""
+    return Attempt.objects.select_related("blueprint").filter(pk=pk, user=user).first()
 
 
-def attempt_item(attempt: Attempt, position: int, *, shown: bool = True) -> AttemptQuestion:
+def attempt_item(attempt: Attempt, position: int, *, shown: bool = True) -> AttemptQuestion | None:
     """A question of the attempt; shown: with all the question screen needs, else with
     the choices only (enough to save an answer or a flag)."""
     queryset = AttemptQuestion.objects.filter(attempt=attempt).select_related(
         "question", "question__topic"
     )
     prefetches = question_prefetches("question__") if shown else [choices_prefetch("question__")]
-    item = get_object_or_404(queryset.prefetch_related(*prefetches), position=position)
-    item.attempt = attempt  # the caller's, with its blueprint: not read again
+    item = queryset.prefetch_related(*prefetches).filter(position=position).first()
+    if item is not None:
+        item.attempt = attempt  # the caller's, with its blueprint: not read again
     return item
 
 

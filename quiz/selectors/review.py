@@ -262,3 +262,8 @@ class CardSnapshot:
     @classmethod
     def from_annotations(cls, card: ReviewCard | None, times: str | None) -> "CardSnapshot":
         return cls(card, [int(ms) for ms in times.split(",")] if times else [])
+
+
+def own_log(user, pk: int) -> ReviewLog | None:
+    """One of the learner's own reviews, with its card (to re-rate it)."""
+    return ReviewLog.objects.select_related("card").filter(pk=pk, user=user).first()

@@ -42,6 +42,8 @@ class ExamError(ValidationError):
 class ExamClosed(ExamError):
     """The attempt is finished or past its time: nothing about it may change (409)."""
 
+    status = 409
+
 
 @transaction.atomic
 def attempt_start(
@@ -102,6 +104,13 @@ def attempt_start(
         for position, pk in enumerate(chosen, start=1)
     )
     return attempt
+
+
+def attempt_visit(*, attempt: Attempt, position: int) -> None:
+    """The question the learner is on, so resuming returns to it."""
+    if attempt.current_position != position:
+        attempt.current_position = position
+        Attempt.objects.filter(pk=attempt.pk).update(current_position=position)
 
 
 def is_expired(attempt: Attempt, now: datetime) -> bool:

@@ -19,6 +19,8 @@ WHAT = {"comment": "comments", "vote": "votes", "report": "problem reports"}
 class RateLimited(ValidationError):
     """Too many writes of one kind in a short time; the view answers 429."""
 
+    status = 429
+
 
 def rate_limit(*, user: AbstractBaseUser, action: str) -> None:
     """Count one `action` by `user`; RateLimited when it is over the limit."""

@@ -8,13 +8,14 @@ from quiz import selectors
 from quiz.forms import CommentForm, ReportForm, VoteForm
 from quiz.models import Question
 from quiz.presentation import present
+from quiz.views.common import found
 from study import selectors as study_selectors
 from study.text import clean_text
 
 
 @require_safe
 def topic_questions(request, slug):
-    topic = study_selectors.topic_for_page(slug)
+    topic = found(study_selectors.topic_for_page(slug), "No such topic.")
     questions = selectors.topic_bank(topic)
     sets = [
         (question_set, list(items))
@@ -35,7 +36,7 @@ def topic_questions(request, slug):
 
 @require_safe
 def topic_discussion(request, slug):
-    topic = study_selectors.topic_for_page(slug)
+    topic = found(study_selectors.topic_for_page(slug), "No such topic.")
     return render(
         request,
         "quiz/topic_discussion.html",
@@ -84,7 +85,7 @@ def question_page_context(request, question: Question, **extra) -> dict:
 def question_detail(request, ext_id):
     """The question in the bank's order; ?answer=show reveals the answer and why (htmx swaps
     just the question in)."""
-    question = selectors.question_for_page(ext_id, request.user)
+    question = found(selectors.question_for_page(ext_id, request.user), "No such question.")
     template = "quiz/question_detail.html"
     if request.htmx and request.GET.get("answer") == "show":
         template += "#question-block"

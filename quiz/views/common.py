@@ -3,7 +3,8 @@
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -40,3 +41,31 @@ def bad_request(request, message: str, *, back_url: str = "", back_label: str = 
         return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
     context = {"message": message, "back_url": back_url, "back_label": back_label}
     return render(request, "400.html", context, status=400)
+
+
+def found(value, message: str = "Not found."):
+    """A selector's None as a 404: selectors return objects or None and speak no HTTP."""
+    if value is None:
+        raise Http404(message)
+    return value
+
+
+def refusal(request, error: ValidationError, **kwargs) -> HttpResponse:
+    """The one way a service's refusal becomes a response: its messages, with the status
+    its class carries (400 unless it says otherwise: 409 the exam is over, 429 too many)."""
+    response = bad_request(request, " ".join(error.messages), **kwargs)
+    response.status_code = getattr(error, "status", 400)
+    return response
+
+
+def refusals(view):
+    """A view whose services may refuse (ValidationError): the refusal is the response."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except ValidationError as error:
+            return refusal(request, error)
+
+    return wrapper

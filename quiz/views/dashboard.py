@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from quiz import services
 from quiz.forms import ProfileForm
-from quiz.selectors import practice as practice_selectors
+from quiz.selectors import dashboard as dashboard_selectors
 from quiz.selectors import review as review_selectors
 from quiz.views.common import login_required
 from study.views import home as study_home
@@ -21,7 +21,7 @@ def home(request):
     profile = services.profile_for(request.user)
     context = {
         "profile": profile,
-        "dashboard": practice_selectors.dashboard(
+        "dashboard": dashboard_selectors.dashboard(
             request.user, daily_goal=profile.daily_goal, time_zone=profile.time_zone
         ),
         "review": review_selectors.review_counts(request.user, profile, now=timezone.now()),

@@ -1,8 +1,7 @@
 """Learners' comments on a question: post, reply (one level), edit and delete their own."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -11,7 +10,7 @@ from quiz.forms import CommentForm
 from quiz.models import Comment
 from quiz.services.limits import RateLimited
 from quiz.views.bank import question_page_context
-from quiz.views.common import bad_request, login_required
+from quiz.views.common import bad_request, found, login_required
 
 QUESTION_PAGE = "quiz/question_detail.html"
 
@@ -19,7 +18,7 @@ QUESTION_PAGE = "quiz/question_detail.html"
 @require_POST
 @login_required
 def comment_create(request, ext_id):
-    question = selectors.question_for_page(ext_id, request.user)
+    question = found(selectors.question_for_page(ext_id, request.user), "No such question.")
     form = CommentForm(request.POST)
     limited = False
     if form.is_valid():
@@ -50,13 +49,7 @@ def comment_create(request, ext_id):
 
 
 def _own_comment(request, pk) -> Comment:
-    comment = get_object_or_404(
-        Comment.objects.select_related("question", "topic"), pk=pk, is_retired=False
-    )
-    # Someone else's comment: as far as editing goes, it does not exist.
-    if comment.user_id != request.user.pk or comment.question is None:
-        raise Http404("No such comment of yours.")
-    return comment
+    return found(selectors.own_comment(request.user, pk), "No such comment of yours.")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

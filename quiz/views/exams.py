@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
@@ -10,10 +10,18 @@ from django.views.decorators.vary import vary_on_headers
 
 from config.ids import parse_id
 from quiz import exam_rules, services
-from quiz.models import Attempt, Blueprint
+from quiz.charts import score_trend
+from quiz.models import Attempt
 from quiz.presentation import present
 from quiz.selectors import exams as exam_selectors
-from quiz.views.common import bad_request, login_required, redirect_after_post
+from quiz.views.common import (
+    bad_request,
+    found,
+    login_required,
+    redirect_after_post,
+    refusal,
+    refusals,
+)
 
 PAGE = "quiz/exam_question.html"
 
@@ -49,17 +57,13 @@ def exam_list(request):
 @require_POST
 @login_required
 def exam_start(request, slug):
-    blueprint = get_object_or_404(Blueprint, slug=slug, is_active=True)
+    blueprint = found(exam_selectors.offered_blueprint(slug), "No such mock exam.")
     try:
         attempt = services.attempt_start(user=request.user, blueprint=blueprint)
     except ValidationError as error:
         # Reloading cannot help an exam the bank cannot fill: the list says which can start.
-        return bad_request(
-            request,
-            " ".join(error.messages),
-            back_url=reverse("quiz:exam_list"),
-            back_label="Back to the mock exams",
-        )
+        back = {"back_url": reverse("quiz:exam_list"), "back_label": "Back to the mock exams"}
+        return refusal(request, error, **back)
     url = _question_url(attempt, attempt.current_position)
     return redirect_after_post(request, url)
 
@@ -67,7 +71,9 @@ def exam_start(request, slug):
 @require_safe
 @login_required
 def attempt_resume(request, pk):
-    attempt = services.attempt_touch(attempt=exam_selectors.attempt_for(request.user, pk))
+    attempt = services.attempt_touch(
+        attempt=found(exam_selectors.attempt_for(request.user, pk), "No such attempt of yours.")
+    )
     if attempt.is_finished:
         return redirect(_results_url(attempt))
     return redirect(_question_url(attempt, attempt.current_position))
@@ -77,12 +83,16 @@ def attempt_resume(request, pk):
 @vary_on_headers("HX-Request")
 @login_required
 def attempt_question(request, pk, position):
-    attempt = services.attempt_touch(attempt=exam_selectors.attempt_for(request.user, pk))
+    attempt = services.attempt_touch(
+        attempt=found(exam_selectors.attempt_for(request.user, pk), "No such attempt of yours.")
+    )
     if attempt.is_finished:
         return redirect(_results_url(attempt))
-    item = exam_selectors.attempt_item(attempt, position)
-    if attempt.current_position != position and request.method == "GET":  # HEAD: no change
-        Attempt.objects.filter(pk=attempt.pk).update(current_position=position)
+    item = found(
+        exam_selectors.attempt_item(attempt, position), "No such question in this attempt."
+    )
+    if request.method == "GET":  # a HEAD changes nothing
+        services.attempt_visit(attempt=attempt, position=position)
     return render(request, PAGE, _question_context(attempt, item))
 
 
@@ -108,27 +118,29 @@ def _question_context(attempt, item, *, ticked: list[str] | None = None, **extra
 @login_required
 def attempt_save(request, pk, position):
     """Autosave (htmx, on every change) and the no-JS "save and go" buttons."""
-    attempt = exam_selectors.attempt_for(request.user, pk)
-    item = exam_selectors.attempt_item(attempt, position, shown=False)
+    attempt = found(exam_selectors.attempt_for(request.user, pk), "No such attempt of yours.")
+    item = found(
+        exam_selectors.attempt_item(attempt, position, shown=False),
+        "No such question in this attempt.",
+    )
     raw_ids = request.POST.getlist("choice")
     try:
         services.answer_save(item=item, raw_choice_ids=raw_ids)
-    except services.ExamClosed as error:
-        services.attempt_touch(attempt=attempt)  # past the grace: score what was saved
-        return _closed(request, error)
     except services.ChoiceCountError as error:
         # More ticks than the question takes (only without JavaScript, or crafted): the same
         # question again with the ticks and the message; the last saved answer stands.
         message = " ".join(error.messages)
         if request.htmx:
             return bad_request(request, message)
-        shown = exam_selectors.attempt_item(attempt, position)
+        shown = found(
+            exam_selectors.attempt_item(attempt, position), "No such question in this attempt."
+        )
         ticked = services.choice_labels_from_ids(question=shown.question, raw_ids=raw_ids)
         context = _question_context(attempt, shown, ticked=ticked, choose_error=message)
         return render(request, PAGE, context, status=422)
     except ValidationError as error:
         services.attempt_touch(attempt=attempt)  # past the grace: score what was saved
-        return bad_request(request, " ".join(error.messages))
+        return refusal(request, error)
     if request.htmx:
         context = {
             "attempt": attempt,
@@ -146,24 +158,18 @@ def attempt_save(request, pk, position):
     return redirect(_question_url(attempt, position))
 
 
-def _closed(request, error):
-    """409: the exam is over, so this change was not made; the page says where to go."""
-    response = bad_request(request, " ".join(error.messages))
-    response.status_code = 409
-    return response
-
-
 @require_POST
 @login_required
+@refusals
 def attempt_flag(request, pk, position):
-    attempt = services.attempt_touch(attempt=exam_selectors.attempt_for(request.user, pk))
-    item = exam_selectors.attempt_item(attempt, position, shown=False)
-    try:
-        services.flag_set(item=item, flagged=not item.flagged)
-    except services.ExamClosed as error:
-        return _closed(request, error)
-    except ValidationError as error:
-        return bad_request(request, " ".join(error.messages))
+    attempt = services.attempt_touch(
+        attempt=found(exam_selectors.attempt_for(request.user, pk), "No such attempt of yours.")
+    )
+    item = found(
+        exam_selectors.attempt_item(attempt, position, shown=False),
+        "No such question in this attempt.",
+    )
+    services.flag_set(item=item, flagged=not item.flagged)
     if request.htmx:
         context = {"attempt": attempt, "item": item, "flag_toggled": True}
         return render(request, f"{PAGE}#flag", context)
@@ -173,7 +179,9 @@ def attempt_flag(request, pk, position):
 @require_safe
 @login_required
 def attempt_review(request, pk):
-    attempt = services.attempt_touch(attempt=exam_selectors.attempt_for(request.user, pk))
+    attempt = services.attempt_touch(
+        attempt=found(exam_selectors.attempt_for(request.user, pk), "No such attempt of yours.")
+    )
     if attempt.is_finished:
         return redirect(_results_url(attempt))
     items = exam_selectors.navigator(attempt)
@@ -190,7 +198,7 @@ def attempt_review(request, pk):
 @require_POST
 @login_required
 def attempt_submit(request, pk):
-    attempt = exam_selectors.attempt_for(request.user, pk)
+    attempt = found(exam_selectors.attempt_for(request.user, pk), "No such attempt of yours.")
     if not attempt.is_finished:
         services.attempt_touch(attempt=attempt)
         services.attempt_finalize(attempt=attempt, reason=Attempt.FinishReason.SUBMITTED)
@@ -205,7 +213,9 @@ RESULT_FILTERS = {"all", "incorrect", "unanswered", "flagged"}
 @require_safe
 @login_required
 def attempt_results(request, pk):
-    attempt = services.attempt_touch(attempt=exam_selectors.attempt_for(request.user, pk))
+    attempt = services.attempt_touch(
+        attempt=found(exam_selectors.attempt_for(request.user, pk), "No such attempt of yours.")
+    )
     if not attempt.is_finished:
         return redirect(_question_url(attempt, attempt.current_position))
     data = exam_selectors.results(attempt)
@@ -227,18 +237,6 @@ def attempt_results(request, pk):
         (item, present(item.question, order=item.order_labels, chosen=item.chosen, answered=True))
         for item in page
     ]
-    top = max([a.score or 0 for a in data.trend] + [1])
-    trend = [
-        {
-            "x": 20 + i * 40,
-            "y": 110 - round(100 * (a.score or 0) / top),
-            "score": a.score,
-            "current": a.pk == attempt.pk,
-            "when": a.finished_at,
-        }
-        for i, a in enumerate(data.trend)
-    ]
-    pass_y = 110 - round(100 * attempt.passing_score / top)
     context = {
         "results": data,
         "attempt": attempt,
@@ -246,10 +244,7 @@ def attempt_results(request, pk):
         "shown": shown,
         "page": page,
         "filters": ["all", "incorrect", "unanswered", "flagged"],
-        "trend": trend,
-        "trend_points": " ".join(f"{p['x']},{p['y']}" for p in trend),
-        "trend_width": 40 + 40 * max(len(trend) - 1, 1),
-        "pass_y": pass_y,
+        **score_trend(data.trend, current_pk=attempt.pk, passing_score=attempt.passing_score),
     }
     return render(request, "quiz/exam_results.html", context)
 

@@ -10,26 +10,21 @@ from quiz.forms import ReportForm
 from quiz.models import Report
 from quiz.services.limits import RateLimited
 from quiz.views.bank import question_page_context
-from quiz.views.common import bad_request, login_required
+from quiz.views.common import bad_request, found, login_required, refusals
 
 QUESTION_PAGE = "quiz/question_detail.html"
 
 
 @require_POST
 @login_required
+@refusals
 def vote_create(request, ext_id):
-    question = selectors.question_for_page(ext_id, request.user)
+    question = found(selectors.question_for_page(ext_id, request.user), "No such question.")
     labels = request.POST.getlist("labels")
-    try:
-        services.vote_cast(user=request.user, question=question, labels=labels)
-    except ValidationError as error:
-        response = bad_request(request, " ".join(error.messages))
-        if isinstance(error, RateLimited):
-            response.status_code = 429
-        return response
+    services.vote_cast(user=request.user, question=question, labels=labels)
     if request.htmx:
         # Read again: the tally and the learner's own vote came with the question.
-        question = selectors.question_for_page(ext_id, request.user)
+        question = found(selectors.question_for_page(ext_id, request.user), "No such question.")
         context = question_page_context(request, question, voted=True)
         return render(request, f"{QUESTION_PAGE}#community", context)
     messages.success(request, "Thanks, your vote is counted.")
@@ -39,7 +34,7 @@ def vote_create(request, ext_id):
 @require_POST
 @login_required
 def report_create(request, ext_id):
-    question = selectors.question_for_page(ext_id, request.user)
+    question = found(selectors.question_for_page(ext_id, request.user), "No such question.")
     form = ReportForm(request.POST)
     limited = False
     if form.is_valid():

@@ -13,7 +13,14 @@ from quiz.forms import PracticeStartForm
 from quiz.models import PracticeSession
 from quiz.presentation import present
 from quiz.selectors import practice as practice_selectors
-from quiz.views.common import bad_request, login_required, redirect_after_post
+from quiz.views.common import (
+    bad_request,
+    found,
+    login_required,
+    redirect_after_post,
+    refusal,
+    refusals,
+)
 from study import selectors as study_selectors
 
 QUESTION_PAGE = "quiz/practice_question.html"
@@ -47,7 +54,7 @@ def practice_topic(request, slug):
     """The notes page's "Practise <topic>" button: ten of the topic's questions in random
     order, from question 1. Signed out: sign in, then back to the notes (a sign-in cannot
     replay this post)."""
-    topic = study_selectors.topic_for_page(slug)
+    topic = found(study_selectors.topic_for_page(slug), "No such topic.")
     if not request.user.is_authenticated:
         return redirect_to_login(topic.get_absolute_url())
     try:
@@ -71,7 +78,9 @@ def practice_topic(request, slug):
 @require_safe
 @login_required
 def practice_resume(request, pk):
-    session = practice_selectors.session_for(request.user, pk)
+    session = found(
+        practice_selectors.session_for(request.user, pk), "No such practice session of yours."
+    )
     progress = practice_selectors.session_progress(session)
     if session.is_finished or progress.next_position is None:
         if session.is_finished:
@@ -125,7 +134,10 @@ def _question_context(
 @vary_on_headers("HX-Request")
 @login_required
 def practice_question(request, pk, position):
-    item = practice_selectors.item_for_page(request.user, pk, position)
+    item = found(
+        practice_selectors.item_for_page(request.user, pk, position),
+        "No such question in your practice sessions.",
+    )
     if not item.session.is_finished and request.method == "GET":
         # Starts the answer's clock; a HEAD (a link checker, a prefetch) shows nothing.
         services.item_mark_shown(item=item)
@@ -137,8 +149,11 @@ def practice_question(request, pk, position):
 @login_required
 def practice_answer(request, pk, position):
     # Only htmx posts show the page again; a plain post is redirected.
-    item = practice_selectors.item_for_page(
-        request.user, pk, position, answering=True, shown=request.htmx
+    item = found(
+        practice_selectors.item_for_page(
+            request.user, pk, position, answering=True, shown=request.htmx
+        ),
+        "No such question in your practice sessions.",
     )
     raw_ids = request.POST.getlist("choice")
     try:
@@ -153,7 +168,7 @@ def practice_answer(request, pk, position):
         template = f"{QUESTION_PAGE}#panel" if request.htmx else QUESTION_PAGE
         return render(request, template, context, status=422)
     except ValidationError as error:
-        return bad_request(request, " ".join(error.messages))
+        return refusal(request, error)
     if request.htmx:
         context = _question_context(item, just_answered=True)
         return render(request, f"{QUESTION_PAGE}#panel", context)
@@ -163,7 +178,10 @@ def practice_answer(request, pk, position):
 @require_POST
 @login_required
 def practice_flag(request, pk, position):
-    item = practice_selectors.item_of(request.user, pk, position)
+    item = found(
+        practice_selectors.item_of(request.user, pk, position),
+        "No such question in your practice sessions.",
+    )
     flagged = services.flag_toggle(user=request.user, question=item.question)
     if request.htmx:
         context = {"session": item.session, "item": item, "flagged": flagged}
@@ -174,7 +192,9 @@ def practice_flag(request, pk, position):
 @require_POST
 @login_required
 def practice_finish(request, pk):
-    session = practice_selectors.session_for(request.user, pk)
+    session = found(
+        practice_selectors.session_for(request.user, pk), "No such practice session of yours."
+    )
     services.practice_finish(session=session)
     summary_url = reverse("quiz:practice_summary", kwargs={"pk": session.pk})
     if request.htmx:
@@ -186,7 +206,9 @@ def practice_finish(request, pk):
 @require_safe
 @login_required
 def practice_summary(request, pk):
-    session = practice_selectors.session_for(request.user, pk)
+    session = found(
+        practice_selectors.session_for(request.user, pk), "No such practice session of yours."
+    )
     if not session.is_finished:
         return redirect("quiz:practice_resume", pk=session.pk)
     context = {"summary": practice_selectors.session_summary(session)}
@@ -195,12 +217,12 @@ def practice_summary(request, pk):
 
 @require_POST
 @login_required
+@refusals
 def practice_retry(request, pk):
-    session = practice_selectors.session_for(request.user, pk)
-    try:
-        retry = services.practice_retry(session=session)
-    except ValidationError as error:
-        return bad_request(request, " ".join(error.messages))
+    session = found(
+        practice_selectors.session_for(request.user, pk), "No such practice session of yours."
+    )
+    retry = services.practice_retry(session=session)
     return redirect_after_post(request, _item_url(retry, 1))
 
 

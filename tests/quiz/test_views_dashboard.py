@@ -9,7 +9,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from quiz.models import Profile
-from quiz.selectors.practice import dashboard
+from quiz.selectors.dashboard import dashboard
 from quiz.services import answer_record, profile_update
 from tests.factories import CertificationFactory, QuestionFactory, TopicFactory
 from tests.tasks import run_task_worker

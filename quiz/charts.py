@@ -1,0 +1,49 @@
+"""Geometry of the small SVG charts the pages draw (the review forecast, the trend of mock
+exam scores): plain numbers for the templates, so views only pass data along."""
+
+from collections.abc import Sequence
+from datetime import date
+
+FORECAST_BAR_WIDTH = 24
+_BAR_GAP = 4
+
+
+def forecast_chart(days: Sequence[tuple[date, int]]) -> dict:
+    """Bars of reviews due per day, 100 units tall at the busiest day."""
+    tallest = max([n for _day, n in days] + [1])
+    bars = [
+        {
+            "day": day,
+            "count": n,
+            "x": i * (FORECAST_BAR_WIDTH + _BAR_GAP),
+            "height": round(100 * n / tallest),
+            "y": 100 - round(100 * n / tallest),
+        }
+        for i, (day, n) in enumerate(days)
+    ]
+    return {
+        "bars": bars,
+        "chart_width": len(bars) * (FORECAST_BAR_WIDTH + _BAR_GAP),
+        "bar_width": FORECAST_BAR_WIDTH,
+    }
+
+
+def score_trend(attempts: Sequence, *, current_pk: int, passing_score: int) -> dict:
+    """Points of a learner's scores on one exam, oldest first, and the pass mark's line."""
+    top = max([a.score or 0 for a in attempts] + [1])
+    trend = [
+        {
+            "x": 20 + i * 40,
+            "y": 110 - round(100 * (a.score or 0) / top),
+            "score": a.score,
+            "current": a.pk == current_pk,
+            "when": a.finished_at,
+        }
+        for i, a in enumerate(attempts)
+    ]
+    return {
+        "trend": trend,
+        "trend_points": " ".join(f"{p['x']},{p['y']}" for p in trend),
+        "trend_width": 40 + 40 * max(len(trend) - 1, 1),
+        "pass_y": 110 - round(100 * passing_score / top),
+    }

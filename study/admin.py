@@ -22,8 +22,9 @@ class CertificationAdmin(admin.ModelAdmin):
         return super()._get_list_editable_queryset(request, prefix)
 
 
-@admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
+    """Registered by content.admin, which adds the topic's question exports."""
+
     list_display = ["title", "certification", "position", "is_active"]
     list_filter = ["certification", "is_active"]
     list_select_related = ["certification"]

@@ -607,6 +607,3 @@ class KeyChangeForm(forms.Form):
             (choice.label, f"{choice.label}. {choice.text}") for choice in choices
         ]
         self.fields["correct"].initial = key
-
-
-admin.site.register(Question, QuestionAdmin)

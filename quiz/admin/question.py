@@ -1,297 +1,48 @@
-"""The question editor: where content editors live."""
+"""The question editor: where content editors live. Its forms are in question_forms.py,
+the list's filters in question_filters.py."""
 
-from datetime import timedelta
-
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from config.ids import IdModelChoiceField, IdModelMultipleChoiceField, parse_id
 from quiz import choice_refs, selectors
-from quiz.admin.limits import BoundedInline, IdAutocomplete
-from quiz.admin.widgets import MarkdownPreviewTextarea
+from quiz.admin.limits import IdAutocomplete
+from quiz.admin.question_filters import (
+    AnswerTypeFilter,
+    DisputedFilter,
+    LastVerifiedFilter,
+    OutdatedFilter,
+    SuspectedDuplicateFilter,
+)
+from quiz.admin.question_forms import (
+    ChoiceFormSet,
+    ChoiceInline,
+    KeyChangeForm,
+    KeyRevisionInline,
+    QuestionForm,
+    ReferenceInline,
+)
 from quiz.models import (
-    AnswerKeyRevision,
     AnswerRecord,
-    Choice,
-    DuplicateSuspect,
     Question,
-    QuestionReference,
     Report,
 )
 from quiz.services import (
     duplicates_of,
     key_change,
-    key_revision_record,
-    question_render,
+    question_save,
     questions_mark_verified,
     questions_set_status,
 )
-from quiz.validation import ChoiceData, KeyRevisionData, QuestionData, validate_question
-
-# ---- list filters ------------------------------------------------------------------------
-
-
-class AnswerTypeFilter(admin.SimpleListFilter):
-    title = "answer type"
-    parameter_name = "type"
-
-    def lookups(self, request, model_admin):
-        return [("single", "Single answer"), ("multi", "Multiple answers")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "single":
-            return queryset.filter(choose=1)
-        if self.value() == "multi":
-            return queryset.filter(choose__gt=1)
-        return queryset
-
-
-class OutdatedFilter(admin.SimpleListFilter):
-    title = "answer key changed"
-    parameter_name = "outdated"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Has an outdated key"), ("no", "Never changed")]
-
-    def queryset(self, request, queryset):
-        revisions = Exists(AnswerKeyRevision.objects.filter(question=OuterRef("pk")))
-        if self.value() == "yes":
-            return queryset.filter(revisions)
-        if self.value() == "no":
-            return queryset.exclude(revisions)
-        return queryset
-
-
-class DisputedFilter(admin.SimpleListFilter):
-    title = "disputed"
-    parameter_name = "disputed"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Disputed (readers, votes or open reports)"), ("no", "Not disputed")]
-
-    def queryset(self, request, queryset):
-        disputed = selectors.disputed_questions().values("pk")
-        if self.value() == "yes":
-            return queryset.filter(pk__in=disputed)
-        if self.value() == "no":
-            return queryset.exclude(pk__in=disputed)
-        return queryset
-
-
-class SuspectedDuplicateFilter(admin.SimpleListFilter):
-    title = "suspected duplicate"
-    parameter_name = "duplicate"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Suspected duplicate"), ("linked", "Recorded duplicate")]
-
-    def queryset(self, request, queryset):
-        suspects = DuplicateSuspect.objects.filter(status=DuplicateSuspect.Status.OPEN)
-        if self.value() == "yes":
-            return queryset.filter(
-                Exists(suspects.filter(question=OuterRef("pk")))
-                | Exists(suspects.filter(other=OuterRef("pk")))
-            )
-        if self.value() == "linked":
-            return queryset.filter(duplicate_of__isnull=False)
-        return queryset
-
-
-class LastVerifiedFilter(admin.SimpleListFilter):
-    title = "last verified"
-    parameter_name = "verified"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("6", "More than 6 months ago or never"),
-            ("12", "More than 12 months ago or never"),
-            ("24", "More than 24 months ago or never"),
-            ("never", "Never"),
-        ]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value == "never":
-            return queryset.filter(last_verified__isnull=True)
-        if value in {"6", "12", "24"}:
-            cutoff = timezone.localdate() - timedelta(days=int(value) * 365 // 12)
-            return queryset.filter(Q(last_verified__lt=cutoff) | Q(last_verified__isnull=True))
-        return queryset
-
-
-# ---- the form: choices inline, validated by the one validation function -----------------
-
-
-class QuestionForm(forms.ModelForm):
-    key_change_note = forms.CharField(
-        label="Why the key changed",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
-        help_text="Needed only when you change which choices are correct. Learners see it "
-        "as the outdated-answer note; name choices as [[B]], not B.",
-    )
-    key_change_effective = forms.DateField(
-        label="Key change effective",
-        required=False,
-        initial=timezone.localdate,
-        help_text="When the old key stopped being right (YYYY-MM-DD).",
-    )
-
-    class Meta:
-        model = Question
-        fields = [
-            "ext_id",
-            "topic",
-            "question_set",
-            "number",
-            "position",
-            "status",
-            "stem",
-            "choose",
-            "shuffle_choices",
-            "explanation",
-            "difficulty",
-            "last_verified",
-            "source",
-            "disputed",
-            "duplicate_of",
-            "also_topics",
-        ]
-        widgets = {
-            "stem": MarkdownPreviewTextarea({"rows": 5}),
-            "explanation": MarkdownPreviewTextarea(),
-            "disputed": forms.Textarea(attrs={"rows": 2, "cols": 60}),
-        }
-
-    def clean(self):
-        cleaned = super().clean()
-        duplicate = cleaned.get("duplicate_of")
-        if duplicate is not None and duplicate.pk == self.instance.pk:
-            # The database refuses it too (question_not_own_duplicate), with a 500.
-            self.add_error("duplicate_of", "A question cannot be a duplicate of itself.")
-        # The choices formset reads these to decide whether a key change is explained.
-        self.instance._key_change_note = cleaned.get("key_change_note", "")
-        self.instance._key_change_effective = cleaned.get("key_change_effective")
-        return cleaned
-
-
-_CHOICE_FIELDS = {"label": "label", "text": "text", "correct": "is_correct"}
-
-
-class ChoiceFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        # Our rules first (their messages name the label), then Django's uniqueness checks.
-        if any(self.errors):
-            return
-        forms_kept = [
-            form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")
-        ]
-        question = self.instance
-        data = QuestionData(
-            ext_id=question.ext_id or "",
-            stem=question.stem or "",
-            choose=question.choose or 1,
-            shuffle=question.shuffle_choices,
-            explanation=question.explanation or "",
-            disputed=question.disputed or "",
-            choices=[
-                ChoiceData(
-                    label=form.cleaned_data.get("label", ""),
-                    text=form.cleaned_data.get("text", ""),
-                    is_correct=form.cleaned_data.get("is_correct", False),
-                    explanation=form.cleaned_data.get("explanation", ""),
-                    source_note=form.cleaned_data.get("source_note", ""),
-                )
-                for form in forms_kept
-            ],
-        )
-        old = (
-            sorted(
-                Choice.objects.filter(question_id=question.pk, is_correct=True).values_list(
-                    "label", flat=True
-                )
-            )
-            if question.pk
-            else []
-        )
-        new = sorted(choice.label for choice in data.choices if choice.is_correct)
-        note = getattr(question, "_key_change_note", "").strip()
-        if old and old != new and note:
-            # The note learners will read is checked like every text of the question.
-            effective = getattr(question, "_key_change_effective", None) or timezone.localdate()
-            data.key_history = [KeyRevisionData(old, effective, "day", note)]
-        general = []
-        for problem in validate_question(data):
-            if problem.path[:1] == ("choices",) and len(problem.path) == 3:
-                form = forms_kept[problem.path[1]]
-                form.add_error(
-                    _CHOICE_FIELDS.get(problem.path[2], problem.path[2]), problem.message
-                )
-            elif problem.path[:1] == ("key_history",):
-                general.append(f"Why the key changed: {problem.message}")
-            elif problem.path[:1] in {("explanation",), ("disputed",)}:
-                general.append(f"{problem.path[0].capitalize()}: {problem.message}")
-            elif problem.path[:1] in {("choices",), ("choose",), ("id",), ("stem",)}:
-                general.append(problem.message)
-        if general:
-            raise ValidationError(general)
-
-        if question.pk:
-            if old != new and not getattr(question, "_key_change_note", "").strip():
-                raise ValidationError(
-                    f"You changed the answer key from {'+'.join(old)} to {'+'.join(new)}. "
-                    "Say why in “Why the key changed” (learners see it as the outdated-answer "
-                    "note), or use “Change answer key”."
-                )
-            question._key_change = (old, new) if old != new else None
-        super().clean()
-
-
-class ChoiceInline(BoundedInline, admin.TabularInline):
-    model = Choice
-    formset = ChoiceFormSet
-    extra = 0
-    min_num = 2
-    fields = ["label", "text", "is_correct", "explanation", "source_note", "position"]
-    formfield_overrides = {}
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name in {"text", "explanation", "source_note"}:
-            kwargs["widget"] = MarkdownPreviewTextarea({"rows": 2, "cols": 40})
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
-
-
-class ReferenceInline(BoundedInline, IdAutocomplete, admin.TabularInline):
-    model = QuestionReference
-    extra = 0
-    fields = ["note", "url", "title", "position"]
-    autocomplete_fields = ["note"]
-
-
-class KeyRevisionInline(BoundedInline, admin.TabularInline):
-    model = AnswerKeyRevision
-    extra = 0
-    can_delete = False
-    fields = ["correct_labels", "new_labels", "valid_until", "note", "recorded_by", "recorded_at"]
-    readonly_fields = fields
-    verbose_name_plural = "Answer-key history (use “Change answer key” to add)"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-# ---- the admin -----------------------------------------------------------------------------
 
 
 def _count(queryset) -> Subquery:
@@ -447,22 +198,30 @@ class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
 
     # -- saving: the key-change rule and HTML rendering ----------------------------------
 
+    def save_model(self, request, obj, form, change):
+        """Nothing yet: the question is saved with its choices, in save_related, by the one
+        write path for an edited question (quiz.services.question_save)."""
+
     def save_related(self, request, form, formsets, change):
-        question = form.instance
-        super().save_related(request, form, formsets, change)
-        question_render(question=question)
-        key_changed = getattr(question, "_key_change", None)
-        if key_changed:
-            old, new = key_changed
-            key_revision_record(
-                question=question,
-                old_labels=old,
-                new_labels=new,
-                note=form.cleaned_data["key_change_note"],
-                effective=form.cleaned_data["key_change_effective"] or timezone.localdate(),
-                user=request.user,
+        choices = next(formset for formset in formsets if isinstance(formset, ChoiceFormSet))
+        choices.save(commit=False)  # the change message's new/changed/deleted lists; no writes
+        revision = question_save(
+            question=form.instance,
+            choices=[choice_form.instance for choice_form in choices.kept_forms()],
+            removed=choices.deleted_objects,
+            key_change=form.key_change(),
+            user=request.user,
+        )
+        form.save_m2m()
+        for formset in formsets:
+            if formset is not choices:
+                self.save_formset(request, form, formset, change)
+        if revision:
+            messages.info(
+                request,
+                f"Answer-key change {revision.correct_labels.replace(',', '+')} → "
+                f"{revision.new_labels.replace(',', '+')} recorded.",
             )
-            messages.info(request, f"Answer-key change {'+'.join(old)} → {'+'.join(new)} recorded.")
 
     # -- actions --------------------------------------------------------------------------
 
@@ -582,28 +341,3 @@ def _question_id(object_id: str) -> int:
     if pk is None:
         raise Http404("No such question.")
     return pk
-
-
-class KeyChangeForm(forms.Form):
-    correct = forms.MultipleChoiceField(
-        label="Correct choices now", widget=forms.CheckboxSelectMultiple
-    )
-    note = forms.CharField(
-        label="Why it changed",
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 70}),
-        help_text="Learners see this as the outdated-answer note, e.g. “[[D]] was correct "
-        "until 2017: an IAM role could not be attached to a running instance.” Write a "
-        "choice as [[D]] (its label), never a bare letter: each learner reads their own.",
-    )
-    effective = forms.DateField(
-        label="Effective date",
-        initial=timezone.localdate,
-        help_text="When the old key stopped being right (YYYY-MM-DD).",
-    )
-
-    def __init__(self, *args, choices, key, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["correct"].choices = [
-            (choice.label, f"{choice.label}. {choice.text}") for choice in choices
-        ]
-        self.fields["correct"].initial = key

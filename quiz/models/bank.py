@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -164,6 +165,11 @@ class Question(models.Model):
 
     def get_absolute_url(self):
         return reverse("quiz:question_detail", kwargs={"ext_id": self.ext_id})
+
+    def clean(self):
+        # The database refuses it too (question_not_own_duplicate), but with an IntegrityError.
+        if self.pk and self.duplicate_of_id == self.pk:
+            raise ValidationError({"duplicate_of": "A question cannot be a duplicate of itself."})
 
     @property
     def is_multi(self) -> bool:

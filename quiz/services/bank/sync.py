@@ -1,12 +1,12 @@
-"""Writes to the question bank: content sync, editing, answer-key changes, status."""
+"""The content library's bulk sync of the bank: every question of a topic written in a
+few queries, with its choices, key history, references and edit history."""
 
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.db.models import Prefetch
@@ -22,14 +22,12 @@ from quiz.models import (
     QuestionReference,
     QuestionSet,
 )
-from quiz.services.feedback import community_refresh
-from quiz.services.review import srs_key_changed
-from quiz.validation import ChoiceData, KeyRevisionData, QuestionData, validate_question
+from quiz.services.bank.editing import question_check
+from quiz.validation import ChoiceData, QuestionData
 from study.markdown import render_markdown
 from study.models import Note, Topic
 from study.services import (
     CREATED,
-    RETIRED,
     UNCHANGED,
     UPDATED,
     assign_changed,
@@ -56,12 +54,6 @@ def question_set_sync(
     question_set = QuestionSet.objects.filter(topic=topic, slug=slug).first()
     question_set = question_set or QuestionSet(topic=topic, slug=slug)
     return question_set, save_if_changed(question_set, {"title": title, "position": position})
-
-
-def _raise_problems(data: QuestionData) -> None:
-    problems = validate_question(data)
-    if problems:
-        raise ValidationError([f"{'.'.join(map(str, p.path))}: {p.message}" for p in problems])
 
 
 # Rows per query when looking questions up by id and writing in bulk: far below every
@@ -112,7 +104,7 @@ def questions_sync(*, placements: Sequence[QuestionPlacement]) -> list[tuple[Que
     if repeated:
         raise ValidationError(f"question id(s) given more than once: {', '.join(repeated)}")
     for placement in placements:
-        _raise_problems(placement.data)
+        question_check(placement.data)
     stored = _stored_questions(ext_ids)
     notes = _notes_by_anchor({placement.topic for placement in placements})
     writes = _Writes()
@@ -202,13 +194,14 @@ def _question_check(question: Question) -> None:
     from 0), without full_clean's queries: the topic, set and original are rows this sync
     holds, the id was looked up, and validate_question keeps the check constraints.
     """
-    if question.pk and question.duplicate_of_id == question.pk:
-        raise ValidationError(f"{question.ext_id}: a question cannot be a duplicate of itself")
-    question.full_clean(
-        exclude=["topic", "question_set", "duplicate_of"],
-        validate_unique=False,
-        validate_constraints=False,
-    )
+    try:
+        question.full_clean(
+            exclude=["topic", "question_set", "duplicate_of"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as error:
+        raise ValidationError(f"{question.ext_id}: {'; '.join(error.messages)}") from None
 
 
 def _question_new(
@@ -418,144 +411,3 @@ def _history_created(model: type[models.Model], rows: list[models.Model], when: 
                 f"WHERE {pk} IN ({', '.join(['%s'] * len(batch))}) ORDER BY {pk}",
                 [*params, *batch],
             )
-
-
-def key_labels_refresh(*, question: Question) -> bool:
-    """Store the current key as sorted labels on the question; True when it changed."""
-    key = ",".join(sorted(question.choices.filter(is_correct=True).values_list("label", flat=True)))
-    if question.key_labels == key:
-        return False
-    question.key_labels = key
-    Question.objects.filter(pk=question.pk).update(key_labels=key)
-    return True
-
-
-def question_render(*, question: Question) -> None:
-    """Re-render the stored HTML of a question and its choices from their markdown, and
-    refresh its stored key. For edits made by forms (the admin) that write fields directly.
-    """
-    key_labels_refresh(question=question)
-    question.stem_html = choice_refs.render(question.stem)
-    question.explanation_html = choice_refs.render(question.explanation)
-    question.save(update_fields=["stem_html", "explanation_html"])
-    for choice in question.choices.all():
-        choice.text_html = choice_refs.render(choice.text)
-        choice.explanation_html = choice_refs.render(choice.explanation)
-        choice.source_note_html = choice_refs.render(choice.source_note)
-        choice.save(update_fields=["text_html", "explanation_html", "source_note_html"])
-
-
-@transaction.atomic
-def key_revision_record(
-    *,
-    question: Question,
-    old_labels: list[str],
-    new_labels: list[str],
-    note: str,
-    effective: date,
-    user: AbstractBaseUser | None,
-) -> AnswerKeyRevision:
-    """Record that the key changed from old_labels to new_labels (the choices already say so)."""
-    if not note.strip():
-        raise ValidationError("Say why the answer key changed: learners see this note.")
-    # The note is checked as any text of the question is (choice references, no bare letters).
-    choices = list(question.choices.order_by("position"))
-    data = QuestionData(
-        ext_id=question.ext_id,
-        stem=question.stem,
-        choose=question.choose,
-        shuffle=question.shuffle_choices,
-        choices=[ChoiceData(c.label, c.text, c.is_correct) for c in choices],
-        key_history=[KeyRevisionData(sorted(old_labels), effective, "day", note)],
-    )
-    problems = [p.message for p in validate_question(data) if p.path[:1] == ("key_history",)]
-    if problems:
-        raise ValidationError(problems)
-    last = question.key_revisions.order_by("-position").first()
-    revision = AnswerKeyRevision(
-        question=question,
-        correct_labels=",".join(sorted(old_labels)),
-        new_labels=",".join(sorted(new_labels)),
-        valid_until=effective,
-        until_precision=AnswerKeyRevision.Precision.DAY,
-        note=note,
-        note_html=choice_refs.render(note),
-        position=(last.position + 1) if last else 0,
-        recorded_by=user if user and user.is_authenticated else None,
-    )
-    revision.full_clean()
-    revision.save()
-    srs_key_changed(question=question, revision=revision)
-    return revision
-
-
-@transaction.atomic
-def key_change(
-    *,
-    question: Question,
-    correct_labels: list[str],
-    note: str,
-    effective: date,
-    user: AbstractBaseUser | None,
-) -> AnswerKeyRevision:
-    """Change the answer key deliberately: new correct choices, choose-N to match, a revision."""
-    question = Question.objects.select_for_update().get(pk=question.pk)
-    choices = list(question.choices.order_by("position"))
-    old = [label for label in question.key_labels.split(",") if label]
-    new = sorted(set(correct_labels))
-    if new == old:
-        raise ValidationError("That is already the answer key: nothing to change.")
-    data = QuestionData(
-        ext_id=question.ext_id,
-        stem=question.stem,
-        choose=len(new),
-        shuffle=question.shuffle_choices,
-        choices=[ChoiceData(c.label, c.text, c.label in new) for c in choices],
-    )
-    unknown = set(new) - {c.label for c in choices}
-    if unknown:
-        raise ValidationError(f"No choice has label(s) {', '.join(sorted(unknown))}.")
-    _raise_problems(data)
-    for choice in choices:
-        if choice.is_correct != (choice.label in new):
-            choice.is_correct = choice.label in new
-            choice.save(update_fields=["is_correct"])
-    if question.choose != len(new):
-        question.choose = len(new)
-        question.save(update_fields=["choose", "updated_at"])
-    key_labels_refresh(question=question)
-    revision = key_revision_record(
-        question=question, old_labels=old, new_labels=new, note=note, effective=effective, user=user
-    )
-    community_refresh(question=question)
-    return revision
-
-
-def question_retire(*, question: Question) -> str:
-    """Retired questions stay (learners' history points at them) but are no longer shown."""
-    if question.status == Question.Status.RETIRED:
-        return UNCHANGED
-    question.status = Question.Status.RETIRED
-    question.save(update_fields=["status", "updated_at"])
-    return RETIRED
-
-
-def questions_set_status(*, question_ids: list[int], status: str) -> int:
-    """Bulk publish or retire; saves one by one so the edit history records each change."""
-    changed = 0
-    for question in Question.objects.filter(pk__in=question_ids).exclude(status=status):
-        question.status = status
-        question.save(update_fields=["status", "updated_at"])
-        changed += 1
-    return changed
-
-
-def questions_mark_verified(*, question_ids: list[int], on: date | None = None) -> int:
-    on = on or timezone.localdate()
-    changed = 0
-    for question in Question.objects.filter(pk__in=question_ids):
-        if question.last_verified != on:
-            question.last_verified = on
-            question.save(update_fields=["last_verified", "updated_at"])
-            changed += 1
-    return changed

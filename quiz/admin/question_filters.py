@@ -1,0 +1,102 @@
+"""The question list's filters: answer type, outdated, disputed, suspected duplicate,
+last verified."""
+
+from datetime import timedelta
+
+from django.contrib import admin
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from quiz import selectors
+from quiz.models import (
+    AnswerKeyRevision,
+    DuplicateSuspect,
+)
+
+
+class AnswerTypeFilter(admin.SimpleListFilter):
+    title = "answer type"
+    parameter_name = "type"
+
+    def lookups(self, request, model_admin):
+        return [("single", "Single answer"), ("multi", "Multiple answers")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "single":
+            return queryset.filter(choose=1)
+        if self.value() == "multi":
+            return queryset.filter(choose__gt=1)
+        return queryset
+
+
+class OutdatedFilter(admin.SimpleListFilter):
+    title = "answer key changed"
+    parameter_name = "outdated"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Has an outdated key"), ("no", "Never changed")]
+
+    def queryset(self, request, queryset):
+        revisions = Exists(AnswerKeyRevision.objects.filter(question=OuterRef("pk")))
+        if self.value() == "yes":
+            return queryset.filter(revisions)
+        if self.value() == "no":
+            return queryset.exclude(revisions)
+        return queryset
+
+
+class DisputedFilter(admin.SimpleListFilter):
+    title = "disputed"
+    parameter_name = "disputed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Disputed (readers, votes or open reports)"), ("no", "Not disputed")]
+
+    def queryset(self, request, queryset):
+        disputed = selectors.disputed_questions().values("pk")
+        if self.value() == "yes":
+            return queryset.filter(pk__in=disputed)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=disputed)
+        return queryset
+
+
+class SuspectedDuplicateFilter(admin.SimpleListFilter):
+    title = "suspected duplicate"
+    parameter_name = "duplicate"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Suspected duplicate"), ("linked", "Recorded duplicate")]
+
+    def queryset(self, request, queryset):
+        suspects = DuplicateSuspect.objects.filter(status=DuplicateSuspect.Status.OPEN)
+        if self.value() == "yes":
+            return queryset.filter(
+                Exists(suspects.filter(question=OuterRef("pk")))
+                | Exists(suspects.filter(other=OuterRef("pk")))
+            )
+        if self.value() == "linked":
+            return queryset.filter(duplicate_of__isnull=False)
+        return queryset
+
+
+class LastVerifiedFilter(admin.SimpleListFilter):
+    title = "last verified"
+    parameter_name = "verified"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("6", "More than 6 months ago or never"),
+            ("12", "More than 12 months ago or never"),
+            ("24", "More than 24 months ago or never"),
+            ("never", "Never"),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "never":
+            return queryset.filter(last_verified__isnull=True)
+        if value in {"6", "12", "24"}:
+            cutoff = timezone.localdate() - timedelta(days=int(value) * 365 // 12)
+            return queryset.filter(Q(last_verified__lt=cutoff) | Q(last_verified__isnull=True))
+        return queryset

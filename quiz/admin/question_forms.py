@@ -1,0 +1,180 @@
+"""The question editor's forms: the question with its answer-key-change fields, the
+choices formset that checks the whole question (quiz.services.question_problems, the one
+validator and the editing rules), the choice/reference/key-history inlines, and the
+"Change answer key" form."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from quiz.admin.limits import BoundedInline, IdAutocomplete
+from quiz.admin.widgets import MarkdownPreviewTextarea
+from quiz.models import (
+    AnswerKeyRevision,
+    Choice,
+    Question,
+    QuestionReference,
+)
+from quiz.services import KeyChange, question_problems
+
+
+class KeyChangeFields(forms.Form):
+    """Why the answer key changed, and since when: part of the question's change form, and
+    read from the same POST by the choices formset, which checks the whole question."""
+
+    key_change_note = forms.CharField(
+        label="Why the key changed",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text="Needed only when you change which choices are correct. Learners see it "
+        "as the outdated-answer note; name choices as [[B]], not B.",
+    )
+    key_change_effective = forms.DateField(
+        label="Key change effective",
+        required=False,
+        initial=timezone.localdate,
+        help_text="When the old key stopped being right (YYYY-MM-DD).",
+    )
+
+    def key_change(self) -> KeyChange | None:
+        """The explanation given, if any (call after is_valid())."""
+        note = self.cleaned_data.get("key_change_note", "").strip()
+        if not note:
+            return None
+        effective = self.cleaned_data.get("key_change_effective") or timezone.localdate()
+        return KeyChange(note=note, effective=effective)
+
+
+class QuestionForm(KeyChangeFields, forms.ModelForm):
+    class Meta:
+        model = Question
+        fields = [
+            "ext_id",
+            "topic",
+            "question_set",
+            "number",
+            "position",
+            "status",
+            "stem",
+            "choose",
+            "shuffle_choices",
+            "explanation",
+            "difficulty",
+            "last_verified",
+            "source",
+            "disputed",
+            "duplicate_of",
+            "also_topics",
+        ]
+        widgets = {
+            "stem": MarkdownPreviewTextarea({"rows": 5}),
+            "explanation": MarkdownPreviewTextarea(),
+            "disputed": forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        }
+
+
+# Where a problem of a choice is shown: its form's field.
+_CHOICE_FIELDS = {"label": "label", "text": "text", "correct": "is_correct"}
+# Problems of the question's own fields, shown at the top of the choices with a prefix.
+_PREFIXED = {
+    "explanation": "Explanation: ",
+    "disputed": "Disputed: ",
+    "key_history": "Why the key changed: ",
+}
+
+
+class ChoiceFormSet(forms.BaseInlineFormSet):
+    """The question's choices, and the place where the whole question is checked: only here
+    are the question's fields and all its choices known together."""
+
+    def kept_forms(self) -> list[forms.ModelForm]:
+        return [
+            form for form in self.forms if form.cleaned_data and not self._should_delete_form(form)
+        ]
+
+    def key_change(self) -> KeyChange | None:
+        fields = KeyChangeFields(self.data)  # the same POST the question's form read
+        return fields.key_change() if fields.is_valid() else None
+
+    def clean(self):
+        # Our rules first (their messages name the label), then Django's uniqueness checks.
+        if any(self.errors):
+            return
+        kept = self.kept_forms()
+        problems = question_problems(
+            question=self.instance,
+            choices=[form.instance for form in kept],
+            key_change=self.key_change(),
+        )
+        general = []
+        for problem in problems:
+            head = problem.path[0] if problem.path else ""
+            if head == "choices" and len(problem.path) == 3:
+                field = problem.path[2]
+                kept[problem.path[1]].add_error(_CHOICE_FIELDS.get(field, field), problem.message)
+            elif head in _PREFIXED:
+                general.append(_PREFIXED[head] + problem.message)
+            else:
+                general.append(problem.message)
+        if general:
+            raise ValidationError(general)
+        super().clean()
+
+
+class ChoiceInline(BoundedInline, admin.TabularInline):
+    model = Choice
+    formset = ChoiceFormSet
+    extra = 0
+    min_num = 2
+    fields = ["label", "text", "is_correct", "explanation", "source_note", "position"]
+    formfield_overrides = {}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in {"text", "explanation", "source_note"}:
+            kwargs["widget"] = MarkdownPreviewTextarea({"rows": 2, "cols": 40})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class ReferenceInline(BoundedInline, IdAutocomplete, admin.TabularInline):
+    model = QuestionReference
+    extra = 0
+    fields = ["note", "url", "title", "position"]
+    autocomplete_fields = ["note"]
+
+
+class KeyRevisionInline(BoundedInline, admin.TabularInline):
+    model = AnswerKeyRevision
+    extra = 0
+    can_delete = False
+    fields = ["correct_labels", "new_labels", "valid_until", "note", "recorded_by", "recorded_at"]
+    readonly_fields = fields
+    verbose_name_plural = "Answer-key history (use “Change answer key” to add)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class KeyChangeForm(forms.Form):
+    correct = forms.MultipleChoiceField(
+        label="Correct choices now", widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(
+        label="Why it changed",
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 70}),
+        help_text="Learners see this as the outdated-answer note, e.g. “[[D]] was correct "
+        "until 2017: an IAM role could not be attached to a running instance.” Write a "
+        "choice as [[D]] (its label), never a bare letter: each learner reads their own.",
+    )
+    effective = forms.DateField(
+        label="Effective date",
+        initial=timezone.localdate,
+        help_text="When the old key stopped being right (YYYY-MM-DD).",
+    )
+
+    def __init__(self, *args, choices, key, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["correct"].choices = [
+            (choice.label, f"{choice.label}. {choice.text}") for choice in choices
+        ]
+        self.fields["correct"].initial = key

@@ -9,6 +9,8 @@ ensure_chromium
 echo "== ruff: lint and format"
 "$VENV/bin/ruff" check .
 "$VENV/bin/ruff" format --check .
+echo "== import contracts (pyproject.toml [tool.importlinter])"
+"$VENV/bin/lint-imports" --no-cache
 echo "== Django system checks"
 "$VENV/bin/python" manage.py check --fail-level WARNING
 DJANGO_SETTINGS_MODULE=config.settings.test "$VENV/bin/python" manage.py makemigrations --check --dry-run >/dev/null ||

@@ -1,5 +1,6 @@
-"""The content library's admin screens: question import (upload, preview, confirm) and
-exports (content files, GIFT, Moodle XML, CSV, Anki) of selected questions or topics."""
+"""The content library's admin screens: question import (upload, preview, confirm; the
+writes are content.services', shared with the import_questions command) and exports
+(content files, GIFT, Moodle XML, CSV, Anki) of selected questions or topics."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -12,15 +13,8 @@ from django.utils import timezone
 from content.exporter import questions_zip
 from content.forms import QuestionUploadForm
 from content.interchange.export import EXPORT_FORMATS, export_queryset, export_questions
-from content.interchange.formats import parse_bytes
-from content.interchange.plan import (
-    ImportPlan,
-    import_apply,
-    import_plan,
-    plan_from_json,
-    plan_to_json,
-)
 from content.models import QuestionUpload
+from content.services import upload_apply, upload_create, upload_plan
 from quiz.admin import QuestionAdmin as BankQuestionAdmin
 from quiz.models import Question
 from study.admin import TopicAdmin as StudyTopicAdmin
@@ -98,16 +92,16 @@ class QuestionAdmin(BankQuestionAdmin):
         self._check_import_permission(request)
         form = QuestionUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            upload = QuestionUpload.objects.create(
-                file_name=form.cleaned_data["file"].name[:255],
+            file = form.cleaned_data["file"]
+            upload = upload_create(  # reads and checks the file, once, and keeps the plan
+                file_name=file.name,
                 file_format=form.cleaned_data["file_format"],
-                data=form.cleaned_data["file"].read(),
+                data=file.read(),
                 topic=form.cleaned_data["topic"],
                 skip_unsupported=form.cleaned_data["skip_unsupported"],
                 skip_duplicates=form.cleaned_data["skip_duplicates"],
-                uploaded_by=request.user,
+                user=request.user,
             )
-            self._checked_plan(upload)
             return redirect("admin:content_question_import_preview", upload.pk)
         context = {
             **self.admin_site.each_context(request),
@@ -122,41 +116,23 @@ class QuestionAdmin(BankQuestionAdmin):
             status=422 if form.errors else 200,
         )
 
-    def _checked_plan(self, upload: QuestionUpload) -> ImportPlan:
-        """The upload's plan: read and checked once, when it is uploaded, and stored with it,
-        so reloading the preview reads nothing and the confirmation writes what it showed."""
-        plan = plan_from_json(upload.plan, topic=upload.topic)
-        if plan is None:
-            plan = import_plan(
-                parse_bytes(bytes(upload.data), upload.file_format),
-                topic=upload.topic,
-                skip_unsupported=upload.skip_unsupported,
-                skip_duplicates=upload.skip_duplicates,
-            )
-            upload.plan = plan_to_json(plan)
-            upload.save(update_fields=["plan"])
-        return plan
-
     def import_preview_view(self, request, upload_id):
         self._check_import_permission(request)
         upload = get_object_or_404(QuestionUpload, pk=upload_id)
         if upload.imported_at:
             messages.info(request, f"{upload.file_name} was already imported: {upload.summary}.")
             return redirect(self._topic_changelist(upload.topic))
-        plan = self._checked_plan(upload)
         if request.method == "POST":
             try:
-                import_apply(plan)  # refuses a plan with errors, or one the bank has outdated
+                applied = upload_apply(upload=upload)  # refuses errors, or a plan gone outdated
             except ValueError as error:
                 messages.error(request, f"Nothing was imported: {error}.")
             else:
-                upload.imported_at = timezone.now()
-                upload.summary = plan.summary
-                upload.save(update_fields=["imported_at", "summary"])
                 messages.success(
-                    request, f"Imported {upload.file_name} into {upload.topic}: {plan.summary}."
+                    request, f"Imported {upload.file_name} into {upload.topic}: {applied.summary}."
                 )
                 return redirect(self._topic_changelist(upload.topic))
+        plan = upload_plan(upload=upload)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

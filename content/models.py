@@ -6,7 +6,8 @@ from study.models import Topic
 
 
 class QuestionUpload(models.Model):
-    """A question file uploaded in the admin, kept from its preview to the confirmed import."""
+    """A question file uploaded in the admin or imported with import_questions, kept from its
+    preview to the confirmed import (written only by content.services)."""
 
     file_name = models.CharField(max_length=255)
     file_format = models.CharField(max_length=20, choices=list(FORMATS.items()))
@@ -14,6 +15,7 @@ class QuestionUpload(models.Model):
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
     skip_unsupported = models.BooleanField(default=False)
     skip_duplicates = models.BooleanField(default=False)
+    # None: imported with the import_questions command.
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -2,8 +2,8 @@ from django import forms
 from django.contrib import admin
 
 from config.ids import parse_ids
-from study.models import Certification, Note, Topic, WhatsNewItem
-from study.services import note_anchor, note_write, notes_delete
+from study.models import Certification, Note, WhatsNewItem
+from study.services import certification_save, note_anchor, note_write, notes_delete
 
 
 @admin.register(Certification)
@@ -20,6 +20,11 @@ class CertificationAdmin(admin.ModelAdmin):
         if parse_ids(self._get_edited_object_pks(request, prefix)) is None:
             return self.get_queryset(request)
         return super()._get_list_editable_queryset(request, prefix)
+
+    def save_model(self, request, obj, form, change):
+        # The change form and the list's editable column both save here: through the service,
+        # which renders the description's HTML (the home page's) with every save.
+        certification_save(certification=obj)
 
 
 class TopicAdmin(admin.ModelAdmin):

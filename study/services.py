@@ -44,6 +44,12 @@ def note_anchor(heading: str) -> str:
     return slugify(strip_heading_date(heading)) or "section"
 
 
+def _certification_rendered(description: str) -> dict[str, Any]:
+    """What is rendered from a certification's description: the sanitized HTML the home page
+    shows. Every write of a description (the content import, the admin) renders it here."""
+    return {"description_html": render_markdown(description)}
+
+
 @transaction.atomic
 def certification_sync(
     *, slug: str, name: str, code: str = "", position: int = 0, description: str = ""
@@ -56,11 +62,22 @@ def certification_sync(
             "code": code,
             "position": position,
             "description": description,
-            "description_html": render_markdown(description),
+            **_certification_rendered(description),
             "is_active": True,
         },
     )
     return certification, outcome
+
+
+@transaction.atomic
+def certification_save(*, certification: Certification) -> Certification:
+    """Save a certification as edited (the admin's form has put the new values on it), with
+    its description rendered again: rendering always happens, as the edited text is already
+    on the instance and comparing texts would miss the edit."""
+    assign_changed(certification, _certification_rendered(certification.description))
+    certification.full_clean()
+    certification.save()
+    return certification
 
 
 @transaction.atomic

@@ -1,16 +1,19 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
-from content.interchange.formats import EXTENSIONS, FORMATS, parse_bytes
-from content.interchange.plan import SKIP, import_apply, import_plan
+from content.interchange.formats import EXTENSIONS, FORMATS
+from content.interchange.plan import SKIP, ImportPlan
+from content.services import upload_apply, upload_check, upload_create, upload_plan
 from study.models import Topic
 
 
 class Command(BaseCommand):
     help = (
         "Import questions from a GIFT, Moodle XML or CSV file into a topic: all of them or, "
-        "when anything is wrong, none (every problem is listed with its line)."
+        "when anything is wrong, none (every problem is listed with its line). The import is "
+        "recorded as an upload, listed with the admin's (Question uploads)."
     )
 
     def add_arguments(self, parser):
@@ -49,13 +52,35 @@ class Command(BaseCommand):
             data = path.read_bytes()
         except OSError as error:
             raise CommandError(f"cannot read {path}: {error.strerror}") from None
-        plan = import_plan(
-            parse_bytes(data, file_format),
-            topic=target,
-            skip_unsupported=options["skip_unsupported"],
-            skip_duplicates=options["skip_duplicates"],
-            preview=options["dry_run"],  # otherwise applied below, which writes once
-        )
+        file_options = {
+            "file_format": file_format,
+            "data": data,
+            "topic": target,
+            "skip_unsupported": options["skip_unsupported"],
+            "skip_duplicates": options["skip_duplicates"],
+        }
+        if options["dry_run"]:
+            plan = upload_check(**file_options)  # writes nothing, not even the upload
+            self._report(path, plan)
+            self.stdout.write(f"Dry run, nothing written: {plan.summary}")
+            return
+        try:
+            # One transaction: a file with errors leaves no upload behind either.
+            with transaction.atomic():
+                upload = upload_create(
+                    file_name=path.name,
+                    **file_options,
+                    user=None,
+                    preview=False,  # applied at once, which finds what each question does
+                )
+                self._report(path, upload_plan(upload=upload))
+                plan = upload_apply(upload=upload)
+        except ValueError as error:  # an id went to another topic while this one ran
+            raise CommandError(f"{error}; nothing was imported.") from None
+        self.stdout.write(f"Imported into {target.title}: {plan.summary}")
+
+    def _report(self, path: Path, plan: ImportPlan) -> None:
+        """Every error with its line on stderr (then CommandError), skips and notes on stdout."""
         for line, message in plan.errors:
             self.stderr.write(f"{path}:{line}: {message}")
         if plan.unlisted:
@@ -65,8 +90,3 @@ class Command(BaseCommand):
         for item in plan.items:
             if item.action == SKIP or item.note:
                 self.stdout.write(f"{path}:{item.line}: {item.action}: {item.note}")
-        if options["dry_run"]:
-            self.stdout.write(f"Dry run, nothing written: {plan.summary}")
-            return
-        import_apply(plan)
-        self.stdout.write(f"Imported into {target.title}: {plan.summary}")

@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from pytest_django.asserts import assertContains, assertNotContains
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from content import admin as content_admin
+from content import services as content_services
 from content.interchange.formats import parse_bytes
 from content.models import QuestionUpload
 from quiz.models import Question
 from quiz.services import practice_start
 from study.models import Topic
-from tests.factories import TopicFactory
+from tests.factories import QuestionFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -116,7 +116,7 @@ def test_the_preview_and_its_confirmation_use_the_first_reading_of_the_file(
         readings.append(file_format)
         return parse_bytes(data, file_format)
 
-    monkeypatch.setattr(content_admin, "parse_bytes", counted)
+    monkeypatch.setattr(content_services, "parse_bytes", counted)
     fixed = (FIXTURES / "acceptance_40_fixed.gift").read_bytes()
     preview_url = upload(editor_client, "aws.gift", fixed, topic).url
     assert readings == ["gift"]
@@ -161,3 +161,52 @@ def test_an_upload_of_200000_questions_is_refused_in_the_preview(editor_client):
     assertContains(preview, "Line 10001: the file has more than 5,000 questions")
     assertNotContains(preview, "Import 5")
     assert Question.objects.count() == 0
+
+
+SMALL = b"::roles:: How does an instance get credentials? {=An IAM role ~Keys in code}\n\n"
+SMALL += b"::buckets:: Where do objects go? {=S3 ~EBS}\n"
+
+
+def test_an_admin_upload_is_recorded_with_its_editor_and_then_shown_as_imported(
+    editor_client, editor
+):
+    topic = TopicFactory(slug="aws-basics")
+    preview_url = upload(editor_client, "small.gift", SMALL, topic).url
+    stored = QuestionUpload.objects.get()
+    assert (stored.uploaded_by, stored.imported_at, stored.file_format) == (editor, None, "gift")
+    assert stored.get_preview_url() == preview_url
+
+    done = editor_client.post(preview_url, follow=True)
+    assertContains(done, "Imported small.gift into")
+    assertContains(done, "2 create, 0 update, 0 unchanged, 0 skip")
+    stored.refresh_from_db()
+    assert stored.imported_at and stored.summary == "2 create, 0 update, 0 unchanged, 0 skip"
+
+    again = editor_client.get(preview_url, follow=True)
+    changelist = reverse("admin:quiz_question_changelist") + f"?topic__id__exact={topic.pk}"
+    assertRedirects(again, changelist)
+    assertContains(again, ".gift was already imported: 2 create, 0 update")
+    assert Question.objects.filter(topic=topic).count() == 2
+
+
+def test_a_confirmation_whose_id_went_to_another_topic_writes_nothing_and_says_so(
+    editor_client,
+):
+    topic = TopicFactory(slug="aws-basics")
+    preview_url = upload(editor_client, "small.gift", SMALL, topic).url
+    QuestionFactory(ext_id="aws-basics-buckets", topic=TopicFactory(slug="storage"))
+
+    response = editor_client.post(preview_url)
+    assert response.status_code == 200
+    assertContains(response, "Nothing was imported: id aws-basics-buckets belongs to topic")
+    assertContains(response, "upload the file again")
+    assert not Question.objects.filter(topic=topic).exists()
+    assert QuestionUpload.objects.get().imported_at is None
+
+
+def test_a_refused_upload_form_answers_422_and_keeps_no_upload(editor_client):
+    topic = TopicFactory()
+    response = upload(editor_client, "notes.docx", SMALL, topic)
+    assert response.status_code == 422
+    assertContains(response, "Cannot tell the format from the file name", status_code=422)
+    assert not QuestionUpload.objects.exists()

@@ -21,8 +21,17 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def bank(db):
+    """A small question bank built with the factories (tests/bank.py says what it holds):
+    what tests of the screens need, without the shipped library."""
+    from tests.bank import bank_build
+
+    return bank_build()
+
+
+@pytest.fixture
 def library(db):
-    """The shipped content library, imported."""
+    """The shipped content library, imported: for tests of the shipped content itself."""
     return content_import(root=SHIPPED_LIBRARY)
 
 

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from quiz import choice_refs
 from quiz.models import (
     AnswerKeyRevision,
     AnswerRecord,
@@ -119,7 +120,10 @@ class QuestionFactory(DjangoModelFactory):
     number = factory.Sequence(lambda n: n + 1)
     position = factory.Sequence(lambda n: n)
     stem = factory.Sequence(lambda n: f"Which service answers question {n}?")
-    stem_html = factory.LazyAttribute(lambda o: render_markdown(o.stem))
+    # Rendered as the app renders question texts: choice references ([[D]]) marked.
+    stem_html = factory.LazyAttribute(lambda o: choice_refs.render(o.stem))
+    explanation = ""
+    explanation_html = factory.LazyAttribute(lambda o: choice_refs.render(o.explanation))
 
     @factory.post_generation
     def choices(self, create, extracted, **kwargs):
@@ -146,8 +150,11 @@ class ChoiceFactory(DjangoModelFactory):
     question = factory.SubFactory(QuestionFactory, choices=False)
     label = "A"
     text = factory.Sequence(lambda n: f"Choice text {n}")
-    text_html = factory.LazyAttribute(lambda o: render_markdown(o.text))
+    text_html = factory.LazyAttribute(lambda o: choice_refs.render(o.text))
     explanation = ""
+    explanation_html = factory.LazyAttribute(lambda o: choice_refs.render(o.explanation))
+    source_note = ""
+    source_note_html = factory.LazyAttribute(lambda o: choice_refs.render(o.source_note))
     is_correct = False
 
 
@@ -160,7 +167,7 @@ class AnswerKeyRevisionFactory(DjangoModelFactory):
     valid_until = factory.Faker("date_object")
     until_precision = AnswerKeyRevision.Precision.MONTH
     note = "This was correct before the service changed."
-    note_html = factory.LazyAttribute(lambda o: render_markdown(o.note))
+    note_html = factory.LazyAttribute(lambda o: choice_refs.render(o.note))
 
 
 class CommentFactory(DjangoModelFactory):

@@ -54,39 +54,30 @@ def blueprint():
     )
 
 
-def test_seed_library_ships_the_two_blueprints(library):
-    names = dict(Blueprint.objects.values_list("slug", "question_count"))
-    assert names == {"ec2-security-mini-mock": 10, "saa-c03-full-length": 65}
-    mini = Blueprint.objects.get(slug="ec2-security-mini-mock")
-    assert (mini.time_limit_minutes, mini.passing_score) == (20, 720)
-
-
-def test_exam_list_offers_only_the_exam_that_can_start(learner_client, library):
+def test_exam_list_offers_only_the_exam_that_can_start(learner_client, bank):
     page = learner_client.get(reverse("quiz:exam_list"))
     html = page.content.decode()
-    mini = html.split('id="ec2-security-mini-mock"')[1].split("</section>")[0]
-    full = html.split('id="saa-c03-full-length"')[1].split("</section>")[0]
+    mini = html.split(f'id="{bank.mini.slug}"')[1].split("</section>")[0]
+    full = html.split(f'id="{bank.full.slug}"')[1].split("</section>")[0]
     assert "Start the exam" in mini
-    assert reverse("quiz:exam_start", kwargs={"slug": "ec2-security-mini-mock"}) in mini
+    assert reverse("quiz:exam_start", kwargs={"slug": bank.mini.slug}) in mini
     assert "Start the exam" not in full and "<form" not in full
     assert (
-        "Not available yet:</strong> needs 65 questions of this topic (EC2 Security); "
-        "the bank has 15." in full
+        "Not available yet:</strong> needs 65 questions of this topic (Instance Security); "
+        f"the bank has {len(bank.live)}." in full
     )
     assert reverse("quiz:practice_home") in full
 
 
 def test_crafted_start_of_an_exam_that_cannot_start_is_refused_with_a_way_back(
-    learner_client, library
+    learner_client, bank
 ):
-    response = learner_client.post(
-        reverse("quiz:exam_start", kwargs={"slug": "saa-c03-full-length"})
-    )
+    response = learner_client.post(reverse("quiz:exam_start", kwargs={"slug": bank.full.slug}))
     assert response.status_code == 400
     assertContains(
         response,
-        "This exam cannot be started yet: it needs 65 questions of this topic (EC2 Security); "
-        "the bank has 15.",
+        "This exam cannot be started yet: it needs 65 questions of this topic "
+        f"(Instance Security); the bank has {len(bank.live)}.",
         status_code=400,
     )
     assertContains(response, f'href="{reverse("quiz:exam_list")}"', status_code=400)

@@ -10,65 +10,58 @@ from tests.factories import (
     TopicFactory,
     UserFactory,
 )
+from tests.helpers import HX, question_url, topic_questions_url
 
 pytestmark = pytest.mark.django_db
 
 
-def bank_url(slug="ec2-security"):
-    return reverse("quiz:topic_questions", kwargs={"slug": slug})
-
-
-def question_url(ext_id):
-    return reverse("quiz:question_detail", kwargs={"ext_id": ext_id})
-
-
-def test_bank_lists_live_questions_with_badges(client, library):
-    response = client.get(bank_url())
+def test_bank_lists_live_questions_with_badges(client, bank):
+    response = client.get(topic_questions_url(bank.topic))
     assert response.status_code == 200
-    for question in Question.objects.live():
-        assertContains(response, question_url(question.ext_id))
-    assertNotContains(response, question_url("ec2-security-q10"))  # the recorded duplicate
-    assertContains(response, "Choose 2", count=3)
-    assertContains(response, "Answer changed", count=2)
+    for question in bank.live:
+        assertContains(response, question_url(question))
+    assertNotContains(response, question_url(bank.duplicate))  # the recorded duplicate
+    assertContains(response, "Choose 2", count=2)  # pair, least-privilege
+    assertContains(response, "Answer changed", count=2)  # role, pair
     assertContains(response, "Disputed", count=1)
-    assertContains(response, "AWS Certification Exam Practice Questions")
-    assertContains(response, "New Practice Questions")
-    assertContains(response, "Questions are collected from Internet")  # the disclaimer
+    assertContains(response, "Questions from past exams")
+    assertContains(response, "New practice questions")
+    assertContains(response, "Questions are collected from the Internet")  # the disclaimer
 
 
-def test_bank_shows_discussion_counts(client, library):
-    response = client.get(bank_url())
-    assertContains(response, "6 comments")  # Q3's two threads
-    assertContains(response, reverse("quiz:topic_discussion", kwargs={"slug": "ec2-security"}))
+def test_bank_shows_discussion_counts(client, bank):
+    response = client.get(topic_questions_url(bank.topic))
+    assertContains(response, "4 comments")  # the disputed question's two threads
+    assertContains(response, reverse("quiz:topic_discussion", kwargs={"slug": bank.topic.slug}))
 
 
-def test_question_detail_shows_the_answer_only_when_asked(client, library):
-    url = question_url("ec2-security-q01")
+def test_question_detail_shows_the_answer_only_when_asked(client, bank):
+    url = question_url(bank.role)
     hidden = client.get(url).content.decode()
     assert "Create a new IAM role with the same permissions" in hidden
-    assert "Right answer is" not in hidden and "As per AWS latest enhancement" not in hidden
+    assert "Right answer is" not in hidden and "Possible since the 2017 change" not in hidden
     assert 'href="?answer=show#answer"' in hidden  # works without JavaScript
 
     shown = client.get(url, {"answer": "show"}).content.decode()
     # Each choice once, in the bank's order, with its state in words and its explanations.
     assert shown.count("Create a new IAM role with the same permissions") == 1
     assert "✓</span> Right answer is B." in shown
-    assert shown.index("Create a new IAM role") < shown.index("As per AWS latest enhancement")
+    assert shown.index("Create a new IAM role") < shown.index("Possible since the 2017 change")
     assert "The source’s note:" in shown and "Editors’ explanation" in shown
     assert "verified 1 Dec 2026" in shown
     assert 'href="?answer=show' not in shown
 
-    swapped = client.get(url, {"answer": "show"}, headers={"HX-Request": "true"})
+    swapped = client.get(url, {"answer": "show"}, headers=HX)
     assert swapped.content.decode().lstrip().startswith('<div id="question-block"')
     assert swapped["Vary"] and "HX-Request" in swapped["Vary"]
 
 
-def test_question_detail_shows_outdated_annotation(client, library):
-    response = client.get(question_url("ec2-security-q01"), {"answer": "show"})
+def test_question_detail_shows_outdated_annotation(client, bank):
+    response = client.get(question_url(bank.role), {"answer": "show"})
     assertContains(response, "Outdated answer:")
     assertContains(response, "D was correct until Feb 2017.")
     assertContains(response, "not possible to add an IAM role to an existing instance")
-    response = client.get(question_url("ec2-security-q06"), {"answer": "show"})
+    response = client.get(question_url(bank.pair), {"answer": "show"})
     assertContains(response, "A + E were correct until Feb 2017.")
     assertContains(
         response,
@@ -76,17 +69,17 @@ def test_question_detail_shows_outdated_annotation(client, library):
     )
 
 
-def test_multi_answer_question_says_choose_two(client, library):
-    response = client.get(question_url("ec2-security-new-q06"))
+def test_multi_answer_question_says_choose_two(client, bank):
+    response = client.get(question_url(bank.least_privilege))
     assertContains(response, "Choose 2 answers.")
-    response = client.get(question_url("ec2-security-new-q06"), {"answer": "show"})
+    response = client.get(question_url(bank.least_privilege), {"answer": "show"})
     assertContains(response, "Right answers are B + C.")
 
 
-def test_question_detail_shows_its_discussion_threads(client, library):
-    response = client.get(question_url("ec2-security-q03"), {"answer": "show"})
-    assertContains(response, "You can use IAM System to deny specific user")
-    assertContains(response, "Question targets access to the EC2 instance")
+def test_question_detail_shows_its_discussion_threads(client, bank):
+    response = client.get(question_url(bank.disputed), {"answer": "show"})
+    assertContains(response, "You can use IAM policies to deny a user specific instances")
+    assertContains(response, "Question targets logging in to the instance")
     assertContains(response, "Disputed by readers:")
     assertContains(
         response, 'Readers argue that <span class="choice-ref">A</span> (Security Groups)'
@@ -94,40 +87,40 @@ def test_question_detail_shows_its_discussion_threads(client, library):
     # Readers' letters are explained: the question page's order.
     assertContains(response, "Readers’ letters name the choices as this page lists them")
     assertContains(response, '<span class="choice-ref">A</span> Security Groups')
-    response = client.get(question_url("ec2-security-q01"))
+    response = client.get(question_url(bank.role))
     assertContains(response, "The text of this comment was not preserved")
-    assertContains(response, "Thanks nidhish, for the feedback.")
+    assertContains(response, "Thanks Ravi, for the feedback.")
 
 
-def test_duplicates_link_both_ways(client, library):
-    response = client.get(question_url("ec2-security-q07"))
-    assertContains(response, question_url("ec2-security-q10"))
-    response = client.get(question_url("ec2-security-q10"))
+def test_duplicates_link_both_ways(client, bank):
+    response = client.get(question_url(bank.original))
+    assertContains(response, question_url(bank.duplicate))
+    response = client.get(question_url(bank.duplicate))
     assertContains(response, "This question is a duplicate of")
-    assertContains(response, question_url("ec2-security-q07"))
+    assertContains(response, question_url(bank.original))
 
 
-def test_topic_discussion_has_every_comment_including_general(client, library):
-    response = client.get(reverse("quiz:topic_discussion", kwargs={"slug": "ec2-security"}))
+def test_topic_discussion_has_every_comment_including_general(client, bank):
+    response = client.get(reverse("quiz:topic_discussion", kwargs={"slug": bank.topic.slug}))
     for comment in Comment.objects.exclude(is_missing=True):
         first_line = comment.body.strip().split("\n")[0]
-        assertContains(response, first_line[:40].replace("’", "’"))
-    assertContains(response, "You have done a great job in updating answering")
+        assertContains(response, first_line[:40])
+    assertContains(response, "You have done a great job keeping these answers")
     # Each thread on a question says which choice each letter of the readers names.
-    assertContains(response, "Letters in this thread name the choices", count=5)
-    assertContains(response, '<span class="choice-ref">D</span> Create an image of the instance')
+    assertContains(response, "Letters in this thread name the choices", count=4)
+    assertContains(response, '<span class="choice-ref">D</span> Launch a new instance from')
 
 
-def test_every_seed_question_and_the_discussion_are_reachable_from_home(client, library):
+def test_every_question_and_the_discussion_are_reachable_from_home(client, bank):
     home = client.get(reverse("study:home")).content.decode()
-    assert bank_url() in home
-    bank = client.get(bank_url()).content.decode()
-    discussion_url = reverse("quiz:topic_discussion", kwargs={"slug": "ec2-security"})
-    assert discussion_url in bank
-    reachable = {q.ext_id for q in Question.objects.all() if question_url(q.ext_id) in bank}
-    q7 = client.get(question_url("ec2-security-q07")).content.decode()
-    if question_url("ec2-security-q10") in q7:
-        reachable.add("ec2-security-q10")
+    assert topic_questions_url(bank.topic) in home
+    listing = client.get(topic_questions_url(bank.topic)).content.decode()
+    discussion_url = reverse("quiz:topic_discussion", kwargs={"slug": bank.topic.slug})
+    assert discussion_url in listing
+    reachable = {q.ext_id for q in Question.objects.all() if question_url(q) in listing}
+    original = client.get(question_url(bank.original)).content.decode()
+    if question_url(bank.duplicate) in original:
+        reachable.add(bank.duplicate.ext_id)
     assert reachable == set(Question.objects.values_list("ext_id", flat=True))
 
 
@@ -135,19 +128,19 @@ def test_unknown_and_retired_questions_are_404(client):
     assert client.get(question_url("no-such-question")).status_code == 404
     retired = QuestionFactory(status=Question.Status.RETIRED)
     assert client.get(question_url(retired.ext_id)).status_code == 404
-    assert client.get(bank_url("no-such-topic")).status_code == 404
+    assert client.get(topic_questions_url("no-such-topic")).status_code == 404
 
 
-def test_search_groups_notes_and_questions_by_topic(client, library):
+def test_search_groups_notes_and_questions_by_topic(client, bank):
     response = client.get(reverse("quiz:search"), {"q": "IMDSv2"})
     assertContains(response, "Instance Metadata Service v2 (IMDSv2)")  # a notes section
-    assertContains(response, question_url("ec2-security-new-q02"))  # a question
-    assertContains(response, 'id="result-ec2-security"', count=1)
+    assertContains(response, question_url(bank.imds))  # a question
+    assertContains(response, 'id="result-instance-security"', count=1)
 
 
-def test_search_matches_choice_text_and_all_words(client, library):
+def test_search_matches_choice_text_and_all_words(client, bank):
     response = client.get(reverse("quiz:search"), {"q": "Site-to-Site VPN"})
-    assertContains(response, question_url("ec2-security-new-q01"))
+    assertContains(response, question_url(bank.vpn))
     response = client.get(reverse("quiz:search"), {"q": "IMDSv2 zebra"})
     assertContains(response, "0 results")
 
@@ -163,10 +156,10 @@ def test_bank_query_count_is_fixed(client, django_assert_max_num_queries):
     questions = QuestionFactory.create_batch(5, topic=topic)
     AnswerKeyRevisionFactory(question=questions[0])
     with django_assert_max_num_queries(6):
-        client.get(bank_url(topic.slug))
+        client.get(topic_questions_url(topic))
     QuestionFactory.create_batch(100, topic=topic)
     with django_assert_max_num_queries(6):
-        response = client.get(bank_url(topic.slug))
+        response = client.get(topic_questions_url(topic))
     assertContains(response, "105 questions")
 
 

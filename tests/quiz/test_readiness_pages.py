@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from quiz.models import Attempt, Blueprint, BlueprintTopic, Question
+from quiz.models import Attempt, Question
 from quiz.services import (
     ExamError,
     answer_record,
@@ -19,9 +19,9 @@ from quiz.services import (
     attempt_start,
     profile_update,
 )
-from study.models import Topic
 from tests.factories import (
     AnswerKeyRevisionFactory,
+    BlueprintFactory,
     CertificationFactory,
     QuestionFactory,
     TopicFactory,
@@ -51,23 +51,21 @@ def take_mock(user, blueprint, *, right: int):
     return attempt_finalize(attempt=Attempt.objects.get(pk=attempt.pk), reason="submitted")
 
 
-def test_seed_learner_practises_takes_the_mini_mock_twice_and_sees_a_calibrated_chance(
-    library, learner_client, user, capsys
+def test_a_learner_practises_takes_the_mini_mock_twice_and_sees_a_calibrated_chance(
+    bank, learner_client, user, capsys
 ):
-    ec2 = Topic.objects.get(slug="ec2-security")
-    profile_update(user=user, target_certification=ec2.certification)
-    answer_all(user, Question.objects.live().filter(topic=ec2)[:12])
-    mini = Blueprint.objects.get(slug="ec2-security-mini-mock")
-    first = take_mock(user, mini, right=8)
-    second = take_mock(user, mini, right=6)
+    profile_update(user=user, target_certification=bank.certification)
+    answer_all(user, bank.live)
+    first = take_mock(user, bank.mini, right=8)
+    second = take_mock(user, bank.mini, right=6)
     assert first.predicted_pass is not None and second.predicted_score is not None
 
-    page = learner_client.get(READINESS, {"blueprint": mini.slug})
+    page = learner_client.get(READINESS, {"blueprint": bank.mini.slug})
     assertContains(page, "Chance of passing today:")
     assertContains(page, "80% range")
     assertContains(page, "Where the points are lost")
-    assertContains(page, reverse("study:topic_detail", args=["ec2-security"]))
-    assertContains(page, "Practise EC2 Security")
+    assertContains(page, bank.topic.get_absolute_url())
+    assertContains(page, "Practise Instance Security")
 
     call_command("readiness_report")
     out = capsys.readouterr().out
@@ -78,11 +76,9 @@ def test_seed_learner_practises_takes_the_mini_mock_twice_and_sees_a_calibrated_
 def test_too_little_history_says_what_is_needed_instead_of_a_number(learner_client, user):
     topic = TopicFactory()
     QuestionFactory.create_batch(60, topic=topic)
-    blueprint = Blueprint.objects.create(
-        slug="t", name="Topic mock", certification=topic.certification,
-        question_count=20, time_limit_minutes=30, passing_score=720,
-    )  # fmt: skip
-    BlueprintTopic.objects.create(blueprint=blueprint, topic=topic, weight=1)
+    BlueprintFactory(
+        name="Topic mock", certification=topic.certification, question_count=20, topics=[topic]
+    )
     answer_all(user, Question.objects.all()[:5])
     page = learner_client.get(READINESS)
     assertContains(page, "Answer at least 20 questions of this exam")
@@ -90,47 +86,56 @@ def test_too_little_history_says_what_is_needed_instead_of_a_number(learner_clie
     assertNotContains(page, "Chance of passing today")
 
 
-def test_a_bank_too_small_for_the_blueprint_is_said_plainly(learner_client, user):
-    topic = TopicFactory()
+def _three_questions_for_sixty_five(topic):
     QuestionFactory.create_batch(3, topic=topic)
-    blueprint = Blueprint.objects.create(
-        slug="big", name="Big mock", certification=topic.certification,
-        question_count=65, time_limit_minutes=130, passing_score=720,
-    )  # fmt: skip
-    BlueprintTopic.objects.create(blueprint=blueprint, topic=topic, weight=1)
-    page = learner_client.get(READINESS, {"blueprint": "big"})
-    assertContains(page, "The question bank cannot cover Big mock yet")
+    return 65
+
+
+def _a_key_changed_last_week_leaves_nineteen_for_twenty(topic):
+    questions = QuestionFactory.create_batch(20, topic=topic)
+    # The exam leaves out a question whose key changed lately.
+    AnswerKeyRevisionFactory(question=questions[0], valid_until=timezone.localdate())
+    return 20
+
+
+# Each arranges a topic's questions and says how many the mock exam of that topic needs.
+SHORT_BANKS = {
+    "three questions for sixty-five": _three_questions_for_sixty_five,
+    "a key changed last week leaves nineteen for twenty": (
+        _a_key_changed_last_week_leaves_nineteen_for_twenty
+    ),
+}
+
+
+@pytest.mark.parametrize("arrange", SHORT_BANKS.values(), ids=SHORT_BANKS.keys())
+def test_a_bank_too_small_for_the_blueprint_is_said_plainly(learner_client, user, arrange):
+    topic = TopicFactory()
+    needed = arrange(topic)
+    blueprint = BlueprintFactory(
+        slug="short",
+        name="Short mock",
+        certification=topic.certification,
+        question_count=needed,
+        topics=[topic],
+    )
+    with pytest.raises(ExamError):
+        attempt_start(user=user, blueprint=blueprint)
+    page = learner_client.get(READINESS, {"blueprint": "short"})
+    assertContains(page, "The question bank cannot cover Short mock yet")
     assertNotContains(page, "Chance of passing today")
 
 
-def test_readiness_counts_only_questions_the_exam_may_draw(learner_client, user):
-    topic = TopicFactory()
-    questions = QuestionFactory.create_batch(20, topic=topic)
-    blueprint = Blueprint.objects.create(
-        slug="exact", name="Exact mock", certification=topic.certification,
-        question_count=20, time_limit_minutes=30, passing_score=720,
-    )  # fmt: skip
-    BlueprintTopic.objects.create(blueprint=blueprint, topic=topic, weight=1)
-    # A key changed last week: the exam leaves that question out, so 19 cannot fill 20.
-    AnswerKeyRevisionFactory(question=questions[0], valid_until=timezone.localdate())
-    with pytest.raises(ExamError):
-        attempt_start(user=user, blueprint=blueprint)
-    page = learner_client.get(READINESS, {"blueprint": "exact"})
-    assertContains(page, "The question bank cannot cover Exact mock yet")
-
-
 def test_readiness_and_the_dashboard_card_default_to_an_exam_that_can_start(
-    library, learner_client, user
+    bank, learner_client, user
 ):
-    """The shipped full-length exam (65 questions) cannot start from 15: never the default."""
-    ec2 = Topic.objects.get(slug="ec2-security")
-    profile_update(user=user, target_certification=ec2.certification)
+    """The bank's full-length exam (65 questions) cannot start from 12: never the default."""
+    profile_update(user=user, target_certification=bank.certification)
     page = learner_client.get(READINESS)
-    assertContains(page, "<h1>Exam readiness: EC2 Security mini mock</h1>", html=True)
-    assertNotContains(page, "SAA-C03 full length")  # not in the picker either
+    assertContains(page, "<h1>Exam readiness: Instance Security mini mock</h1>", html=True)
+    assertNotContains(page, "Cloud Architect full length")  # not in the picker either
     card = learner_client.get(reverse("quiz:readiness_card"), headers={"HX-Request": "true"})
-    assertContains(card, "For EC2 Security mini mock")
-    assertNotContains(card, "SAA-C03")
+    assertContains(card, "For Instance Security mini mock")
+    assertNotContains(card, "full length")
 
 
 def test_the_target_certifications_exam_that_can_start_comes_first(learner_client, user):
@@ -140,10 +145,9 @@ def test_the_target_certifications_exam_that_can_start_comes_first(learner_clien
             exams["mine"].certification if slug == "mine-full" else CertificationFactory()
         )
         QuestionFactory.create_batch(in_bank, topic=TopicFactory(certification=certification))
-        exams[slug] = Blueprint.objects.create(
-            slug=slug, name=f"Exam {slug}", certification=certification,
-            question_count=size, time_limit_minutes=30, passing_score=720,
-        )  # fmt: skip
+        exams[slug] = BlueprintFactory(
+            slug=slug, name=f"Exam {slug}", certification=certification, question_count=size
+        )
     profile_update(user=user, target_certification=exams["mine"].certification)
     # "mine-full" has the most questions of the target's exams, but the bank cannot fill it;
     # "other" has more than "mine", but is not the target's.
@@ -160,10 +164,7 @@ def test_the_target_certifications_exam_that_can_start_comes_first(learner_clien
 def test_when_no_exam_can_start_readiness_says_so_and_offers_practice(learner_client, user):
     topic = TopicFactory()
     QuestionFactory.create_batch(3, topic=topic)
-    Blueprint.objects.create(
-        slug="big", name="Big mock", certification=topic.certification,
-        question_count=65, time_limit_minutes=130, passing_score=720,
-    )  # fmt: skip
+    BlueprintFactory(name="Big mock", certification=topic.certification, question_count=65)
     for page in [
         learner_client.get(READINESS),
         learner_client.get(reverse("quiz:readiness_card"), headers={"HX-Request": "true"}),
@@ -176,10 +177,7 @@ def test_when_no_exam_can_start_readiness_says_so_and_offers_practice(learner_cl
 
 def test_an_unknown_or_retired_mock_exam_is_not_found(learner_client):
     topic = TopicFactory()
-    Blueprint.objects.create(
-        slug="old", name="Old mock", certification=topic.certification,
-        question_count=20, time_limit_minutes=30, passing_score=720,
-    )  # fmt: skip
+    BlueprintFactory(slug="old", certification=topic.certification, question_count=20)
     topic.certification.is_active = False
     topic.certification.save()
 
@@ -191,11 +189,7 @@ def test_an_unknown_or_retired_mock_exam_is_not_found(learner_client):
 def test_exam_day_prediction_and_study_plan_when_an_exam_date_is_set(learner_client, user):
     topic = TopicFactory()
     questions = QuestionFactory.create_batch(40, topic=topic)
-    blueprint = Blueprint.objects.create(
-        slug="m", name="Mock", certification=topic.certification,
-        question_count=20, time_limit_minutes=30, passing_score=720,
-    )  # fmt: skip
-    BlueprintTopic.objects.create(blueprint=blueprint, topic=topic, weight=1)
+    BlueprintFactory(certification=topic.certification, question_count=20, topics=[topic])
     answer_all(user, questions[:25])
     profile_update(user=user, exam_date=timezone.localdate() + timedelta(days=30))
     page = learner_client.get(READINESS)

@@ -238,8 +238,8 @@ def test_exam_date_caps_every_due_date():
     assert ReviewCard.objects.get(user=uncapped).due > datetime(2026, 3, 12, tzinfo=UTC)
 
 
-def test_key_change_resets_cards_to_relearning_due_now_with_a_notice(learner_client, user, library):
-    q1 = Question.objects.get(ext_id="ec2-security-q01")
+def test_key_change_resets_cards_to_relearning_due_now_with_a_notice(learner_client, user, bank):
+    q1 = bank.role  # key B; the bank's other questions are new to this learner
     answer(user, q1, True, T0)
     answer(user, q1, True, T0 + timedelta(days=1))
     with time_machine.travel(T0 + timedelta(days=3), tick=False):
@@ -266,10 +266,10 @@ def test_key_change_resets_cards_to_relearning_due_now_with_a_notice(learner_cli
     )
 
 
-def test_past_answers_keep_their_verdict_but_statistics_use_the_current_key(library):
+def test_past_answers_keep_their_verdict_but_statistics_use_the_current_key():
     user = UserFactory()
-    q2 = Question.objects.get(ext_id="ec2-security-q02")
-    record = answer_record(user=user, question=q2, labels=["C"])
+    q2 = QuestionFactory()  # key B
+    record = answer_record(user=user, question=q2, labels=["B"])
     key_change(
         question=q2, correct_labels=["A"], note="changed", effective=date(2026, 1, 1), user=None
     )
@@ -346,9 +346,9 @@ def test_review_answers_are_logged_as_review(user):
     assert ReviewLog.objects.get().source == "review"
 
 
-def test_acceptance_failed_questions_come_back_due_first(learner_client, user, library):
-    """Answer the 15 EC2 questions, some wrong, travel a day: exactly the failed ones are due."""
-    live = list(Question.objects.live().order_by("position"))
+def test_acceptance_failed_questions_come_back_due_first(learner_client, user, bank):
+    """Answer the bank's questions, some wrong, travel a day: exactly the failed ones are due."""
+    live = bank.live
     wrong = {q.pk for q in live[::4]}
     moment = T0
     for question in live:

@@ -113,21 +113,20 @@ def test_report_resolution_needs_a_decision_and_only_once():
         report_resolve(report=report, user=UserFactory(), decision="again")
 
 
-def test_key_change_shows_outdated_annotation_and_changelog(client, library):
+def test_key_change_shows_outdated_annotation_and_changelog(client):
     from datetime import date
 
-    from quiz.models import Question
     from quiz.services import key_change
 
-    q2 = Question.objects.get(ext_id="ec2-security-q02")
+    question = QuestionFactory()  # official key B
     key_change(
-        question=q2,
+        question=question,
         correct_labels=["A"],
         note="The CLI changed.",
         effective=date(2026, 5, 1),
         user=None,
     )
-    response = client.get(q2.get_absolute_url(), {"answer": "show"})
-    assertContains(response, "C was correct until 1 May 2026.")
-    assertContains(response, "Answer key changed from C to A")
+    response = client.get(question.get_absolute_url(), {"answer": "show"})
+    assertContains(response, "B was correct until 1 May 2026.")
+    assertContains(response, "Answer key changed from B to A")
     assertNotContains(response, "No votes yet.</p>\n    \n    <form")

@@ -443,13 +443,10 @@ def test_scopes_wrong_new_flagged_disputed(user, topic):
     assert practice_start(user=user, scope="disputed", size=10).items.get().question == questions[3]
 
 
-def test_page_shows_outdated_annotation_after_answering(learner_client, user, library):
-    from study.models import Topic
-
-    topic = Topic.objects.get(slug="ec2-security")
-    session = practice_start(user=user, scope="topics", topics=[topic], size=15, order="bank")
+def test_page_shows_outdated_annotation_after_answering(learner_client, user, bank):
+    session = start_practice(user, bank.topic, size=len(bank.live))
     first = item_at(session, 1)
-    assert first.question.ext_id == "ec2-security-q01"
+    assert first.question == bank.role  # answer changed: D was right until Feb 2017
     before = learner_client.get(practice_question_url(session, 1))
     assertNotContains(before, "Outdated answer")
     response = learner_client.post(
@@ -458,7 +455,7 @@ def test_page_shows_outdated_annotation_after_answering(learner_client, user, li
     assertContains(response, "Incorrect.")
     assertContains(response, "correct until Feb 2017.")
     assertContains(response, "not possible to add an IAM role to an existing instance")
-    assertContains(response, "Notes: EC2 with IAM Role")
+    assertContains(response, "Notes: Instance roles")
 
 
 def test_practice_requests_use_a_fixed_number_of_queries(

@@ -15,10 +15,11 @@ from tests.serving import fetch_when_ready, free_port, run, start_server
 
 SETUP = """
 from django.contrib.auth import get_user_model
-from quiz.models import Blueprint
 from quiz.services import attempt_start
+from tests.bank import bank_build
+bank = bank_build()  # the factory-built bank: its mini mock has 10 questions
 user = get_user_model().objects.create_user("crash", password="crash-test-pw-1")
-attempt = attempt_start(user=user, blueprint=Blueprint.objects.get(slug="ec2-security-mini-mock"))
+attempt = attempt_start(user=user, blueprint=bank.mini)
 for item in attempt.questions.select_related("question").order_by("position")[:5]:
     first = sorted(item.question.choices.all(), key=lambda c: c.label)[0]
     print(attempt.pk, item.position, first.pk, first.label)
@@ -33,7 +34,6 @@ def test_acknowledged_answers_survive_sigkill(tmp_path):
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
     }
     run(env, "migrate", "-v", "0")
-    run(env, "import_content")
     output = run(env, "shell", "--no-imports", "-c", SETUP).stdout
     rows = [
         line.split() for line in output.splitlines() if re.fullmatch(r"\d+ \d+ \d+ [A-Z]", line)

@@ -23,10 +23,11 @@ from tests.serving import (
 
 SETUP = """
 from django.contrib.auth import get_user_model
-from quiz.models import Blueprint
 from quiz.services import attempt_start
+from tests.bank import bank_build
+bank = bank_build()  # the factory-built bank: its mini mock has 10 questions
 user = get_user_model().objects.create_user("racer", password="race-test-pw-1")
-attempt = attempt_start(user=user, blueprint=Blueprint.objects.get(slug="ec2-security-mini-mock"))
+attempt = attempt_start(user=user, blueprint=bank.mini)
 for item in attempt.questions.select_related("question").order_by("position"):
     for choice in sorted(item.question.choices.all(), key=lambda c: c.label)[:2]:
         print(attempt.pk, item.position, choice.pk, choice.label)
@@ -53,7 +54,6 @@ def on_postgres() -> bool:
 def test_no_answer_lands_after_submit_and_the_grading_is_of_the_stored_answers(tmp_path):
     with throwaway_database(tmp_path, postgres=on_postgres()) as env:
         run(env, "migrate", "-v", "0")
-        run(env, "import_content")
         rows = [
             line.split()
             for line in run(env, "shell", "--no-imports", "-c", SETUP).stdout.splitlines()

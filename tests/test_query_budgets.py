@@ -23,7 +23,6 @@ from pytest_django.asserts import assertContains
 from quiz.models import (
     Attempt,
     AttemptQuestion,
-    Blueprint,
     PracticeItem,
     PracticeSession,
     Profile,
@@ -43,15 +42,17 @@ from quiz.services import (
     vote_cast,
 )
 from study.models import Topic
+from tests.bank import Bank
 from tests.conftest import assert_fragment
 from tests.factories import QuestionFactory, TopicFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 HX = {"HX-Request": "true"}
 BUDGET = 10
-TOPIC = "ec2-security"
-# Answer changed once, has references: everything the feedback can show.
-QUESTION = "ec2-security-q01"
+# The factory-built bank (tests/bank.py): its topic, and its first question in bank order,
+# whose answer changed once and which has references: everything the feedback can show.
+TOPIC = "instance-security"
+QUESTION = "role"
 
 
 @dataclass
@@ -81,9 +82,9 @@ def exam_url(name: str, attempt: Attempt, position: int) -> str:
     return reverse(f"quiz:{name}", kwargs={"pk": attempt.pk, "position": position})
 
 
-def learner_with_history(client: Client, user: AbstractBaseUser) -> Learner:
+def learner_with_history(client: Client, user: AbstractBaseUser, bank: Bank) -> Learner:
     profile_update(user=user, exam_date=timezone.localdate() + timedelta(days=60))
-    topic = Topic.objects.get(slug=TOPIC)
+    topic = bank.topic
     done = practice_start(user=user, scope="topics", topics=[topic], size=4, order="bank")
     items = done.items.select_related("session__user", "question").prefetch_related(
         "question__choices"
@@ -92,13 +93,13 @@ def learner_with_history(client: Client, user: AbstractBaseUser) -> Learner:
         ids = choice_ids(item.question, correct=item.position % 2 == 1)
         practice_answer(item=item, raw_choice_ids=ids)
     practice_finish(session=done)
-    first = Question.objects.get(ext_id=QUESTION)
+    first = bank.role
     vote_cast(user=user, question=first, labels=[c.label for c in first.choices.all()][:1])
     missed = done.items.get(position=2).question
     ReviewCard.objects.filter(user=user, question=missed).update(lapses=8, is_leech=True)
     flag_toggle(user=user, question=missed)
 
-    blueprint = Blueprint.objects.get(slug="ec2-security-mini-mock")
+    blueprint = bank.mini
     finished = attempt_start(user=user, blueprint=blueprint)
     for item in AttemptQuestion.objects.filter(attempt=finished).select_related("question"):
         answer_save(item=item, raw_choice_ids=choice_ids(item.question, correct=True))
@@ -110,8 +111,8 @@ def learner_with_history(client: Client, user: AbstractBaseUser) -> Learner:
 
 
 @pytest.fixture
-def learner(library, client, user) -> Learner:
-    return learner_with_history(client, user)
+def learner(bank, client, user) -> Learner:
+    return learner_with_history(client, user, bank)
 
 
 Counted = Callable[[], AbstractContextManager]
@@ -315,10 +316,10 @@ def test_each_learner_request_needs_at_most_ten_queries(
 
 
 @pytest.mark.slow  # every visit twice, around 2,000 more questions
-def test_query_counts_do_not_grow_with_two_thousand_more_questions(library):
+def test_query_counts_do_not_grow_with_two_thousand_more_questions(bank):
     def counts() -> dict[str, int]:
         cache.clear()  # both passes count the cold-cache case (the topic page caches notes)
-        learner = learner_with_history(Client(), UserFactory())
+        learner = learner_with_history(Client(), UserFactory(), bank)
         found = {}
         for name, visit in VISITS.items():
             context = CaptureQueriesContext(connection)
@@ -326,25 +327,23 @@ def test_query_counts_do_not_grow_with_two_thousand_more_questions(library):
             found[name] = len(context)
         return found
 
-    shipped = counts()
-    certification = Topic.objects.get(slug=TOPIC).certification
+    small = counts()
     QuestionFactory.create_batch(
-        2000, topic=TopicFactory(certification=certification), choices=False
+        2000, topic=TopicFactory(certification=bank.certification), choices=False
     )
     assert Question.objects.live().count() > 2000
-    assert counts() == shipped
-    assert max(shipped.values()) <= BUDGET
+    assert counts() == small
+    assert max(small.values()) <= BUDGET
 
 
 def test_a_new_learners_very_first_answer_stays_within_budget(
-    library, learner_client, user, django_assert_max_num_queries
+    bank, learner_client, user, django_assert_max_num_queries
 ):
     """Accounts get their study settings when created, not on the first answer."""
     assert Profile.objects.filter(user=user).exists()
-    topic = Topic.objects.get(slug=TOPIC)
-    session = practice_start(user=user, scope="topics", topics=[topic], size=5, order="bank")
+    session = practice_start(user=user, scope="topics", topics=[bank.topic], size=5, order="bank")
     learner_client.get(practice_url("practice_question", session, 1), headers=HX)
-    data = {"choice": choice_ids(Question.objects.get(ext_id=QUESTION), correct=True)}
+    data = {"choice": choice_ids(bank.role, correct=True)}
     with django_assert_max_num_queries(BUDGET):
         response = learner_client.post(
             practice_url("practice_answer", session, 1), data, headers=HX

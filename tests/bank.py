@@ -8,10 +8,11 @@ One certification and one topic (Instance Security) with:
 - six notes sections: nested bullets, a dated section, what's new items, an empty section;
 - a disclaimer and two question sets;
 - twelve live questions, each explained choice by choice, verified and referenced, among
-  them `role` (single answer, answer changed: [[D]] until Feb 2017), `revoke` (four short
-  choices, key C), `disputed` (readers argue for [[A]], two imported threads), `pair`
-  (choose 2 of 5, answer changed: A + E until Feb 2017), `imds` (found by "IMDSv2"), and a
-  second choose-2 question;
+  them `role` (single answer, answer changed: D until Feb 2017), `revoke` (four short
+  choices, key C), `disputed` (readers argue for A, two imported threads), `pair` (choose 2
+  of 5, answer changed: A + E until Feb 2017), `imds` (found by "IMDSv2"), `vpn` (a choice
+  says "Site-to-Site VPN"), and two more choose-2 questions, `stateful` and
+  `least_privilege`: a mock exam that leaves out two questions always draws a choose-2 one;
 - `duplicate`, a recorded duplicate of `original` (not live);
 - imported discussion: threads on three questions, one whose text was lost, one general;
 - two mock exams: `mini` (10 questions of the topic, the bank can fill it) and `full`
@@ -77,8 +78,8 @@ NOTES = [
         "- Require it with `HttpTokens: required`.",
     ),
     (
-        "verified-access",
-        "Verified Access (Feb 2026)",
+        "aws-verified-access",
+        "AWS Verified Access (Feb 2026)",
         "- AWS Verified Access lets employees reach internal applications without a VPN.",
     ),
     ("roles-and-s3-access", "Roles and S3 access", ""),
@@ -86,7 +87,7 @@ NOTES = [
 
 # (anchor of the note, date, text, is_heading): derived from the notes as the importer does.
 WHATS_NEW = [
-    ("verified-access", date(2026, 2, 1), "Verified Access", True),
+    ("aws-verified-access", date(2026, 2, 1), "AWS Verified Access", True),
     (
         "security-groups",
         date(2025, 10, 1),
@@ -343,7 +344,7 @@ SPECS += [
             _choice("AWS Shield", "It protects against DDoS attacks."),
         ],
         key="A",
-        notes=["verified-access"],
+        notes=["aws-verified-access"],
     ),
     Spec(
         name="windows_keys",
@@ -362,18 +363,21 @@ SPECS += [
     Spec(
         name="stateful",
         set="new",
-        stem="An inbound rule allows HTTPS from anywhere. What happens to the responses?",
-        explanation="Security groups track connections, so replies to allowed traffic pass.",
+        stem="An inbound rule allows HTTPS from anywhere. Which two are true of the security "
+        "group?",
+        explanation="Security groups hold allow rules and track connections, so replies to "
+        "allowed traffic pass without a rule of their own.",
         choices=[
-            _choice("An outbound rule must allow them.", "Not for responses: they are tracked."),
+            _choice("It holds allow rules only.", "Right: what no rule allows is denied."),
             _choice(
-                "They leave automatically: security groups are stateful.",
+                "Responses leave automatically: it is stateful.",
                 "Right: the connection is tracked.",
             ),
-            _choice("A network ACL must allow them.", "Only if an ACL is stricter than default."),
-            _choice("They are dropped.", "Allowed requests get their answers."),
+            _choice("An outbound rule must allow the responses.", "Not for tracked replies."),
+            _choice("It applies to the whole subnet.", "Network ACLs apply to subnets."),
+            _choice("It can deny one address.", "Deny rules belong to network ACLs."),
         ],
-        key="B",
+        key="AB",
         notes=["security-groups"],
     ),
     Spec(
@@ -437,7 +441,7 @@ def bank_build() -> Bank:
             heading=heading,
             body=body,
             position=position,
-            dated=date(2026, 2, 1) if anchor == "verified-access" else None,
+            dated=date(2026, 2, 1) if anchor == "aws-verified-access" else None,
         )
         for position, (anchor, heading, body) in enumerate(NOTES)
     }

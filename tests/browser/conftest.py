@@ -67,11 +67,11 @@ def shot(page):
 
 
 @pytest.fixture
-def seeded(transactional_db):
-    from content.importer import content_import
-    from tests.conftest import SHIPPED_LIBRARY
+def bank(transactional_db):
+    """The factory-built bank (tests/bank.py), committed so the live server sees it."""
+    from tests.bank import bank_build
 
-    content_import(root=SHIPPED_LIBRARY)
+    return bank_build()
 
 
 PASSWORD = "Sup3r-secret-pass"

@@ -22,14 +22,12 @@ XSS = [
 
 
 def test_editor_changes_a_key_and_the_learner_sees_the_annotation(
-    page, browser, live_server, seeded, learner, shot
+    page, browser, live_server, bank, learner, shot
 ):
     from django.contrib.auth import get_user_model
 
-    from quiz.models import Question
-
     get_user_model().objects.create_superuser("editor", "e@example.com", PASSWORD)
-    q2 = Question.objects.get(ext_id="ec2-security-q02")
+    q2 = bank.revoke  # key C
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", "editor")
     page.fill("#id_password", PASSWORD)
@@ -47,7 +45,7 @@ def test_editor_changes_a_key_and_the_learner_sees_the_annotation(
     shot("admin-question")
     learner_page = browser.new_context().new_page()
     sign_in(learner_page, live_server)
-    learner_page.goto(f"{live_server.url}/questions/ec2-security-q02/")
+    learner_page.goto(f"{live_server.url}{q2.get_absolute_url()}")
     learner_page.click("text=Show the answer and why")
     expect(learner_page.locator(".outdated")).to_contain_text("C was correct until")
     expect(learner_page.locator(".outdated")).to_contain_text(
@@ -56,23 +54,21 @@ def test_editor_changes_a_key_and_the_learner_sees_the_annotation(
     expect(learner_page.locator(".changelog")).to_contain_text("Answer key changed from C to A")
 
 
-def test_a_page_full_of_injection_attempts_runs_nothing(page, live_server, seeded, console_errors):
+def test_a_page_full_of_injection_attempts_runs_nothing(page, live_server, bank, console_errors):
     from django.contrib.auth import get_user_model
 
-    from quiz.models import Question
     from quiz.services import comment_post
-    from study.models import Note, Topic
+    from study.models import Note
     from study.services import note_write
 
-    topic = Topic.objects.get()
+    topic, question = bank.topic, bank.role
     note_write(note=Note(topic=topic), heading="Payloads", body="\n\n".join(XSS), position=99)
     author = get_user_model().objects.create_user("mallory", password=PASSWORD)
-    question = Question.objects.get(ext_id="ec2-security-q01")
     for payload in XSS:
         comment_post(user=author, question=question, body=payload)
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    for path in ["/topics/ec2-security/", "/questions/ec2-security-q01/"]:
+    for path in [topic.get_absolute_url(), question.get_absolute_url()]:
         page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state("load")
         for link in page.locator("a[href^='javascript']").all():
@@ -81,25 +77,29 @@ def test_a_page_full_of_injection_attempts_runs_nothing(page, live_server, seede
     assert not [e for e in console_errors if "x" in e and "alert" in e]
 
 
-PAGES = [
-    "/",
-    "/certifications/",
-    "/topics/ec2-security/",
-    "/topics/ec2-security/questions/",
-    "/questions/ec2-security-q06/",
-    "/topics/ec2-security/discussion/",
-    "/search/?q=key",
-    "/practice/",
-    "/review/",
-    "/exams/",
-    "/account/",
-    "/flagged/",
-]
+def main_pages(bank) -> list[str]:
+    from django.urls import reverse
+
+    slug = bank.topic.slug
+    return [
+        "/",
+        "/certifications/",
+        bank.topic.get_absolute_url(),
+        reverse("quiz:topic_questions", args=[slug]),
+        bank.pair.get_absolute_url(),
+        reverse("quiz:topic_discussion", args=[slug]),
+        "/search/?q=key",
+        "/practice/",
+        "/review/",
+        "/exams/",
+        "/account/",
+        "/flagged/",
+    ]
 
 
-def test_accessibility_smoke_on_every_main_page(page, live_server, seeded, learner, console_errors):
+def test_accessibility_smoke_on_every_main_page(page, live_server, bank, learner, console_errors):
     sign_in(page, live_server)
-    for path in PAGES:
+    for path in main_pages(bank):
         page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state("load")
         problems = page.evaluate(

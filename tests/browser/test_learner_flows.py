@@ -8,7 +8,7 @@ from tests.browser.conftest import PASSWORD, no_navigation_marker, sign_in, stay
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def start_practice(page, live_server, size=15):
+def start_practice(page, live_server, size):
     page.goto(f"{live_server.url}/practice/")
     page.check("input[name=topics]")
     page.fill("#id_size", str(size))
@@ -17,10 +17,10 @@ def start_practice(page, live_server, size=15):
     page.wait_for_load_state("load")
 
 
-def test_read_notes_with_the_table_of_contents(page, live_server, seeded, shot, console_errors):
+def test_read_notes_with_the_table_of_contents(page, live_server, bank, shot, console_errors):
     page.goto(live_server.url)
-    page.click("text=EC2 Security")
-    expect(page.locator("h1")).to_have_text("EC2 Security")
+    page.click("text=Instance Security")
+    expect(page.locator("h1")).to_have_text("Instance Security")
     page.click(".toc >> text=Instance Metadata Service v2 (IMDSv2)")
     assert page.url.endswith("#instance-metadata-service-v2-imdsv2")
     expect(page.locator("#whats-new-title")).to_be_visible()
@@ -28,15 +28,15 @@ def test_read_notes_with_the_table_of_contents(page, live_server, seeded, shot, 
     assert console_errors == []
 
 
-def test_search_from_the_header(page, live_server, seeded):
+def test_search_from_the_header(page, live_server, bank):
     page.goto(live_server.url)
     page.fill("#site-search", "Verified Access")
     page.press("#site-search", "Enter")
-    expect(page.locator("h2#result-ec2-security")).to_be_visible()
+    expect(page.locator("h2#result-instance-security")).to_be_visible()
     expect(page.locator("text=AWS Verified Access").first).to_be_visible()
 
 
-def test_sign_up_sign_out_and_sign_in(page, live_server, seeded):
+def test_sign_up_sign_out_and_sign_in(page, live_server, bank):
     page.goto(f"{live_server.url}/accounts/signup/")
     page.fill("#id_username", "grace")
     page.fill("#id_email", "grace@example.com")
@@ -51,7 +51,7 @@ def test_sign_up_sign_out_and_sign_in(page, live_server, seeded):
 
 
 def test_a_new_learner_is_offered_only_what_starts_and_practises_from_the_notes(
-    page, live_server, seeded, console_errors
+    page, live_server, bank, console_errors
 ):
     page.goto(f"{live_server.url}/accounts/signup/")
     page.fill("#id_username", "hedy")
@@ -61,60 +61,62 @@ def test_a_new_learner_is_offered_only_what_starts_and_practises_from_the_notes(
     page.click("form.stacked-form button[type=submit]")
     expect(page.locator("h1")).to_have_text("Welcome, hedy")
     # The readiness card is about an exam that can start, not the full-length one.
-    expect(page.locator("#readiness-card")).to_contain_text("For EC2 Security mini mock")
-    expect(page.locator("#readiness-card")).not_to_contain_text("SAA-C03")
+    expect(page.locator("#readiness-card")).to_contain_text("For Instance Security mini mock")
+    expect(page.locator("#readiness-card")).not_to_contain_text("full length")
 
     page.click("nav >> text=Mock exams")
-    mini, full = page.locator("#ec2-security-mini-mock"), page.locator("#saa-c03-full-length")
+    mini, full = page.locator(f"#{bank.mini.slug}"), page.locator(f"#{bank.full.slug}")
     expect(mini.locator("button", has_text="Start the exam")).to_be_visible()
     expect(full.locator("button")).to_have_count(0)
     expect(full).to_contain_text(
-        "Not available yet: needs 65 questions of this topic (EC2 Security); the bank has 15."
+        "Not available yet: needs 65 questions of this topic (Instance Security); "
+        f"the bank has {len(bank.live)}."
     )
 
     page.goto(f"{live_server.url}/certifications/")
-    page.click("text=EC2 Security")
-    page.click("button:has-text('Practise EC2 Security')")
+    page.click("text=Instance Security")
+    page.click("button:has-text('Practise Instance Security')")
     page.wait_for_load_state("load")
     expect(page.locator("#practice-title")).to_have_text("Question 1 of 10")
     assert console_errors == []
 
 
 def test_practice_feedback_is_swapped_in_without_a_page_load(
-    page, live_server, seeded, learner, shot, console_errors
+    page, live_server, bank, learner, shot, console_errors
 ):
+    total, pair = len(bank.live), bank.live.index(bank.pair) + 1
     sign_in(page, live_server)
-    start_practice(page, live_server)
+    start_practice(page, live_server, size=total)
     no_navigation_marker(page)
-    # Q1 single answer: pick the option about a new IAM role (the current key).
+    # Q1 (role) single answer: pick the option about a new IAM role (the current key).
     page.locator("label", has_text="Create a new IAM role with the same permissions").click()
     page.click("text=Submit answer")
     expect(page.locator(".verdict")).to_contain_text("Correct.")
     expect(page.locator(".outdated")).to_contain_text("correct until Feb 2017")
     assert stayed(page)
     shot("practice-feedback-outdated", full_page=False)
-    # Move on to Q6 (choose 2) with the Next link, still without a page load.
+    # Move on to the pair (choose 2) with the Next link, still without a page load.
     page.click(".next-question")  # answered: "Next question"
-    expect(page.locator("#practice-title")).to_have_text("Question 2 of 15")
-    for number in range(3, 7):
+    expect(page.locator("#practice-title")).to_have_text(f"Question 2 of {total}")
+    for number in range(3, pair + 1):
         page.click("text=Skip for now")  # unanswered ones can be skipped
-        expect(page.locator("#practice-title")).to_have_text(f"Question {number} of 15")
-    expect(page.locator("#practice-title")).to_have_text("Question 6 of 15")
+        expect(page.locator("#practice-title")).to_have_text(f"Question {number} of {total}")
+    expect(page.locator("#practice-title")).to_have_text(f"Question {pair} of {total}")
     submit = page.locator("button.submit-answer")
-    page.locator("label", has_text="Create an IAM Role that allows write access").click()
+    page.locator("label", has_text="Create an IAM role that allows writes to the table").click()
     expect(page.locator("#choose-message")).to_have_text("1 of 2 chosen.")
     submit.click()  # choose 2: one is not enough, said next to the choices; nothing is sent
     expect(page.locator("#choose-message")).to_have_text("Choose 2 answers; you chose 1.")
     expect(page.locator(".verdict")).to_have_count(0)
-    page.locator("label", has_text="Add an IAM Role to a running EC2 instance").click()
+    page.locator("label", has_text="Attach the role to the running instance").click()
     submit.click()
     expect(page.locator(".verdict")).to_contain_text("Correct.")
     assert stayed(page)
-    assert "/practice/" in page.url and page.url.endswith("/q/6/")
+    assert "/practice/" in page.url and page.url.endswith(f"/q/{pair}/")
     assert console_errors == []
 
 
-def test_a_whole_practice_session_with_the_keyboard_only(page, live_server, seeded, learner):
+def test_a_whole_practice_session_with_the_keyboard_only(page, live_server, bank, learner):
     sign_in(page, live_server)
     start_practice(page, live_server, size=3)
     for number in range(1, 4):
@@ -137,7 +139,7 @@ def test_a_whole_practice_session_with_the_keyboard_only(page, live_server, seed
     expect(page.locator(".score")).to_contain_text("correct of 3 answered")
 
 
-def test_practice_works_without_javascript(browser, live_server, seeded, learner):
+def test_practice_works_without_javascript(browser, live_server, bank, learner):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     sign_in(page, live_server)
@@ -157,15 +159,13 @@ def test_practice_works_without_javascript(browser, live_server, seeded, learner
 
 
 def test_review_after_time_travel_serves_the_failed_question_first(
-    page, live_server, seeded, learner, shot
+    page, live_server, bank, learner, shot
 ):
-    from quiz.models import Question
     from quiz.services import answer_record, srs_time_travel
 
-    live = list(Question.objects.live().order_by("position"))
-    for question in live[:4]:
+    for question in bank.live[:4]:
         labels = question.key_labels.split(",")
-        if question.ext_id == "ec2-security-q02":
+        if question == bank.revoke:
             labels = ["A"]  # wrong
         answer_record(user=learner, question=question, labels=labels)
     srs_time_travel(user=learner, days=1)
@@ -174,11 +174,11 @@ def test_review_after_time_travel_serves_the_failed_question_first(
     expect(page.locator(".lead")).to_contain_text("due now")
     shot("review")
     page.click("text=Start review")
-    expect(page.locator(".question-stem")).to_contain_text("ec2-revoke RevokeSecurityGroupIngress")
+    expect(page.locator(".question-stem")).to_contain_text("revoke-security-group-ingress")
 
 
 def test_mock_exam_flag_reload_resume_and_time_expiry(
-    page, live_server, seeded, learner, shot, console_errors
+    page, live_server, bank, learner, shot, console_errors
 ):
     from datetime import timedelta
 
@@ -188,7 +188,7 @@ def test_mock_exam_flag_reload_resume_and_time_expiry(
 
     sign_in(page, live_server)
     page.goto(f"{live_server.url}/exams/")
-    page.click("#ec2-security-mini-mock button")
+    page.click(f"#{bank.mini.slug} button")
     page.wait_for_load_state("load")
     page.locator("input[name=choice]").first.check()
     expect(page.locator("#save-status")).to_contain_text("Saved at")
@@ -220,7 +220,7 @@ def test_mock_exam_flag_reload_resume_and_time_expiry(
     assert console_errors == []
 
 
-def test_exam_timer_counts_down_and_ends_the_attempt(page, live_server, seeded, learner):
+def test_exam_timer_counts_down_and_ends_the_attempt(page, live_server, bank, learner):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -229,7 +229,7 @@ def test_exam_timer_counts_down_and_ends_the_attempt(page, live_server, seeded, 
 
     sign_in(page, live_server)
     page.goto(f"{live_server.url}/exams/")
-    page.click("#ec2-security-mini-mock button")
+    page.click(f"#{bank.mini.slug} button")
     page.wait_for_load_state("load")
     Attempt.objects.update(deadline=timezone.now() - timedelta(seconds=58))  # inside the grace
     page.reload()
@@ -239,23 +239,22 @@ def test_exam_timer_counts_down_and_ends_the_attempt(page, live_server, seeded, 
 
 
 def test_readiness_card_loads_on_the_dashboard_and_the_page_shows_a_chance(
-    page, live_server, seeded, learner, shot, console_errors
+    page, live_server, bank, learner, shot, console_errors
 ):
-    from quiz.models import Question
     from quiz.services import answer_record
 
-    for question in Question.objects.live().filter(topic__slug="ec2-security")[:10]:
+    for question in bank.live[:10]:
         answer_record(user=learner, question=question, labels=question.key_labels.split(","))
     sign_in(page, live_server)
     page.goto(live_server.url)
     card = page.locator("#readiness-card")
-    # Fetched by htmx after the dashboard loads. The shipped bank (15 live questions) cannot
-    # fill the 65-question exam: the card is about the one that can start.
-    expect(card).to_contain_text("For EC2 Security mini mock")
+    # Fetched by htmx after the dashboard loads. The bank (12 live questions) cannot fill the
+    # 65-question exam: the card is about the one that can start.
+    expect(card).to_contain_text("For Instance Security mini mock")
     expect(card).to_contain_text("Chance of passing today")
     page.click("#readiness-card >> text=Details and study plan")
     page.wait_for_load_state("load")
-    expect(page.locator("h1")).to_have_text("Exam readiness: EC2 Security mini mock")
+    expect(page.locator("h1")).to_have_text("Exam readiness: Instance Security mini mock")
     expect(page.locator("#readiness-blueprint")).to_have_count(0)  # nothing else can start
     expect(page.locator("#readiness-card")).to_contain_text("Chance of passing today")
     expect(page.locator("#weak-title")).to_be_visible()

@@ -8,8 +8,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 BLOCKED = ["camera", "microphone", "geolocation", "payment", "usb", "interest-cohort"]
 
 
-def test_the_browser_turns_the_features_off(page, live_server, seeded, console_errors):
-    page.goto(f"{live_server.url}/topics/ec2-security/")
+def test_the_browser_turns_the_features_off(page, live_server, bank, console_errors):
+    page.goto(f"{live_server.url}{bank.topic.get_absolute_url()}")
     cdp = page.context.new_cdp_session(page)
     frame = cdp.send("Page.getFrameTree")["frameTree"]["frame"]["id"]
     states = cdp.send("Page.getPermissionsPolicyState", {"frameId": frame})["states"]

@@ -21,7 +21,7 @@ def test_bank_lists_live_questions_with_badges(client, bank):
     for question in bank.live:
         assertContains(response, question_url(question))
     assertNotContains(response, question_url(bank.duplicate))  # the recorded duplicate
-    assertContains(response, "Choose 2", count=2)  # pair, least-privilege
+    assertContains(response, "Choose 2", count=3)  # pair, stateful, least-privilege
     assertContains(response, "Answer changed", count=2)  # role, pair
     assertContains(response, "Disputed", count=1)
     assertContains(response, "Questions from past exams")

@@ -39,7 +39,7 @@ def test_topic_page_whats_new_is_newest_first(client, bank):
     html = response.content.decode()
     panel = html[html.index('id="whats-new-title"') :]
     assert panel.index("Feb 2026") < panel.index("Oct 2025") < panel.index("Apr 2023")
-    assertContains(response, 'href="#verified-access"')  # a dated section is news itself
+    assertContains(response, 'href="#aws-verified-access"')  # a dated section is news itself
 
 
 def test_topic_page_links_to_its_questions(client, bank):

@@ -401,6 +401,8 @@ SPECS += [
 
 @dataclass
 class Bank:
+    """What bank_build() made, by name: bank.topic, bank.notes["key-pairs"], bank.role, ..."""
+
     certification: Certification
     topic: Topic
     notes: dict[str, Note]  # by anchor, in the topic's order
@@ -539,32 +541,50 @@ def _question(spec: Spec, topic, question_set, number, position, notes, made) ->
 
 
 def _discussion(topic, questions: dict[str, Question]) -> None:
-    """Imported threads, as the source page had them: two on the disputed question, one
-    whose first comment was lost on `role`, one on `pair`, one on the topic."""
+    """Imported threads (a source's ids, no users): two on the disputed question, one on
+    `role` whose first comment was lost, one on `pair`, one on the topic."""
     threads = [
         (
             questions["disputed"],
             [
-                ("Anonymous reader", "You can use IAM policies to deny a user specific "
-                 "instances, so I believe the right answer is A, Security Groups."),
-                ("Site author", "Question targets logging in to the instance: IAM controls "
-                 "the EC2 API, not who signs in."),
+                (
+                    "Anonymous reader",
+                    "You can use IAM policies to deny a user specific "
+                    "instances, so I believe the right answer is A, Security Groups.",
+                ),
+                (
+                    "Site author",
+                    "Question targets logging in to the instance: IAM controls "
+                    "the EC2 API, not who signs in.",
+                ),
             ],
         ),
         (
             questions["disputed"],
             [
-                ("Anonymous reader", "i thought the answer is security groups.\n\n"
-                 "am i missing something ?"),
-                ("Site author", "Security groups cannot tell one user from another, but "
-                 "they decide who reaches the login ports."),
+                (
+                    "Anonymous reader",
+                    "i thought the answer is security groups.\n\nam i missing something ?",
+                ),
+                (
+                    "Site author",
+                    "Security groups cannot tell one user from another, but "
+                    "they decide who reaches the login ports.",
+                ),
             ],
         ),
         (questions["role"], [("Ravi", None), ("Site author", "Thanks Ravi, for the feedback.")]),
         (None, [("A reader", "You have done a great job keeping these answers up to date.")]),
-        (questions["pair"], [("Anonymous reader", "In option D), a user cannot be added to "
-                              "an instance, so D is out.")]),
-    ]  # fmt: skip
+        (
+            questions["pair"],
+            [
+                (
+                    "Anonymous reader",
+                    "In option D), a user cannot be added to an instance, so D is out.",
+                )
+            ],
+        ),
+    ]
     position = 0
     for question, comments in threads:
         parent = None

@@ -1,12 +1,4 @@
-import shutil
-from pathlib import Path
-
 import pytest
-from django.conf import settings
-
-from content.importer import content_import
-
-SHIPPED_LIBRARY = Path(settings.CONTENT_LIBRARY_DIR)
 
 
 @pytest.fixture(autouse=True)
@@ -27,20 +19,6 @@ def bank(db):
     from tests.bank import bank_build
 
     return bank_build()
-
-
-@pytest.fixture
-def library(db):
-    """The shipped content library, imported: for tests of the shipped content itself."""
-    return content_import(root=SHIPPED_LIBRARY)
-
-
-@pytest.fixture
-def library_copy(tmp_path) -> Path:
-    """A writable copy of the shipped library, for tests that change files."""
-    destination = tmp_path / "library"
-    shutil.copytree(SHIPPED_LIBRARY, destination)
-    return destination
 
 
 @pytest.fixture
@@ -71,11 +49,3 @@ def editor(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
-
-
-def assert_fragment(response, element_id: str) -> str:
-    """An htmx response: just the fragment with this id, not a whole page."""
-    html = response.content.decode()
-    assert "<html" not in html and "<!doctype" not in html.lower(), "got a whole page"
-    assert f'id="{element_id}"' in html, f"no element #{element_id} in the fragment"
-    return html

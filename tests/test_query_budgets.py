@@ -43,8 +43,8 @@ from quiz.services import (
 )
 from study.models import Topic
 from tests.bank import Bank
-from tests.conftest import assert_fragment
 from tests.factories import QuestionFactory, TopicFactory, UserFactory
+from tests.helpers import assert_fragment
 
 pytestmark = pytest.mark.django_db
 HX = {"HX-Request": "true"}

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from content.importer import content_import
 from quiz.models import AnswerKeyRevision, Choice, Comment, Disclaimer, Question, QuestionSet
 from study.models import Certification, Note, Topic, WhatsNewItem
-from tests.conftest import SHIPPED_LIBRARY
+from tests.content import SHIPPED_LIBRARY
 
 pytestmark = pytest.mark.django_db
 

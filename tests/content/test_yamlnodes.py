@@ -5,7 +5,7 @@ import yaml
 
 from content import yamlnodes
 from content.yamlnodes import LineDict, LineList, YamlSyntaxError, load_yaml
-from tests.conftest import SHIPPED_LIBRARY
+from tests.content import SHIPPED_LIBRARY
 
 
 def with_lines(value):

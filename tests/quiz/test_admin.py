@@ -10,7 +10,7 @@ import yaml
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from quiz.models import AnswerKeyRevision, Choice, Question
+from quiz.models import AnswerKeyRevision, Choice, DuplicateSuspect, Question
 from tests.factories import (
     AnswerRecordFactory,
     QuestionFactory,
@@ -219,9 +219,9 @@ def test_change_key_page_refuses_a_bare_letter_in_the_note(editor_client):
 
 
 def test_change_key_page_records_revision_and_learner_sees_annotation(
-    editor_client, client, editor, library
+    editor_client, client, editor, bank
 ):
-    q1 = Question.objects.get(ext_id="ec2-security-q01")
+    q1 = bank.role
     url = reverse("admin:quiz_question_change_key", args=[q1.pk])
     page = editor_client.get(url)
     assertContains(page, "Why it changed")
@@ -292,38 +292,41 @@ def test_change_form_has_live_preview_wired_with_htmx(editor_client):
     assertContains(response, "Change answer key")
 
 
-def test_disputed_filter_finds_q3(editor_client, library):
+def test_disputed_filter_finds_the_disputed_question(editor_client, bank):
     response = editor_client.get(reverse("admin:quiz_question_changelist"), {"disputed": "yes"})
-    assertContains(response, "ec2-security-q03")
-    assertNotContains(response, "ec2-security-q02")
+    assertContains(response, f"{bank.disputed.ext_id}<")
+    assertNotContains(response, f"{bank.revoke.ext_id}<")
 
 
-def test_filters_outdated_multi_duplicate_and_verified(editor_client, library):
+def test_filters_outdated_multi_duplicate_and_verified(editor_client, bank):
     url = reverse("admin:quiz_question_changelist")
     outdated = editor_client.get(url, {"outdated": "yes"}).content.decode()
     assert (
-        "ec2-security-q01" in outdated
-        and "ec2-security-q06" in outdated
-        and "ec2-security-q02<" not in outdated
+        f"{bank.role.ext_id}<" in outdated
+        and f"{bank.pair.ext_id}<" in outdated
+        and f"{bank.revoke.ext_id}<" not in outdated
     )
     multi = editor_client.get(url, {"type": "multi"})
-    assertContains(multi, "3 questions")
+    assertContains(multi, "3 questions")  # pair, stateful, least-privilege
     linked = editor_client.get(url, {"duplicate": "linked"})
-    assertContains(linked, "ec2-security-q10")
-    # The shipped questions were verified on 1 Dec 2026; only the duplicate Q10 never was.
+    assertContains(linked, f"{bank.duplicate.ext_id}<")
+    assertNotContains(linked, f"{bank.original.ext_id}<")
+    # Every bank question was verified on 1 Dec 2026 but one, made never verified here.
+    Question.objects.filter(pk=bank.duplicate.pk).update(last_verified=None)
     with time_machine.travel(date(2026, 12, 10)):
         never_or_old = editor_client.get(url, {"verified": "12"})
     assertContains(never_or_old, "1 question")
-    assertContains(never_or_old, "ec2-security-q10")
+    assertContains(never_or_old, f"{bank.duplicate.ext_id}<")
     Question.objects.exclude(last_verified=None).update(last_verified=date(2020, 1, 1))
-    assertContains(editor_client.get(url, {"verified": "12"}), "16 questions")
+    assertContains(editor_client.get(url, {"verified": "12"}), "13 questions")
 
 
-def test_search_finds_choice_text(editor_client, library):
+def test_search_finds_choice_text(editor_client, bank):
     response = editor_client.get(
         reverse("admin:quiz_question_changelist"), {"q": "Site-to-Site VPN"}
     )
-    assertContains(response, "ec2-security-new-q01")
+    assertContains(response, f"{bank.vpn.ext_id}<")
+    assertContains(response, "1 question")
 
 
 def test_bulk_actions(editor_client):
@@ -339,21 +342,18 @@ def test_bulk_actions(editor_client):
     assert questions[0].history.count() >= 3  # every change is in the edit history
 
 
-def test_export_selected_gives_content_files(editor_client, library):
-    ids = list(
-        Question.objects.filter(ext_id__in=["ec2-security-q01", "ec2-security-q06"]).values_list(
-            "pk", flat=True
-        )
-    )
+def test_export_selected_gives_content_files(editor_client, bank):
+    ids = [bank.role.pk, bank.pair.pk]
     response = editor_client.post(
         reverse("admin:quiz_question_changelist"),
         {"action": "export_selected", "_selected_action": ids},
     )
     assert response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.content))
-    document = yaml.safe_load(archive.read("aws-saa/ec2-security/questions.yaml"))
-    assert [q["id"] for q in document["questions"]] == ["ec2-security-q01", "ec2-security-q06"]
+    document = yaml.safe_load(archive.read("cloud-architect/instance-security/questions.yaml"))
+    assert [q["id"] for q in document["questions"]] == [bank.role.ext_id, bank.pair.ext_id]
     assert document["questions"][0]["key_history"][0]["correct"] == ["D"]
+    assert document["questions"][1]["key_history"][0]["correct"] == ["A", "E"]
 
 
 def test_statistics_and_discrimination_on_the_change_page(editor_client):
@@ -409,12 +409,10 @@ def test_report_resolution_in_admin_is_public(editor_client, client, editor):
     assertContains(client.get(report.question.get_absolute_url()), "Key corrected to A.")
 
 
-def test_duplicates_page_and_merge_action(editor_client, library):
-    from quiz.models import DuplicateSuspect
-
-    q7 = Question.objects.get(ext_id="ec2-security-q07")
+def test_duplicates_page_and_merge_action(editor_client, bank):
+    q7 = bank.original
     page = editor_client.get(reverse("admin:quiz_question_duplicates", args=[q7.pk]))
-    assertContains(page, "ec2-security-q10")
+    assertContains(page, bank.duplicate.ext_id)
     assertContains(page, "recorded as its duplicate")
     copy = QuestionFactory(topic=q7.topic, stem=q7.stem + " ", choices=False)
     for choice in q7.choices.all():
@@ -456,13 +454,14 @@ def test_admin_list_and_form_query_budget_with_1000_questions(
 
 
 def test_blueprint_list_shows_whether_each_exam_can_start(
-    admin_client, library, django_assert_max_num_queries
+    admin_client, bank, django_assert_max_num_queries
 ):
     with django_assert_max_num_queries(12):
         response = admin_client.get(reverse("admin:quiz_blueprint_changelist"))
     assertContains(response, "Can start")
     html = response.content.decode()
-    mini = html.split("EC2 Security mini mock</a>")[1].split("</tr>")[0]
-    full = html.split("SAA-C03 full length</a>")[1].split("</tr>")[0]
+    mini = html.split(f"{bank.mini.name}</a>")[1].split("</tr>")[0]
+    full = html.split(f"{bank.full.name}</a>")[1].split("</tr>")[0]
     assert '<td class="field-can_start">yes</td>' in mini
-    assert '<td class="field-can_start">no — needs 65, bank has 15</td>' in full
+    live = len(bank.live)
+    assert f'<td class="field-can_start">no — needs 65, bank has {live}</td>' in full

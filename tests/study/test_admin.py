@@ -60,7 +60,7 @@ def test_admin_note_add_renders_html(admin_client):
     assert Note.objects.get(anchor="new-section").body_html == "<p><em>hi</em></p>"
 
 
-def test_admin_pages_render(admin_client, library):
+def test_admin_pages_render(admin_client, bank):
     for name in [
         "study_note_changelist",
         "study_topic_changelist",

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from content.library import ContentError, Library, read_library
+from content.library import Library, read_library
+from content.problems import ImportProblem
 from quiz.models import Blueprint, Comment, Question, QuestionSet
 from quiz.services import (
     QuestionPlacement,
@@ -33,7 +34,7 @@ from study.services import (
 
 
 class ContentInvalid(Exception):
-    def __init__(self, errors: list[ContentError]):
+    def __init__(self, errors: list[ImportProblem]):
         super().__init__(f"{len(errors)} problem(s) in the content library")
         self.errors = errors
 

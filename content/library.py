@@ -7,6 +7,7 @@ the records, the reader of each kind of file and the checks across files.
 
 from pathlib import Path
 
+from content.problems import ImportProblem
 from content.reading.certifications import read_certification
 from content.reading.checks import check_library
 from content.reading.discussion import read_discussion
@@ -21,7 +22,6 @@ from content.reading.records import (
     BlueprintEntry,
     CertificationEntry,
     CommentEntry,
-    ContentError,
     Library,
     QuestionEntry,
     TopicEntry,
@@ -36,7 +36,6 @@ __all__ = [
     "BlueprintEntry",
     "CertificationEntry",
     "CommentEntry",
-    "ContentError",
     "Library",
     "QuestionEntry",
     "TopicEntry",
@@ -46,14 +45,14 @@ __all__ = [
 
 def read_library(
     root: Path, *, require_explanations: bool = False
-) -> tuple[Library, list[ContentError]]:
+) -> tuple[Library, list[ImportProblem]]:
     """The library at root and every problem in it. require_explanations: also a problem,
     every question (not a recorded duplicate) that is not fully explained."""
     root = Path(root)
-    errors: list[ContentError] = []
+    errors: list[ImportProblem] = []
     library = Library()
     if not root.is_dir():
-        return library, [ContentError(str(root), 0, "the content library folder does not exist")]
+        return library, [ImportProblem(str(root), 0, "the content library folder does not exist")]
 
     for cert_dir in _folders(root):
         certification = read_certification(cert_dir, root, errors)
@@ -76,7 +75,7 @@ def _read_topic(
     topic_dir: Path,
     cert_slug: str,
     root: Path,
-    errors: list[ContentError],
+    errors: list[ImportProblem],
     require_explanations: bool,
 ) -> TopicEntry:
     # The notes first: a question's reference names one of their sections.

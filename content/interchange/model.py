@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
+from content.problems import ImportProblem
 from quiz.choice_refs import relabel_text
 
 MARKDOWN, HTML, PLAIN = "markdown", "html", "plain"
@@ -71,13 +72,6 @@ class ImportedQuestion:
         )
 
 
-@dataclass(frozen=True)
-class ParseProblem:
-    line: int
-    message: str
-    unsupported: bool = False  # a question kind we don't import (short answer, essay, ...)
-
-
 class _StopReading(Exception):
     """Raised by `Parsed` when the file has too many questions or errors."""
 
@@ -88,7 +82,7 @@ class Parsed:
     `with parsed.reading():`, which ends the reading quietly once a limit is reached."""
 
     questions: list[ImportedQuestion] = field(default_factory=list)
-    problems: list[ParseProblem] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
     stopped: bool = False  # reading stopped at a limit: the rest of the file was not read
     _errors: int = field(default=0, init=False, repr=False, compare=False)
     _read: int = field(default=0, init=False, repr=False, compare=False)  # questions
@@ -107,7 +101,8 @@ class Parsed:
     def error(self, line: int, message: str) -> None:
         if self._errors >= MAX_ERRORS:
             self.problems.append(
-                ParseProblem(
+                ImportProblem(
+                    "",
                     line,
                     f"stopped reading after {MAX_ERRORS} errors; the rest of the file was not "
                     "checked: fix these and upload it again",
@@ -115,16 +110,16 @@ class Parsed:
             )
             raise _StopReading
         self._errors += 1
-        self.problems.append(ParseProblem(line, message))
+        self.problems.append(ImportProblem("", line, message))
 
     def unsupported(self, line: int, message: str) -> None:
         self._count_question(line)
-        self.problems.append(ParseProblem(line, message, unsupported=True))
+        self.problems.append(ImportProblem("", line, message, unsupported=True))
 
     def _count_question(self, line: int) -> None:
         """The cap counts every question read, whether it is imported or not supported."""
         if self._read >= MAX_QUESTIONS:
-            self.problems.append(ParseProblem(line, TOO_MANY_QUESTIONS))
+            self.problems.append(ImportProblem("", line, TOO_MANY_QUESTIONS))
             raise _StopReading
         self._read += 1
 

@@ -32,6 +32,7 @@ from content.interchange.model import (
     Parsed,
     brief,
 )
+from content.problems import ImportProblem
 
 _AUTO = "moodle_auto_format"  # plain text with line breaks where HTML is also allowed
 _FORMATS = {"html": HTML, "markdown": MARKDOWN, "plain_text": PLAIN, _AUTO: _AUTO}
@@ -82,11 +83,11 @@ class _Element:
         return "".join(self.texts)
 
 
-class _Errors(list):
-    """(line, message) pairs for one question."""
+class _Errors(list[ImportProblem]):
+    """One question's problems, reported only if the whole question was read."""
 
     def add(self, line: int, message: str) -> None:
-        self.append((line, message))
+        self.append(ImportProblem("", line, message))
 
 
 class _Refused(Exception):
@@ -232,8 +233,8 @@ class _QuizReader:
             return
         errors = _Errors()
         question = read(element, errors)
-        for line, message in errors:
-            parsed.error(line, message)
+        for problem in errors:
+            parsed.error(problem.line, problem.message)
         if question and not errors:
             question.category = self.category
             parsed.add(question)

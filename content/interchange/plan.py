@@ -26,6 +26,7 @@ from content.interchange.model import (
     ImportedQuestion,
     Parsed,
 )
+from content.problems import ImportProblem
 from quiz.choice_refs import bracket_bare_letters
 from quiz.duplicates import Fingerprint, find_duplicates
 from quiz.models import Question
@@ -61,7 +62,7 @@ class PlanItem:
 class ImportPlan:
     topic: Topic
     items: list[PlanItem] = field(default_factory=list)
-    errors: list[tuple[int, str]] = field(default_factory=list)  # the first MAX_ERRORS
+    errors: list[ImportProblem] = field(default_factory=list)  # the first MAX_ERRORS
     unlisted: int = 0  # errors beyond those
 
     @property
@@ -74,7 +75,7 @@ class ImportPlan:
 
     def error(self, line: int, message: str) -> None:
         if len(self.errors) < MAX_ERRORS:
-            self.errors.append((line, message))
+            self.errors.append(ImportProblem("", line, message))
         else:
             self.unlisted += 1
 
@@ -367,7 +368,7 @@ def plan_to_json(plan: ImportPlan) -> dict:
             }
             for item in plan.items
         ],
-        "errors": [[line, message] for line, message in plan.errors],
+        "errors": [[error.line, error.message] for error in plan.errors],
         "unlisted": plan.unlisted,
     }
 
@@ -389,7 +390,7 @@ def plan_from_json(stored: dict | None, *, topic: Topic) -> ImportPlan | None:
             )
             for item in stored["items"]
         ],
-        errors=[(line, message) for line, message in stored["errors"]],
+        errors=[ImportProblem("", line, message) for line, message in stored["errors"]],
         unlisted=stored["unlisted"],
     )
 

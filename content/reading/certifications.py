@@ -2,13 +2,13 @@
 
 from pathlib import Path
 
+from content.problems import ImportProblem
 from content.reading.fields import FileReader
 from content.reading.records import (
     BLUEPRINTS_FILE,
     CERTIFICATION_FILE,
     BlueprintEntry,
     CertificationEntry,
-    ContentError,
 )
 from content.yamlnodes import LineDict
 
@@ -34,7 +34,7 @@ BLUEPRINT_RANGES = [("questions", 1, 500), ("minutes", 1, 600), ("passing_score"
 
 
 def read_certification(
-    cert_dir: Path, root: Path, errors: list[ContentError]
+    cert_dir: Path, root: Path, errors: list[ImportProblem]
 ) -> CertificationEntry:
     reader = FileReader(cert_dir / CERTIFICATION_FILE, root, errors)
     values, body, _line = reader.front_matter("certification", CERTIFICATION_SPEC)
@@ -52,7 +52,7 @@ def read_certification(
     return certification
 
 
-def read_blueprints(path: Path, root: Path, errors: list[ContentError]) -> list[BlueprintEntry]:
+def read_blueprints(path: Path, root: Path, errors: list[ImportProblem]) -> list[BlueprintEntry]:
     reader = FileReader(path, root, errors)
     document = reader.document()
     if document is None:

@@ -1,15 +1,21 @@
 """Checks that span files: unique slugs and ids, and references that resolve."""
 
-from content.reading.records import NOTES_FILE, CommentEntry, ContentError, Library, QuestionEntry
+from content.problems import ImportProblem
+from content.reading.records import (
+    NOTES_FILE,
+    CommentEntry,
+    Library,
+    QuestionEntry,
+)
 
 
-def check_library(library: Library, errors: list[ContentError]) -> None:
+def check_library(library: Library, errors: list[ImportProblem]) -> None:
     """Add to errors every problem that no single file shows."""
     topic_slugs: dict[str, str] = {}
     for topic in library.topics:
         if topic.slug in topic_slugs:
             errors.append(
-                ContentError(
+                ImportProblem(
                     f"{topic.certification_slug}/{topic.slug}/{NOTES_FILE}",
                     2,
                     f"topic slug '{topic.slug}' is also used under {topic_slugs[topic.slug]}",
@@ -26,7 +32,7 @@ def check_library(library: Library, errors: list[ContentError]) -> None:
                     f"blueprint {blueprint.slug}: topic(s) {', '.join(unknown)} are not topics "
                     f"of {certification.slug}"
                 )
-                errors.append(ContentError(blueprint.file, blueprint.line, message))
+                errors.append(ImportProblem(blueprint.file, blueprint.line, message))
 
     questions: dict[str, QuestionEntry] = {}
     comments: dict[str, CommentEntry] = {}
@@ -39,7 +45,7 @@ def check_library(library: Library, errors: list[ContentError]) -> None:
                 if ext_id in seen:
                     first = seen[ext_id]
                     message = f"{kind} id '{ext_id}' is already used at {first.file}:{first.line}"
-                    errors.append(ContentError(entry.file, entry.line, message))
+                    errors.append(ImportProblem(entry.file, entry.line, message))
                 else:
                     seen[ext_id] = entry
 
@@ -58,15 +64,15 @@ def check_library(library: Library, errors: list[ContentError]) -> None:
             )
         else:
             continue
-        errors.append(ContentError(entry.file, entry.duplicate_of_line, message))
+        errors.append(ImportProblem(entry.file, entry.duplicate_of_line, message))
 
     for entry in questions.values():
         unknown = [slug for slug in entry.also_topics if slug not in topic_slugs]
         if unknown:
             message = f"also_topics names unknown topic(s): {', '.join(unknown)}"
-            errors.append(ContentError(entry.file, entry.also_topics_line, message))
+            errors.append(ImportProblem(entry.file, entry.also_topics_line, message))
 
     for comment in comments.values():
         if comment.question_id and comment.question_id not in questions and not comment.parent_id:
             message = f"thread question '{comment.question_id}' is not a question id in the library"
-            errors.append(ContentError(comment.file, comment.question_line, message))
+            errors.append(ImportProblem(comment.file, comment.question_line, message))

@@ -3,8 +3,9 @@ nested replies."""
 
 from pathlib import Path
 
+from content.problems import ImportProblem
 from content.reading.fields import FileReader
-from content.reading.records import CommentEntry, ContentError, TopicEntry
+from content.reading.records import CommentEntry, TopicEntry
 from content.yamlnodes import LineList
 from quiz.validation import ID_PATTERN
 
@@ -18,7 +19,7 @@ COMMENT_SPEC = {
 }
 
 
-def read_discussion(path: Path, topic: TopicEntry, root: Path, errors: list[ContentError]) -> None:
+def read_discussion(path: Path, topic: TopicEntry, root: Path, errors: list[ImportProblem]) -> None:
     """Add the file's comments to the topic, replies after their parent."""
     reader = FileReader(path, root, errors)
     document = reader.document()

@@ -5,7 +5,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from content.reading.records import ContentError
+from content.problems import ImportProblem
 from content.yamlnodes import LineDict, LineList, YamlSyntaxError, load_yaml
 from quiz.validation import ID_PATTERN
 
@@ -27,13 +27,13 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
 class FileReader:
     """Collects errors for one file while pulling typed fields out of its YAML."""
 
-    def __init__(self, path: Path, root: Path, errors: list[ContentError]):
+    def __init__(self, path: Path, root: Path, errors: list[ImportProblem]):
         self.path = path
         self.name = str(path.relative_to(root.parent) if root.parent in path.parents else path)
         self.errors = errors
 
     def error(self, line: int, message: str) -> None:
-        self.errors.append(ContentError(self.name, line, message))
+        self.errors.append(ImportProblem(self.name, line, message))
 
     def text(self) -> str | None:
         """The file's text, or None (reported) when it is missing or not UTF-8."""

@@ -3,8 +3,9 @@
 import re
 from pathlib import Path
 
+from content.problems import ImportProblem
 from content.reading.fields import FileReader
-from content.reading.records import ContentError, TopicEntry
+from content.reading.records import TopicEntry
 from study.services import NoteSection, note_anchor
 
 NOTES_SPEC = {
@@ -40,7 +41,7 @@ def split_sections(body: str) -> tuple[str, list[tuple[str, str, int]]]:
     ]
 
 
-def read_notes(path: Path, cert_slug: str, root: Path, errors: list[ContentError]) -> TopicEntry:
+def read_notes(path: Path, cert_slug: str, root: Path, errors: list[ImportProblem]) -> TopicEntry:
     """The topic its notes file describes, with the notes' sections."""
     reader = FileReader(path, root, errors)
     values, body, body_line = reader.front_matter("topic", NOTES_SPEC)

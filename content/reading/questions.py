@@ -6,8 +6,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from content.problems import ImportProblem
 from content.reading.fields import FileReader
-from content.reading.records import ContentError, QuestionEntry, TopicEntry
+from content.reading.records import QuestionEntry, TopicEntry
 from content.yamlnodes import LineDict, LineList, line_of
 from quiz.validation import (
     ChoiceData,
@@ -62,7 +63,7 @@ def read_questions(
     path: Path,
     topic: TopicEntry,
     root: Path,
-    errors: list[ContentError],
+    errors: list[ImportProblem],
     *,
     require_explanations: bool = False,
 ) -> None:

@@ -13,16 +13,6 @@ DISCUSSION_FILE = "discussion.yaml"
 BLUEPRINTS_FILE = "blueprints.yaml"
 
 
-@dataclass(frozen=True, order=True)
-class ContentError:
-    file: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
-
-
 @dataclass
 class BlueprintEntry:
     slug: str

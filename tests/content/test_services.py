@@ -44,7 +44,7 @@ def test_upload_create_keeps_the_file_and_its_checked_plan_and_writes_no_questio
 def test_upload_create_keeps_a_file_with_errors_for_its_preview():
     upload = create(TopicFactory(slug="aws"), data=BROKEN)
     plan = upload_plan(upload=upload)
-    assert not plan.ok and plan.errors[0][0] == 5
+    assert not plan.ok and plan.errors[0].line == 5
     assert not Question.objects.exists()
 
 

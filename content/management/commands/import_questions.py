@@ -81,8 +81,8 @@ class Command(BaseCommand):
 
     def _report(self, path: Path, plan: ImportPlan) -> None:
         """Every error with its line on stderr (then CommandError), skips and notes on stdout."""
-        for line, message in plan.errors:
-            self.stderr.write(f"{path}:{line}: {message}")
+        for error in plan.errors:
+            self.stderr.write(f"{path}:{error.line}: {error.message}")
         if plan.unlisted:
             self.stderr.write(f"{path}: … and {plan.unlisted} more problem(s), not listed")
         if not plan.ok:

@@ -10,7 +10,6 @@ from content.interchange.model import (
     ImportedChoice,
     ImportedQuestion,
     Parsed,
-    ParseProblem,
 )
 from content.interchange.plan import (
     CREATE,
@@ -22,6 +21,7 @@ from content.interchange.plan import (
     plan_from_json,
     plan_to_json,
 )
+from content.problems import ImportProblem
 from quiz.models import Question
 from tests.factories import QuestionFactory, TopicFactory
 
@@ -90,10 +90,10 @@ def test_every_invalid_question_is_an_error_with_its_line_and_nothing_is_written
     one_choice = ImportedQuestion(line=12, stem="Only one", choices=[ImportedChoice("a", True)])
     plan = import_plan(parsed(mcq(1, "Fine question?"), no_key, one_choice), topic=topic)
     assert not plan.ok
-    lines = [line for line, _message in plan.errors]
+    lines = [error.line for error in plan.errors]
     assert lines == [7, 12]
-    assert "no choice is marked correct" in plan.errors[0][1]
-    assert "at least two choices" in plan.errors[1][1]
+    assert "no choice is marked correct" in plan.errors[0].message
+    assert "at least two choices" in plan.errors[1].message
     with pytest.raises(ValueError):
         import_apply(plan)
     assert Question.objects.count() == 0
@@ -102,7 +102,9 @@ def test_every_invalid_question_is_an_error_with_its_line_and_nothing_is_written
 def test_the_same_question_twice_in_a_file_is_an_error_at_the_second():
     topic = TopicFactory()
     plan = import_plan(parsed(mcq(1, "Same?", name="x"), mcq(4, "Other?", name="x")), topic=topic)
-    assert plan.errors == [(4, "the same question as line 1 (same name or text)")]
+    assert [str(error) for error in plan.errors] == [
+        "line 4: the same question as line 1 (same name or text)"
+    ]
 
 
 def test_unsupported_kinds_stop_the_import_unless_skipped():
@@ -110,8 +112,8 @@ def test_unsupported_kinds_stop_the_import_unless_skipped():
     source = parsed(mcq(1, "Fine?"))
     source.unsupported(3, 'short-answer question "Capital" is not supported')
     refused = import_plan(source, topic=topic)
-    assert not refused.ok and refused.errors[0][0] == 3
-    assert "--skip-unsupported" in refused.errors[0][1]
+    assert not refused.ok and refused.errors[0].line == 3
+    assert "--skip-unsupported" in refused.errors[0].message
     skipped = import_plan(source, topic=topic, skip_unsupported=True)
     assert skipped.ok and [i.action for i in skipped.items] == [CREATE, SKIP]
 
@@ -164,7 +166,7 @@ def test_an_id_of_another_topic_is_an_error():
     QuestionFactory(ext_id="iam-creds")
     topic = TopicFactory(slug="iam")
     plan = import_plan(parsed(mcq(1, "Creds?", name="creds")), topic=topic)
-    assert plan.errors and "already belongs to topic" in plan.errors[0][1]
+    assert plan.errors and "already belongs to topic" in plan.errors[0].message
 
 
 def test_plain_text_is_escaped_so_markdown_does_not_reinterpret_it():
@@ -193,7 +195,7 @@ def test_a_file_whose_reading_stopped_lists_why_and_checks_nothing_more():
     assert source.stopped
     plan = import_plan(source, topic=topic)
     assert plan.error_count == MAX_ERRORS + 1 and plan.items == []
-    assert any("stopped reading after 100 errors" in message for _line, message in plan.errors)
+    assert any("stopped reading after 100 errors" in error.message for error in plan.errors)
 
 
 def test_a_stored_plan_reads_back_the_same():
@@ -201,7 +203,7 @@ def test_a_stored_plan_reads_back_the_same():
     source = parsed(
         mcq(1, "Creds?", name="creds", outdated=["A was correct until Feb 2017: changed"]),
         mcq(4, "Keys?", name="keys", explanation="Why."),
-        problems=[ParseProblem(9, "essay question is not supported", unsupported=True)],
+        problems=[ImportProblem("", 9, "essay question is not supported", unsupported=True)],
     )
     plan = import_plan(source, topic=topic, skip_unsupported=True)
     assert plan.items[0].data.key_history[0].until.year == 2017

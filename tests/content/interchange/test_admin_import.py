@@ -85,6 +85,20 @@ def test_editor_uploads_sees_errors_by_line_fixes_imports_practises_and_exports(
     assertContains(page, first.stem_html[3:40])
 
 
+def test_editors_read_the_upload_history_but_cannot_change_it(editor_client):
+    topic = TopicFactory(slug="aws-basics", title="AWS basics")
+    upload(editor_client, "aws.gift", (FIXTURES / "acceptance_40_fixed.gift").read_bytes(), topic)
+    uploaded = QuestionUpload.objects.get()
+    history = editor_client.get(reverse("admin:content_questionupload_changelist"))
+    assertContains(history, "aws.gift")
+    page = editor_client.get(reverse("admin:content_questionupload_change", args=[uploaded.pk]))
+    assertContains(page, "aws.gift")
+    assertNotContains(page, 'name="_save"')  # view only
+    delete = reverse("admin:content_questionupload_delete", args=[uploaded.pk])
+    assert editor_client.post(delete, {"post": "yes"}).status_code == 403
+    assert QuestionUpload.objects.filter(pk=uploaded.pk).exists()
+
+
 def test_topic_exports_to_anki_and_the_deck_opens(editor_client, editor, tmp_path):
     pytest.importorskip("anki")
     from tests.content.interchange.anki_reader import read_apkg

@@ -3,14 +3,13 @@
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
-from django.utils.text import slugify
 
 from study.markdown import dated_list_items, find_month_date, render_markdown, strip_heading_date
 from study.models import Certification, Note, Topic, WhatsNewItem
+from study.sections import NoteSection, note_anchor
 
 CREATED, UPDATED, UNCHANGED, RETIRED = "created", "updated", "unchanged", "retired"
 
@@ -32,16 +31,6 @@ def save_if_changed(obj: models.Model, values: dict[str, Any]) -> str:
     obj.full_clean()
     obj.save()
     return CREATED if created else UPDATED
-
-
-@dataclass(frozen=True)
-class NoteSection:
-    heading: str
-    body: str
-
-
-def note_anchor(heading: str) -> str:
-    return slugify(strip_heading_date(heading)) or "section"
 
 
 def _certification_rendered(description: str) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from pathlib import Path
 from content.problems import ImportProblem
 from content.reading.fields import FileReader
 from content.reading.records import TopicEntry
-from study.services import NoteSection, note_anchor
+from study.sections import NoteSection, note_anchor
 
 NOTES_SPEC = {
     "slug": (str, True),

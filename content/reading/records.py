@@ -4,7 +4,7 @@ from so the checks across files can point at them."""
 from dataclasses import dataclass, field
 
 from quiz.validation import QuestionData
-from study.services import NoteSection
+from study.sections import NoteSection
 
 CERTIFICATION_FILE = "certification.md"
 NOTES_FILE = "notes.md"

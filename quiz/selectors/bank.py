@@ -86,16 +86,19 @@ def topic_disclaimer(topic: Topic) -> Disclaimer | None:
 
 
 def question_for_page(ext_id: str, user=None) -> Question | None:
-    """A question with everything its page shows (None: no such question; retired ones are not
-    found).
+    """A question with everything its page shows (None: no such question; retired ones, and
+    drafts for anyone but staff, are not found).
 
     One query for the question with its topic's disclaimer, the votes on it and (signed in)
     whether the learner answered it and their own vote; then choices, key revisions,
     duplicates and references.
     """
+    # Drafts are an editor's work in progress: staff may open them, learners may not.
+    statuses = [Question.Status.PUBLISHED]
+    if user is not None and user.is_staff:
+        statuses.append(Question.Status.DRAFT)
     queryset = (
-        Question.objects.exclude(status=Question.Status.RETIRED)
-        .filter(topic__is_active=True)
+        Question.objects.filter(status__in=statuses, topic__is_active=True)
         .select_related(
             "topic",
             "topic__certification",
@@ -109,7 +112,7 @@ def question_for_page(ext_id: str, user=None) -> Question | None:
             Prefetch("key_revisions", queryset=AnswerKeyRevision.objects.order_by("position")),
             Prefetch(
                 "duplicates",
-                queryset=Question.objects.exclude(status=Question.Status.RETIRED).select_related(
+                queryset=Question.objects.filter(status=Question.Status.PUBLISHED).select_related(
                     "question_set"
                 ),
             ),

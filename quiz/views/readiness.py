@@ -5,8 +5,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from quiz import services
 from quiz.selectors import exams as exam_selectors
-from quiz.selectors import readiness as readiness_service
-from quiz.views.common import login_required
+from quiz.selectors import readiness as readiness_selectors
+from quiz.views.common import found, login_required
 
 PAGE = "quiz/readiness.html"
 
@@ -16,10 +16,10 @@ def _readiness(request, *, with_plan: bool):
     profile = services.profile_for(request.user)
     exams = exam_selectors.offered_exams()
     slug = request.GET.get("blueprint")
-    target = readiness_service.target_blueprint(profile, exams, slug)
-    if slug and target is None:
-        raise Http404("No such mock exam.")
-    report = readiness_service.readiness_for(
+    target = readiness_selectors.target_blueprint(profile, exams, slug)
+    if slug:
+        found(target, "No such mock exam.")
+    report = readiness_selectors.readiness_for(
         user=request.user,
         profile=profile,
         blueprint=target.blueprint if target else None,
@@ -61,9 +61,9 @@ def readiness_card(request):
 def readiness_calibration(request):
     """Staff: how well the stored predictions matched the mock exams' outcomes."""
     if not request.user.is_staff:
-        raise Http404
+        raise Http404  # the page is not there for learners
     return render(
         request,
         "quiz/readiness_calibration.html",
-        {"calibration": readiness_service.calibration()},
+        {"calibration": readiness_selectors.calibration()},
     )

@@ -10,7 +10,7 @@ from tests.factories import (
     TopicFactory,
     UserFactory,
 )
-from tests.helpers import HX, question_url, topic_questions_url
+from tests.helpers import HX, question_url, topic_questions_url, vote_url
 
 pytestmark = pytest.mark.django_db
 
@@ -129,6 +129,16 @@ def test_unknown_and_retired_questions_are_404(client):
     retired = QuestionFactory(status=Question.Status.RETIRED)
     assert client.get(question_url(retired.ext_id)).status_code == 404
     assert client.get(topic_questions_url("no-such-topic")).status_code == 404
+
+
+def test_a_draft_is_404_to_learners_and_open_to_editors(client, learner_client, editor):
+    draft = QuestionFactory(status=Question.Status.DRAFT, stem="Work in progress")
+    assert client.get(question_url(draft)).status_code == 404
+    assert learner_client.get(question_url(draft)).status_code == 404
+    vote = learner_client.post(vote_url(draft), {"labels": ["A"]})
+    assert vote.status_code == 404
+    learner_client.force_login(editor)
+    assertContains(learner_client.get(question_url(draft)), "Work in progress")
 
 
 def test_search_groups_notes_and_questions_by_topic(client, bank):

@@ -3,7 +3,8 @@ from datetime import date
 import pytest
 
 from study.models import Note
-from study.services import NoteSection, note_write, topic_notes_sync
+from study.sections import NoteSection
+from study.services import note_write, topic_notes_sync
 from tests.factories import TopicFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from study.models import Note, Topic
-from study.services import NoteSection, note_write, topic_notes_sync
+from study.sections import NoteSection
+from study.services import note_write, topic_notes_sync
 from tests.factories import NoteFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db

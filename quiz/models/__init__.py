@@ -13,6 +13,7 @@ from quiz.models.duplicates import DuplicateSuspect
 from quiz.models.exams import Attempt, AttemptQuestion, Blueprint, BlueprintTopic
 from quiz.models.feedback import Report, Vote
 from quiz.models.practice import Flag, PracticeItem, PracticeSession, Profile
+from quiz.models.readiness import PopulationFit
 from quiz.models.review import ReviewCard, ReviewDay, ReviewLog
 from quiz.models.throttle import Throttle
 
@@ -32,6 +33,7 @@ __all__ = [
     "Flag",
     "PracticeItem",
     "PracticeSession",
+    "PopulationFit",
     "Profile",
     "Question",
     "QuestionQuerySet",

@@ -104,6 +104,20 @@ class Attempt(models.Model):
     predicted_score = models.FloatField(
         null=True, blank=True, help_text="Predicted (expected) score, at the start."
     )
+    # The same for the real exam (questions never seen, from first-sight answers), whether the
+    # readiness page would have shown the predictions (enough evidence), and how many of the
+    # drawn questions the learner had seen: only shown predictions are calibrated, and the
+    # real-exam one only against attempts of unseen questions.
+    predicted_real_pass = models.FloatField(
+        null=True, blank=True, help_text="Predicted probability of passing the real exam."
+    )
+    predicted_real_score = models.FloatField(null=True, blank=True)
+    prediction_shown = models.BooleanField(
+        default=False, help_text="The readiness page had enough evidence to show a number."
+    )
+    seen_at_start = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Drawn questions the learner had answered before."
+    )
 
     class Meta:
         ordering = ["-started_at"]

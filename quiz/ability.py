@@ -36,13 +36,17 @@ Assumptions, stated so they can be checked against simulated learners (simulate_
   independent (a real exam draws without replacement; with replacement is slightly wider);
 - the population fit reuses the learner's own answers (it is fitted on everyone's): a small
   double count that matters only while there are few learners;
-- seen questions in a mock exam are given as fixed probabilities by the caller (see
-  `reask_probability`): the re-ask model has no ability uncertainty of its own.
+- a question asked again is answered right with its first-sight chance moved on the logit
+  scale by a shift that depends on how it went last time (right or wrong, less than RECENT
+  ago or not): estimated for everyone by `Population.fit`, for one learner by `reask_shifts`
+  (their own later answers, shrunk toward everyone's). Before any data the shift is 0: a seen
+  question counts as a new one, never as known for certain.
 """
 
 import math
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 DEFAULT_ABILITY_SD = 1.0
 DEFAULT_TOPIC_SD = 0.5
@@ -59,10 +63,11 @@ TOPIC_NODES = 9
 DIFFICULTY_NODES = 9
 WEIGHT_FLOOR = 1e-12  # grid points with less posterior weight are left out of predictions
 
-# Re-asked questions: the learner's own rate is shrunk toward the population's with this
-# many pseudo-answers.
-REASK_PRIOR_WEIGHT = 10
-RECENT_DAYS = 7  # a question answered within this many days counts as "recent"
+# Re-asked questions: the learner's own shift is shrunk toward the population's.
+REASK_SD = 1.0  # how far one learner's re-ask shift may lie from everyone's (logit scale)
+RECENT = timedelta(days=7)  # a question last answered less than this ago counts as "recent"
+# How old the stored population fit may get before a finished mock exam refits it.
+POPULATION_STALE = timedelta(hours=6)
 
 
 def sigmoid(x: float) -> float:
@@ -103,6 +108,8 @@ class Population:
     difficulty_sd: float = DEFAULT_DIFFICULTY_SD
     learners: int = 0
     answers: int = 0
+    # Logit shift of a question asked again, by (last answer right?, less than RECENT ago?).
+    reask_shift: dict[tuple[bool, bool], float] = field(default_factory=dict)
 
     def topic_easiness(self, topic: Hashable) -> float:
         return self.easiness.get(topic, 0.0)
@@ -115,11 +122,13 @@ class Population:
     def fit(
         cls,
         answers: Iterable[tuple[Hashable, Hashable, Hashable, bool]],
+        reasks: Iterable[tuple[Hashable, Hashable, Hashable, tuple[bool, bool], bool]] = (),
         *,
         iterations: int = FIT_ITERATIONS,
     ) -> "Population":
         """Fit from (learner, topic, question, right) first-sight answers (one per learner and
-        question: the caller keeps the first)."""
+        question: the caller keeps the first), and the shifts of questions asked again from
+        (learner, topic, question, (last right?, recent?), right) later answers."""
         rows = list(answers)
         if not rows:
             return cls()
@@ -157,7 +166,19 @@ class Population:
             ability_var = _spread(theta, h_theta, DEFAULT_ABILITY_SD)
             topic_var = _spread(u, h_u, DEFAULT_TOPIC_SD)
             difficulty_var = _spread(b, h_b, DEFAULT_DIFFICULTY_SD)
+        # Each kind of re-asked answer: how far (on the logit scale) it lies from what the
+        # learner's fitted first-sight chance says, with a Normal(0, REASK_SD^2) prior.
+        predictors: dict[tuple[bool, bool], list[tuple[float, bool]]] = {}
+        for learner, topic, question, kind, right in reasks:
+            if learner not in li or topic not in ti:
+                continue
+            pair = pairs.get((li[learner], ti[topic]))
+            x = theta[li[learner]] + (u[pair] if pair is not None else 0.0) + delta[ti[topic]]
+            x -= b[qi[question]] if question in qi else 0.0
+            predictors.setdefault(kind, []).append((x, bool(right)))
+        shifts = {kind: _shift(rows_, 0.0) for kind, rows_ in predictors.items()}
         return cls(
+            reask_shift=shifts,
             easiness=dict(zip(topics, delta, strict=True)),
             difficulty=dict(zip(questions, b, strict=True)),
             ability_sd=math.sqrt(ability_var),
@@ -297,17 +318,18 @@ class Pool:
 
     fresh: questions nobody knows yet (the real exam's), of the topic's usual difficulty
     spread; unseen: bank questions the learner has not seen, by their estimated difficulty
-    (None: not yet estimated, treated like fresh ones); known: seen questions, each with the
-    caller's chance of a right answer when it is asked again.
+    (None: not yet estimated, treated like fresh ones); seen: questions asked again, as
+    (difficulty, shift): a first-sight chance moved by the re-ask shift of how the question
+    went last time (`reask_shifts`).
     """
 
     fresh: int = 0
     unseen: Sequence[float | None] = ()
-    known: Sequence[float] = ()
+    seen: Sequence[tuple[float | None, float]] = ()
 
     @property
     def size(self) -> int:
-        return self.fresh + len(self.unseen) + len(self.known)
+        return self.fresh + len(self.unseen) + len(self.seen)
 
 
 @dataclass(frozen=True)
@@ -363,7 +385,7 @@ def _topic_chances(
 def _pool_mean(population: Population, ability: float, topic: Hashable, pool: Pool) -> float:
     easiness = population.topic_easiness(topic)
     x = ability + easiness
-    total = math.fsum(pool.known)
+    total = math.fsum(sigmoid(x - (b or 0.0) + shift) for b, shift in pool.seen)
     unknown = pool.fresh + sum(1 for b in pool.unseen if b is None)
     if unknown:
         total += unknown * math.fsum(
@@ -403,24 +425,41 @@ def _convolve(a: Sequence[float], b: Sequence[float]) -> list[float]:
 # -- Re-asked questions -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ReaskRates:
-    """How often a question asked again is answered right, by what happened last time:
-    (last answer right?, last answer within RECENT_DAYS?) -> (right, asked)."""
+def _shift(rows: Sequence[tuple[float, bool]], prior: float, iterations: int = 20) -> float:
+    """The logit shift s that best explains right/wrong answers whose chance without it was
+    sigmoid(x), under a Normal(prior, REASK_SD^2) prior (Newton on the penalised likelihood)."""
+    s = prior
+    for _ in range(iterations):
+        gradient = -(s - prior) / REASK_SD**2
+        curvature = 1 / REASK_SD**2
+        for x, right in rows:
+            p = sigmoid(x + s)
+            gradient += (1.0 if right else 0.0) - p
+            curvature += p * (1 - p)
+        s += gradient / curvature
+    return s
 
-    counts: dict[tuple[bool, bool], tuple[int, int]] = field(default_factory=dict)
 
-    def rate(self, last_right: bool, recent: bool) -> float:
-        right, asked = self.counts.get((last_right, recent), (0, 0))
-        return (right + 1) / (asked + 2)  # Laplace: 50-50 before any data
+def reask_shifts(
+    ability: Ability, reasks: Sequence[tuple[Hashable, Hashable, tuple[bool, bool], bool]]
+) -> dict[tuple[bool, bool], float]:
+    """The learner's own shifts for questions asked again, from their (topic, question,
+    (last right?, recent?), right) later answers, shrunk toward the population's; a kind they
+    have no answers of takes the population's (0 before any fit: as a new question)."""
+    population = ability.population
+    theta = ability.mean_theta
+    rows: dict[tuple[bool, bool], list[tuple[float, bool]]] = {}
+    for topic, question, kind, right in reasks:
+        b = population.question_difficulty(question) or 0.0
+        x = theta + _mean_u(ability, topic) + population.topic_easiness(topic) - b
+        rows.setdefault(kind, []).append((x, bool(right)))
+    kinds = set(population.reask_shift) | set(rows)
+    return {
+        kind: _shift(rows.get(kind, []), population.reask_shift.get(kind, 0.0)) for kind in kinds
+    }
 
 
-def reask_probability(
-    *, last_right: bool, recent: bool, own: ReaskRates, population: ReaskRates
-) -> float:
-    """The learner's chance of answering a seen question right when it is asked again: their
-    own record of re-asked questions in the same situation, shrunk toward everyone's with
-    REASK_PRIOR_WEIGHT pseudo-answers. A question missed last time is not counted as known."""
-    right, asked = own.counts.get((last_right, recent), (0, 0))
-    prior = population.rate(last_right, recent)
-    return (right + REASK_PRIOR_WEIGHT * prior) / (asked + REASK_PRIOR_WEIGHT)
+def _mean_u(ability: Ability, topic: Hashable) -> float:
+    return math.fsum(
+        node.weight * u * w for node in ability.nodes for u, w in node.topics.get(topic, [])
+    )

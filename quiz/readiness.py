@@ -193,7 +193,19 @@ class ExamModel:
             per_topic.append(TopicPrediction(topic.key, quota, mean, quota * (1 - mean)))
             slots += [mean] * quota
 
-        distribution = correct_count_distribution(slots)
+        return self.summary(correct_count_distribution(slots), per_topic)
+
+    def summary(
+        self, distribution: Sequence[float], topics: Sequence[TopicPrediction] = ()
+    ) -> Prediction:
+        """The prediction that a distribution of right answers (P(k right), k = 0..total)
+        makes: chance of passing, expected score, 80% interval; topics, most expected wrong
+        answers first."""
+        if len(distribution) != self.total_questions + 1:
+            raise ValueError(
+                f"a distribution over 0..{self.total_questions} right answers has "
+                f"{self.total_questions + 1} values, not {len(distribution)}"
+            )
         scores = [self.score(k) for k in range(len(distribution))]  # rising with k
         by_score = list(zip(distribution, scores, strict=True))
         passing = math.fsum(p for p, s in by_score if s >= self.passing_score)
@@ -202,11 +214,11 @@ class ExamModel:
             expected_score=math.fsum(p * s for p, s in by_score),
             low=scores[_percentile(distribution, LOW_PERCENTILE)],
             high=scores[_percentile(distribution, HIGH_PERCENTILE)],
-            expected_correct=math.fsum(slots),
+            expected_correct=math.fsum(k * p for k, p in enumerate(distribution)),
             total=self.total_questions,
-            distribution=distribution,
+            distribution=list(distribution),
             # sorted() is stable: ties keep the blueprint's order.
-            topics=sorted(per_topic, key=lambda t: -t.expected_wrong),
+            topics=sorted(topics, key=lambda t: -t.expected_wrong),
         )
 
 

@@ -12,6 +12,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
 from django.template import loader
 
+from quiz.services.population import population_refit_if_stale
+
 logger = logging.getLogger(__name__)
 
 
@@ -71,3 +73,10 @@ def password_reset_send(
         from_email=from_email,
     )
     return form.delivered
+
+
+@task
+def population_refit_task() -> None:
+    """Refit the readiness model's population when the stored fit is stale: queued when a
+    learner finishes a mock exam (run at once in development)."""
+    population_refit_if_stale()

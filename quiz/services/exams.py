@@ -29,7 +29,6 @@ from quiz.selectors.exams import (
 from quiz.selectors.readiness import attempt_prediction
 from quiz.services.feedback import ChoiceCountError, answer_record
 from quiz.services.practice import choice_labels_from_ids
-from quiz.services.profile import profile_for
 from study.models import Topic
 from study.services import UNCHANGED, UPDATED, save_if_changed
 
@@ -70,8 +69,8 @@ def attempt_start(
     rng.shuffle(chosen)  # topics interleaved, as on the real exam
     questions = Question.objects.prefetch_related("choices").in_bulk(chosen)
     # What the learner's history predicts for this draw, stored for calibration.
-    predicted_pass, predicted_score = attempt_prediction(
-        user, profile_for(user), blueprint, now=now, topics=topics, pool=pool
+    prediction = attempt_prediction(
+        user, blueprint, now=now, topics=topics, pool=pool, chosen=chosen
     )
     try:
         attempt = Attempt.objects.create(
@@ -82,8 +81,12 @@ def attempt_start(
             total=len(chosen),
             passing_score=blueprint.passing_score,
             scale=blueprint.scale,
-            predicted_pass=predicted_pass,
-            predicted_score=predicted_score,
+            predicted_pass=prediction.predicted_pass,
+            predicted_score=prediction.predicted_score,
+            predicted_real_pass=prediction.predicted_real_pass,
+            predicted_real_score=prediction.predicted_real_score,
+            prediction_shown=prediction.prediction_shown,
+            seen_at_start=prediction.seen_at_start,
         )
     except IntegrityError:  # a second tab started the same exam at the same moment
         raise ExamError("This exam is already in progress; reload to continue it.") from None

@@ -14,6 +14,7 @@ from quiz.charts import score_trend
 from quiz.models import Attempt
 from quiz.presentation import present
 from quiz.selectors import exams as exam_selectors
+from quiz.tasks import population_refit_task
 from quiz.views.common import (
     bad_request,
     found,
@@ -202,6 +203,7 @@ def attempt_submit(request, pk):
     if not attempt.is_finished:
         services.attempt_touch(attempt=attempt)
         services.attempt_finalize(attempt=attempt, reason=Attempt.FinishReason.SUBMITTED)
+        population_refit_task.enqueue()  # the readiness model learns from every finished exam
     url = _results_url(attempt)
     return redirect_after_post(request, url)
 

@@ -61,7 +61,9 @@ def test_a_learner_practises_takes_the_mini_mock_twice_and_sees_a_calibrated_cha
     assert first.predicted_pass is not None and second.predicted_score is not None
 
     page = learner_client.get(READINESS, {"blueprint": bank.mini.slug})
-    assertContains(page, "Chance of passing today:")
+    assertContains(page, "Chance of passing the real exam:")
+    assertContains(page, "From 12 first-sight answers in this exam's topics")
+    assertContains(page, "Your next mock exam from this bank:")
     assertContains(page, "80% range")
     assertContains(page, "Where the points are lost")
     assertContains(page, bank.topic.get_absolute_url())
@@ -69,7 +71,7 @@ def test_a_learner_practises_takes_the_mini_mock_twice_and_sees_a_calibrated_cha
 
     call_command("readiness_report")
     out = capsys.readouterr().out
-    assert "Finished attempts with a prediction: 2" in out
+    assert "Finished attempts with a shown prediction: 2" in out
     assert "Brier score:" in out and "observed pass rate" in out
 
 
@@ -81,9 +83,10 @@ def test_too_little_history_says_what_is_needed_instead_of_a_number(learner_clie
     )
     answer_all(user, Question.objects.all()[:5])
     page = learner_client.get(READINESS)
-    assertContains(page, "Answer at least 20 questions of this exam")
+    assertContains(page, "Answer at least 20 new questions of this exam&#x27;s topics first")
     assertContains(page, "you have answered 5")
-    assertNotContains(page, "Chance of passing today")
+    assertContains(page, "5 of 20 first-sight answers so far")
+    assertNotContains(page, "Chance of passing")
 
 
 def _three_questions_for_sixty_five(topic):
@@ -121,8 +124,8 @@ def test_a_bank_too_small_for_the_blueprint_is_said_plainly(learner_client, user
     with pytest.raises(ExamError):
         attempt_start(user=user, blueprint=blueprint)
     page = learner_client.get(READINESS, {"blueprint": "short"})
-    assertContains(page, "The question bank cannot cover Short mock yet")
-    assertNotContains(page, "Chance of passing today")
+    assertContains(page, "The question bank cannot fill Short mock yet")
+    assertNotContains(page, "Chance of passing")
 
 
 def test_readiness_and_the_dashboard_card_default_to_an_exam_that_can_start(
@@ -157,7 +160,7 @@ def test_the_target_certifications_exam_that_can_start_comes_first(learner_clien
     assert "Exam other" in picker and "Exam mine" in picker and "mine-full" not in picker
     # Named on purpose, an exam that cannot start is shown, and marked in the picker.
     page = learner_client.get(READINESS, {"blueprint": "mine-full"})
-    assertContains(page, "The question bank cannot cover Exam mine-full yet")
+    assertContains(page, "The question bank cannot fill Exam mine-full yet")
     assertContains(page, "Exam mine-full (not available yet)")
 
 
@@ -186,19 +189,19 @@ def test_an_unknown_or_retired_mock_exam_is_not_found(learner_client):
     assert learner_client.get(READINESS, {"blueprint": "old"}).status_code == 404
 
 
-def test_exam_day_prediction_and_study_plan_when_an_exam_date_is_set(learner_client, user):
+def test_the_prediction_and_a_study_plan_when_an_exam_date_is_set(learner_client, user):
     topic = TopicFactory()
     questions = QuestionFactory.create_batch(40, topic=topic)
     BlueprintFactory(certification=topic.certification, question_count=20, topics=[topic])
     answer_all(user, questions[:25])
     profile_update(user=user, exam_date=timezone.localdate() + timedelta(days=30))
     page = learner_client.get(READINESS)
-    assertContains(page, "on exam day")
+    assertContains(page, "Chance of passing the real exam")
     assertContains(page, "Study plan to")
     # The dashboard card shows the chances only: it does not work out the plan.
     with CaptureQueriesContext(connection) as card_queries:
         card = learner_client.get(reverse("quiz:readiness_card"), headers={"HX-Request": "true"})
-    assertContains(card, "on exam day")
+    assertContains(card, "Chance of passing the real exam")
     assertNotContains(card, "Study plan to")
     assert not any("quiz_reviewlog" in q["sql"] for q in card_queries.captured_queries)
 
@@ -216,7 +219,7 @@ def test_calibration_page_is_for_staff_only(learner_client, client, django_user_
     staff = django_user_model.objects.create_user("staffer", password="x", is_staff=True)
     client.force_login(staff)
     page = client.get(reverse("quiz:readiness_calibration"))
-    assertContains(page, "No finished mock exam has a stored prediction yet.")
+    assertContains(page, "No finished mock exam has a shown prediction of this kind yet.")
 
 
 @pytest.mark.parametrize(

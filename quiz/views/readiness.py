@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from quiz import services
+from quiz import planning, services
 from quiz.selectors import exams as exam_selectors
 from quiz.selectors import readiness as readiness_selectors
 from quiz.views.common import found, login_required
@@ -42,7 +42,14 @@ def readiness_page(request):
         "report": report,
         "profile": profile,
         "exam_choices": choices,
-        "plan_rows": list(zip(plan.new_by_day, plan.reviews_by_day, strict=False)) if plan else [],
+        # Each day for two weeks, then a row per week: an exam may be three years ahead.
+        "plan_rows": planning.plan_rows(
+            new_by_day=plan.new_by_day,
+            reviews_by_day=plan.reviews_by_day,
+            exam_date=report.exam_date,
+        )
+        if plan
+        else [],
     }
     return render(request, PAGE, context)
 

@@ -102,10 +102,8 @@ def what_the_learner_sees(user, bank, now: datetime) -> dict:
         "days to the exam": (profile.exam_date - today).days,
         "review counts": review_selectors.review_counts(user, profile, now=now),
         "retention": review_selectors.retention(user, profile, now=now),
-        "chance today": report.today.pass_probability,
-        "expected score today": report.today.expected_score,
-        "chance on exam day": report.exam_day.pass_probability,
-        "study plan": report.plan,
+        # The whole report (chances, topics, study plan) but the exam's date itself.
+        "readiness": {name: value for name, value in vars(report).items() if name != "exam_date"},
         "activity": [count for _day, count in dashboard.activity],
         "streak": dashboard.streak,
         "attempt ages": sorted(
@@ -174,6 +172,7 @@ def test_a_fourteen_day_journey_reads_like_fourteen_days_really_passing(bank, us
     travelled = what_the_learner_sees(user, bank, T0)
 
     assert travelled == waited
+    assert travelled["readiness"]["plan"] is not None  # the plan to the exam was compared too
     assert travelled["days to the exam"] == 30 - 14
     assert due_before < len(bank.live) == travelled["review counts"].due_now  # all came due
     assert journey.exam_moved_days == 14 and journey.exam_date == T0.date() + timedelta(days=16)

@@ -6,12 +6,11 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import (
+    Case,
     CharField,
     Count,
-    ExpressionWrapper,
-    F,
-    FloatField,
     OuterRef,
     Prefetch,
     Q,
@@ -20,8 +19,10 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
-from django.db.models.functions import Cast, Coalesce, Least
+from django.db.models.functions import Cast, Coalesce, Concat, Least, TruncDate
+from django.utils import timezone
 
 from quiz import srs
 from quiz.models import (
@@ -54,23 +55,46 @@ def _live_cards(user):
 
 
 def due_queue(user, *, now: datetime, limit: int) -> list[int]:
-    """Question ids due now, lowest retrievability first: one indexed query.
+    """Question ids due now, in the order a review session serves them: one query.
 
-    Retrievability falls as (elapsed time / stability) grows, so sorting by that ratio
-    (largest first) is sorting by retrievability (lowest first) without computing it.
+    First the cards just missed (a learning or relearning step at its start: answered wrong,
+    or relearning after a key change), then the other learning steps, then review cards;
+    within each, the most overdue (earliest due) first. A card served gets a later due, so
+    under a daily limit the queue rotates: every waiting card comes to the front in turn,
+    instead of the weakest cards coming back every day while others wait until the exam.
     """
-    elapsed_per_stability = ExpressionWrapper(
-        (Value(now.timestamp()) - Coalesce(F("last_review_ts"), Value(now.timestamp())))
-        / Coalesce(F("stability"), Value(0.01)),
-        output_field=FloatField(),
+    stepping = Q(state__in=[ReviewCard.State.LEARNING, ReviewCard.State.RELEARNING])
+    priority = Case(
+        When(stepping & Q(step=0), then=Value(0)),
+        When(stepping, then=Value(1)),
+        default=Value(2),
     )
     return list(
         _live_cards(user)
         .filter(due__lte=now)
-        .annotate(urgency=elapsed_per_stability)
-        .order_by("-urgency", "due", "pk")
+        .annotate(priority=priority)
+        .order_by("priority", "due", "pk")
         .values_list("question_id", flat=True)[:limit]
     )
+
+
+def due_per_day(
+    user, *, time_zone: str, start: datetime, end: datetime, exclude: int | None = None
+) -> dict[date, int]:
+    """The learner's cards due in [start, end), counted per local day: one query (what
+    exam-aware scheduling calls the load of each day). `exclude` leaves out the card being
+    planned."""
+    cards = ReviewCard.objects.filter(user=user, due__gte=start, due__lt=end)
+    if exclude is not None:
+        cards = cards.exclude(pk=exclude)
+    rows = (
+        cards.annotate(day=TruncDate("due", tzinfo=ZoneInfo(time_zone)))
+        .order_by()
+        .values("day")
+        .annotate(cards=Count("pk"))
+        .values_list("day", "cards")
+    )
+    return dict(rows)
 
 
 def new_question_ids(user, profile: Profile, *, limit: int) -> list[int]:
@@ -86,10 +110,16 @@ def new_question_ids(user, profile: Profile, *, limit: int) -> list[int]:
 
 @dataclass
 class ReviewCounts:
-    due_now: int
+    due_now: int  # due now and within today's review limit: what a session can serve
     new_available: int
     reviews_today: int
     new_today: int
+    due_total: int = 0  # due now, whatever the limit (overdue and missed cards included)
+
+    @property
+    def waiting(self) -> int:
+        """Cards due now that today's review limit leaves for later days."""
+        return max(0, self.due_total - self.due_now)
 
 
 def _review_tally(
@@ -138,6 +168,7 @@ def _review_tally(
         new_available=unseen,
         reviews_today=reviews_today,
         new_today=tally["new_today"],
+        due_total=tally["due_now"],
     )
     cumulative = [0] + [tally[f"before_{i}"] for i in range(len(ends))]
     days = [(today + timedelta(days=i), b - a) for i, (a, b) in enumerate(pairwise(cumulative))]
@@ -168,18 +199,83 @@ def retention(user, profile: Profile, *, now: datetime) -> tuple[int, int]:
     return row["passed"] or 0, row["total"] or 0
 
 
-def profile_scheduler(profile: Profile) -> srs.Scheduler:
-    """The learner's FSRS scheduler: their retention and fitted parameters."""
+def exam_scheduling() -> str:
+    """How reviews are placed around the exam date: settings.SRS_EXAM_SCHEDULING, "spread"
+    unless set, or "cap" (the old rule, kept for comparison; see quiz.srs)."""
+    mode = getattr(settings, "SRS_EXAM_SCHEDULING", "spread")
+    if mode not in srs.EXAM_SCHEDULING_MODES:
+        raise ImproperlyConfigured(
+            f"SRS_EXAM_SCHEDULING is {mode!r}; use one of {', '.join(srs.EXAM_SCHEDULING_MODES)}."
+        )
+    return mode
+
+
+def profile_scheduler(profile: Profile, *, fuzzing: bool = True) -> srs.Scheduler:
+    """The learner's FSRS scheduler: their retention and fitted parameters. Interval fuzz as
+    settings.SRS_FUZZING says, unless `fuzzing` is off (exam planning spreads the load
+    itself, and its previews must be exactly what a rating schedules)."""
     return srs.scheduler_for(
         desired_retention=profile.desired_retention,
         parameters=profile.fsrs_parameters,
-        fuzzing=settings.SRS_FUZZING,
+        fuzzing=fuzzing and settings.SRS_FUZZING,
     )
 
 
 def exam_moment(day: date, time_zone: str) -> datetime:
     """When recall is predicted for a day: 9:00 local time (a typical exam slot)."""
-    return srs.utc(datetime.combine(day, time(9), tzinfo=ZoneInfo(time_zone)))
+    return srs.exam_moment(day, time_zone)
+
+
+@dataclass
+class ExamOutlook:
+    """The learner's cards seen from their exam day, read in one query."""
+
+    recall: float | None  # mean predicted recall at the exam moment (None without cards)
+    below_target: int  # cards whose recall then, without another review, is below the target
+    due_by_day: dict[date, int]  # cards due per local day, today (overdue included) to the eve
+    late: int  # cards a daily limit leaves below the target at the exam (srs.waiting_at_exam)
+
+
+def exam_outlook(
+    user, profile: Profile, *, now: datetime, counts: ReviewCounts | None = None
+) -> ExamOutlook | None:
+    """Mean recall on exam day, the cards that still need a review for it, the reviews planned
+    per day until then (FSRS, the learner's scheduler) and, with today's counts, how many cards
+    the daily review limit leaves below the target recall at the exam: the reviews still
+    waiting when the exam comes, at most the cards below the target. None without an exam
+    date ahead."""
+    if not profile.exam_date:
+        return None
+    exam = srs.Exam(day=profile.exam_date, time_zone=profile.time_zone)
+    if exam.at <= now:
+        return None
+    scheduler = profile_scheduler(profile)
+    today = srs.local_date(now, profile.time_zone)
+    fields = ("state", "step", "stability", "difficulty", "due", "last_review")
+    recalls, due_by_day = [], {}
+    for stored in _live_cards(user).only(*fields):
+        card = srs.card_of(stored)
+        recalls.append(scheduler.get_card_retrievability(card, current_datetime=exam.at))
+        day = max(today, srs.local_date(card.due, profile.time_zone))
+        if day <= exam.eve:
+            due_by_day[day] = due_by_day.get(day, 0) + 1
+    below_target = sum(r < profile.desired_retention for r in recalls)
+    late = 0
+    if counts is not None:
+        waiting = srs.waiting_at_exam(
+            due_by_day,
+            today=today,
+            exam=exam,
+            room_today=max(0, profile.max_reviews_per_day - counts.reviews_today),
+            per_day=profile.max_reviews_per_day,
+        )
+        late = min(waiting, below_target)
+    return ExamOutlook(
+        recall=sum(recalls) / len(recalls) if recalls else None,
+        below_target=below_target,
+        due_by_day=due_by_day,
+        late=late,
+    )
 
 
 def exam_day_recall(user, profile: Profile) -> float | None:
@@ -197,6 +293,8 @@ def exam_day_recall(user, profile: Profile) -> float | None:
 
 
 def leeches(user) -> list[ReviewCard]:
+    """Cards missed srs.LEECH_LAPSES times or more, most missed first, with what names them
+    (topic, question set) and their notes."""
     return list(
         _live_cards(user)
         .filter(is_leech=True)
@@ -226,12 +324,48 @@ def usual_response_ms(user, *, multi: bool) -> list[int]:
     )
 
 
-def earlier_correct_ms(user) -> Subquery:
-    """Annotation for a query with a `question`: the learner's latest correct response times
-    on questions of its kind (single or multiple answer), as "ms,ms,...", for CardSnapshot.
+def _profile_of(user) -> Profile | None:
+    """The profile loaded with the user (the request's user brings it along), else None."""
+    profile = getattr(user, "_study_profile", None)
+    if profile is None:
+        try:
+            profile = user.profile
+        except Profile.DoesNotExist:
+            return None
+    return profile
 
-    One subquery: the kind is compared as LEAST(choose, 2) on both sides, not chosen by a
-    CASE over two subqueries (which took longer to build than to run).
+
+def _days_due_ahead(user, profile: Profile | None, *, now: datetime):
+    """Annotation part for CardSnapshot: "first-day;day,day,..." — the local day each of the
+    learner's other cards falls due on, from tomorrow until their exam day (what exam-aware
+    scheduling balances), or None without an exam ahead."""
+    if profile is None or not profile.exam_date:
+        return None
+    exam = srs.Exam(day=profile.exam_date, time_zone=profile.time_zone)
+    if exam.at <= now:
+        return None
+    first = srs.local_date(now, profile.time_zone) + timedelta(days=1)
+    start = datetime.combine(first, time.min, tzinfo=ZoneInfo(profile.time_zone))
+    day = Cast(TruncDate("due", tzinfo=ZoneInfo(profile.time_zone)), CharField())
+    days = Subquery(
+        ReviewCard.objects.filter(user=user, due__gte=start, due__lt=exam.starts)
+        .exclude(question_id=OuterRef("question_id"))
+        .order_by()
+        .values("user")
+        .annotate(days=StringAgg(day, Value(",")))
+        .values("days")
+    )
+    return Concat(Value(f"{first.isoformat()};"), Coalesce(days, Value("")))
+
+
+def earlier_correct_ms(user, *, now: datetime | None = None):
+    """Annotation for a query with a `question`, read by CardSnapshot.from_annotations: the
+    learner's latest correct response times on questions of its kind (single or multiple
+    answer), as "ms,ms,..."; with an exam date ahead, followed by ";" and the days their
+    other cards fall due on until then, so recording the answer reads nothing more.
+
+    One subquery for the times: the kind is compared as LEAST(choose, 2) on both sides, not
+    chosen by a CASE over two subqueries (which took longer to build than to run).
     """
     latest = (
         AnswerRecord.objects.filter(user=user, is_correct=True, response_ms__isnull=False)
@@ -241,27 +375,44 @@ def earlier_correct_ms(user) -> Subquery:
         .values("pk")
     )
     # One short of the window: the answer about to be recorded completes it.
-    return Subquery(
+    times = Subquery(
         AnswerRecord.objects.filter(pk__in=latest[: srs.USUAL_TIME_WINDOW - 1])
         .order_by()
         .values("user")
         .annotate(times=StringAgg(Cast("response_ms", CharField()), Value(",")))
         .values("times")
     )
+    days_due = _days_due_ahead(user, _profile_of(user), now=now or timezone.now())
+    if days_due is None:
+        return times
+    return Concat(Coalesce(times, Value("")), Value(";"), days_due, output_field=CharField())
 
 
 @dataclass
 class CardSnapshot:
     """What recording an answer needs besides the answer, read with the page beforehand:
-    the learner's card for the question (None before their first answer) and their latest
-    correct response times on questions of its kind, excluding the answer being recorded."""
+    the learner's card for the question (None before their first answer), their latest
+    correct response times on questions of its kind, excluding the answer being recorded,
+    and (with an exam date ahead) their other cards due per local day from `loads_from` to
+    the exam day."""
 
     card: ReviewCard | None
     earlier_correct_ms: list[int]
+    loads: dict[date, int] | None = None
+    loads_from: date | None = None
 
     @classmethod
-    def from_annotations(cls, card: ReviewCard | None, times: str | None) -> "CardSnapshot":
-        return cls(card, [int(ms) for ms in times.split(",")] if times else [])
+    def from_annotations(cls, card: ReviewCard | None, payload: str | None) -> "CardSnapshot":
+        times, _sep, rest = (payload or "").partition(";")
+        ahead, _sep, days_due = rest.partition(";")
+        snapshot = cls(card, [int(ms) for ms in times.split(",")] if times else [])
+        if ahead:
+            snapshot.loads_from = date.fromisoformat(ahead)
+            snapshot.loads = {}
+            for day in days_due.split(",") if days_due else []:
+                local = date.fromisoformat(day)
+                snapshot.loads[local] = snapshot.loads.get(local, 0) + 1
+        return snapshot
 
 
 def own_log(user, pk: int) -> ReviewLog | None:

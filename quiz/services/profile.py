@@ -1,6 +1,6 @@
 """A learner's study settings."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from quiz import srs
-from quiz.models import Profile
+from quiz.models import Profile, ReviewCard
+from quiz.selectors import review as review_selectors
 
 EXAM_DATE_YEARS_AHEAD = 3
 
@@ -77,15 +78,26 @@ def exam_date_problem(value: date | None, *, today: date) -> str:
     return ""
 
 
+# What the plan of a learner's reviews depends on besides the cards (quiz.srs.replan).
+PLAN_FIELDS = ("exam_date", "time_zone", "desired_retention", "fsrs_parameters")
+
+# Cards written per UPDATE when the plan changes: a few statements for thousands of cards.
+REPLAN_BATCH = 500
+
+
 @transaction.atomic
 def profile_update(*, user: AbstractBaseUser, **settings) -> Profile:
     """Save study settings; unknown names are a programming error, not silently ignored.
     A new exam date must be between today and three years ahead (one kept as it was may
-    have passed)."""
+    have passed). When the exam date is set, moved or removed (or, with an exam date, the
+    time zone, retention or FSRS parameters change), every card is planned again."""
     unknown = set(settings) - PROFILE_FIELDS
     if unknown:
         raise TypeError(f"Not profile settings: {', '.join(sorted(unknown))}")
     profile = profile_for(user)
+    # Read from the table, not the object: a ModelForm has already copied the new values
+    # onto the learner's profile object before this runs.
+    stored = Profile.objects.filter(pk=profile.pk).values(*PLAN_FIELDS).first() or {}
     if "exam_date" in settings and settings["exam_date"] != profile.exam_date:
         zone = settings.get("time_zone") or profile.time_zone
         problem = exam_date_problem(settings["exam_date"], today=learner_today(zone))
@@ -96,4 +108,35 @@ def profile_update(*, user: AbstractBaseUser, **settings) -> Profile:
     profile.full_clean()
     profile.save()
     user._study_profile = profile
+    plan = {name: getattr(profile, name) for name in PLAN_FIELDS}
+    if plan["exam_date"] != stored.get("exam_date") or (
+        plan["exam_date"] and plan != {name: stored.get(name) for name in PLAN_FIELDS}
+    ):
+        cards_replan(profile=profile)
     return profile
+
+
+def cards_replan(*, profile: Profile, now: datetime | None = None) -> int:
+    """Place every card of the learner again by the exam rule (quiz.srs.replan), from each
+    card's current state: one read, and bulk updates of the cards whose due moved (one per
+    REPLAN_BATCH cards). Returns how many moved."""
+    now = now or timezone.now()
+    exam = (
+        srs.Exam(day=profile.exam_date, time_zone=profile.time_zone) if profile.exam_date else None
+    )
+    fields = ("state", "step", "stability", "difficulty", "due", "last_review")
+    cards = list(ReviewCard.objects.filter(user_id=profile.user_id).only(*fields))
+    dues = srs.replan(
+        review_selectors.profile_scheduler(profile, fuzzing=False),
+        [srs.card_of(card) for card in cards],
+        now=now,
+        exam=exam,
+        mode=review_selectors.exam_scheduling(),
+    )
+    moved = []
+    for card, due in zip(cards, dues, strict=True):
+        if card.due != due:
+            card.due = due
+            moved.append(card)
+    ReviewCard.objects.bulk_update(moved, ["due"], batch_size=REPLAN_BATCH)
+    return len(moved)

@@ -1,6 +1,11 @@
-"""Spaced repetition: every answer (practice, review, exam) updates the learner's card."""
+"""Spaced repetition: every answer (practice, review, exam) updates the learner's card.
 
-from datetime import datetime
+Where a card falls due is py-fsrs's, planned around the learner's exam date by the rule in
+`quiz.srs` (SRS_EXAM_SCHEDULING: "spread", the default, or the old "cap" for comparison).
+"""
+
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -31,6 +36,76 @@ def _apply(card: ReviewCard, fsrs_card: srs.Card) -> None:
     card.due = fsrs_card.due
     card.last_review = fsrs_card.last_review
     card.last_review_ts = fsrs_card.last_review.timestamp() if fsrs_card.last_review else None
+
+
+def exam_of(profile: Profile) -> srs.Exam | None:
+    if profile.exam_date is None:
+        return None
+    return srs.Exam(day=profile.exam_date, time_zone=profile.time_zone)
+
+
+class _LoadsWhenNeeded(Mapping):
+    """The learner's cards due per local day, read on first use: a plan reads them only when
+    a card has more than one day to choose from."""
+
+    def __init__(self, read: Callable[[], dict[date, int]]):
+        self._read = read
+        self._loads: dict[date, int] | None = None
+
+    def _all(self) -> dict[date, int]:
+        if self._loads is None:
+            self._loads = self._read()
+        return self._loads
+
+    def __getitem__(self, day: date) -> int:
+        return self._all()[day]
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+def _scheduled(
+    profile: Profile,
+    before: srs.Card,
+    *,
+    now: datetime,
+    card_id: int | None,
+    snapshot: CardSnapshot | None = None,
+) -> dict[srs.Rating, srs.Card]:
+    """The card each rating would give at `now`, due where the exam scheduling puts it.
+
+    With an exam ahead ("spread"), FSRS's random interval fuzz is off: the plan spreads the
+    load itself, and the rating previews must be exactly what each rating schedules. The
+    load per day comes with the snapshot when it has it, else from one query, made only if
+    some rating has days to choose from."""
+    exam = exam_of(profile)
+    if review_selectors.exam_scheduling() == "cap":
+        scheduler = review_selectors.profile_scheduler(profile)
+        cap = srs.exam_cap(exam_date=profile.exam_date, time_zone=profile.time_zone, now=now)
+        return {
+            rating: srs.review(scheduler, before, rating, now=now, cap=cap) for rating in srs.Rating
+        }
+    if exam is None or exam.at <= now:
+        scheduler = review_selectors.profile_scheduler(profile)
+        return srs.plan_ratings(scheduler, before, now=now, exam=None, loads={})
+    first = srs.local_day_start(now, profile.time_zone) + timedelta(days=1)
+    if snapshot is not None and snapshot.loads_from == first.date():
+        loads = snapshot.loads
+    else:
+        loads = _LoadsWhenNeeded(
+            lambda: review_selectors.due_per_day(
+                profile.user_id,
+                time_zone=profile.time_zone,
+                start=first,
+                end=exam.starts,
+                exclude=card_id,
+            )
+        )
+    scheduler = review_selectors.profile_scheduler(profile, fuzzing=False)
+    return srs.plan_ratings(scheduler, before, now=now, exam=exam, loads=loads)
 
 
 # What a review changes on a card.
@@ -80,11 +155,8 @@ def srs_record(
         correct=record.is_correct, response_ms=record.response_ms, usual_ms=usual
     )
     before = srs.card_of(card)
-    cap = srs.exam_cap(exam_date=profile.exam_date, time_zone=profile.time_zone, now=now)
-    _apply(
-        card,
-        srs.review(review_selectors.profile_scheduler(profile), before, rating, now=now, cap=cap),
-    )
+    scheduled = _scheduled(profile, before, now=now, card_id=card.pk, snapshot=snapshot)
+    _apply(card, scheduled[rating])
     card.reps += 1
     if not record.is_correct:
         card.lapses += 1
@@ -97,7 +169,7 @@ def srs_record(
     else:
         card.save()
     _count_day(user, profile, now, reviews=1, passed=int(rating != srs.Rating.Again))
-    return ReviewLog.objects.create(
+    log = ReviewLog.objects.create(
         card=card,
         user=user,
         rating=int(rating),
@@ -109,6 +181,8 @@ def srs_record(
         record=record,
         card_before=before.to_dict(),
     )
+    log.scheduled = scheduled  # what each rating gives: the rating buttons read it
+    return log
 
 
 def _review_day(profile: Profile, moment: datetime):
@@ -139,21 +213,16 @@ def _count_day(user, profile: Profile, moment: datetime, *, reviews: int, passed
 
 
 def rating_previews(log: ReviewLog, profile: Profile) -> list[tuple[int, str, str]]:
-    """[(rating, name, next interval)] for the override buttons, from the card before."""
-    scheduler = review_selectors.profile_scheduler(profile)
-    before = srs.Card.from_dict(log.card_before)
-    cap = srs.exam_cap(
-        exam_date=profile.exam_date, time_zone=profile.time_zone, now=log.reviewed_at
+    """[(rating, name, next interval)] for the override buttons, from the card before: what
+    re-rating to each would schedule (the same planning as the review itself)."""
+    after = getattr(log, "scheduled", None) or _scheduled(
+        profile, srs.Card.from_dict(log.card_before), now=log.reviewed_at, card_id=log.card_id
     )
-    previews = []
-    for rating in srs.Rating:
-        after = srs.review(
-            scheduler, srs.Card.from_dict(before.to_dict()), rating, now=log.reviewed_at, cap=cap
-        )
-        previews.append(
-            (int(rating), rating.name, srs.interval_label(after.due - srs.utc(log.reviewed_at)))
-        )
-    return previews
+    reviewed_at = srs.utc(log.reviewed_at)
+    return [
+        (int(rating), rating.name, srs.interval_label(after[rating].due - reviewed_at))
+        for rating in srs.Rating
+    ]
 
 
 def srs_rate(*, log: ReviewLog, user: AbstractBaseUser, rating: int) -> ReviewCard:
@@ -181,20 +250,10 @@ def srs_rate(*, log: ReviewLog, user: AbstractBaseUser, rating: int) -> ReviewCa
 def _rerate(
     card: ReviewCard, log: ReviewLog, *, user: AbstractBaseUser, rating: int, profile: Profile
 ) -> None:
-    cap = srs.exam_cap(
-        exam_date=profile.exam_date, time_zone=profile.time_zone, now=log.reviewed_at
-    )
     before = srs.Card.from_dict(log.card_before)
-    _apply(
-        card,
-        srs.review(
-            review_selectors.profile_scheduler(profile),
-            before,
-            srs.Rating(rating),
-            now=log.reviewed_at,
-            cap=cap,
-        ),
-    )
+    scheduled = _scheduled(profile, before, now=log.reviewed_at, card_id=card.pk)
+    _apply(card, scheduled[srs.Rating(rating)])
+    log.scheduled = scheduled  # the same buttons again, without planning twice
     # Lapses follow the rating: re-rating a wrong answer as passed undoes its lapse.
     if log.rating == ReviewLog.Rating.AGAIN and rating != ReviewLog.Rating.AGAIN:
         card.lapses = max(0, card.lapses - 1)

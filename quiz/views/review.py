@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from config.ids import parse_id
-from quiz import services
+from quiz import services, srs
 from quiz.charts import forecast_chart
 from quiz.selectors import review as review_selectors
 from quiz.views.common import bad_request, found, login_required, redirect_after_post, refusals
@@ -19,15 +19,18 @@ def review_home(request):
     profile = services.profile_for(request.user)
     counts, days = review_selectors.review_overview(request.user, profile, now=now)
     passed, total = review_selectors.retention(request.user, profile, now=now)
-    recall = review_selectors.exam_day_recall(request.user, profile)
+    outlook = review_selectors.exam_outlook(request.user, profile, now=now, counts=counts)
+    recall = outlook.recall if outlook else None
     context = {
         "profile": profile,
         "counts": counts,
         **forecast_chart(days),
         "retention": round(100 * passed / total) if total else None,
         "reviews_30d": total,
+        "outlook": outlook,
         "exam_recall": round(100 * recall) if recall is not None else None,
         "leeches": review_selectors.leeches(request.user),
+        "leech_lapses": srs.LEECH_LAPSES,
     }
     return render(request, "quiz/review_home.html", context)
 

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -159,43 +160,80 @@ def test_good_and_again_progressions_match_fsrs():
     assert card.lapses == 1
 
 
-def test_due_queue_is_lowest_retrievability_first_in_one_query(django_assert_num_queries):
+def test_due_queue_serves_missed_cards_first_then_the_most_overdue_in_one_query(
+    django_assert_num_queries,
+):
     user = UserFactory()
-    scheduler = Scheduler(enable_fuzzing=False)
     now = T0 + timedelta(days=30)
-    cards = []
-    for stability, days_ago in [(2.0, 10), (30.0, 12), (5.0, 6), (1.0, 1), (50.0, 40)]:
-        question = QuestionFactory()
-        last = now - timedelta(days=days_ago)
-        card = ReviewCard.objects.create(
+
+    def card(state, step, stability, due_days_ago, last_days_ago):
+        last = now - timedelta(days=last_days_ago)
+        return ReviewCard.objects.create(
             user=user,
-            question=question,
-            state=2,
+            question=QuestionFactory(),
+            state=state,
+            step=step,
             stability=stability,
             difficulty=5.0,
-            due=last + timedelta(days=1),
+            due=now - timedelta(days=due_days_ago),
             last_review=last,
             last_review_ts=last.timestamp(),
             created_at=last,
         )
-        cards.append(card)
+
+    weak_but_recent = card(ReviewCard.State.REVIEW, None, 1.0, 0.5, 1.5)
+    strong_but_long_waiting = card(ReviewCard.State.REVIEW, None, 50.0, 6, 46)
+    waiting = card(ReviewCard.State.REVIEW, None, 5.0, 2, 7)
+    missed = card(ReviewCard.State.RELEARNING, 0, 3.0, 0.01, 0.02)
+    learning = card(ReviewCard.State.LEARNING, 1, 2.3, 0.1, 0.2)
+    card(ReviewCard.State.REVIEW, None, 5.0, -1, 4)  # due tomorrow: not in the queue
+
     with django_assert_num_queries(1):
         queue = review_selectors.due_queue(user, now=now, limit=10)
 
-    def recall(card):
-        return scheduler.get_card_retrievability(
-            Card(
-                card_id=1,
-                state=2,
-                stability=card.stability,
-                difficulty=5.0,
-                due=card.due,
-                last_review=card.last_review,
-            ),
-            current_datetime=now,
-        )
+    expected = [missed, learning, strong_but_long_waiting, waiting, weak_but_recent]
+    assert queue == [c.question_id for c in expected]
 
-    assert queue == [c.question_id for c in sorted(cards, key=recall)]
+
+def review_card(user, *, stability: float, last: datetime, due: datetime) -> ReviewCard:
+    """A card in the Review state, as FSRS left it after its last review."""
+    return ReviewCard.objects.create(
+        user=user,
+        question=QuestionFactory(),
+        state=ReviewCard.State.REVIEW,
+        stability=stability,
+        difficulty=5.0,
+        due=due,
+        last_review=last,
+        last_review_ts=last.timestamp(),
+        created_at=last,
+        reps=3,
+    )
+
+
+def test_under_a_daily_limit_the_queue_rotates_through_every_waiting_card():
+    """8 weak cards (they come back within days) and 7 strong ones long overdue, 4 reviews a
+    day: the strong ones are served in the first two days and every card within four.
+    Lowest recall first served the weak cards first, day after day, while the strong ones
+    waited."""
+    user = UserFactory()
+    profile_update(user=user, max_reviews_per_day=4, new_per_day=0)
+    weak = [review_card(user, stability=1.0, last=T0 - timedelta(days=1), due=T0) for _ in range(8)]
+    strong = [
+        review_card(user, stability=100.0, last=T0 - timedelta(days=60), due=T0 - timedelta(days=5))
+        for _ in range(7)
+    ]
+    served = []
+    for day in range(4):
+        with time_machine.travel(T0 + timedelta(days=day, hours=1), tick=False):
+            session = review_start(user=user, size=20)
+            for item in session.items.select_related("question").order_by("position"):
+                practice_answer(item=item, raw_choice_ids=correct_ids(item.question))
+                served.append(item.question_id)
+    assert set(served) == {c.question_id for c in weak + strong}
+    # The longest waiting first: the strong cards in the first two days, not after the weak.
+    assert served[:4] == [c.question_id for c in strong[:4]]
+    assert {c.question_id for c in strong} <= set(served[:8])
 
 
 def test_daily_new_limit_rolls_over_at_local_midnight():
@@ -216,7 +254,8 @@ def test_daily_new_limit_rolls_over_at_local_midnight():
     assert review_selectors.review_counts(user, profile, now=after_midnight).new_available == 2
 
 
-def test_exam_date_caps_every_due_date():
+def test_the_old_cap_is_still_selectable_for_comparison(settings):
+    settings.SRS_EXAM_SCHEDULING = "cap"
     user, question = UserFactory(), QuestionFactory()
     with time_machine.travel(T0, tick=False):  # an exam date is set ahead of the day it is set
         profile_update(user=user, exam_date=date(2026, 3, 12))
@@ -236,6 +275,13 @@ def test_exam_date_caps_every_due_date():
         answer(uncapped, question, True, moment)
         moment = ReviewCard.objects.get(user=uncapped).due
     assert ReviewCard.objects.get(user=uncapped).due > datetime(2026, 3, 12, tzinfo=UTC)
+
+
+def test_an_unknown_exam_scheduling_setting_is_a_configuration_error(settings):
+    settings.SRS_EXAM_SCHEDULING = "pile"
+    user, question = UserFactory(), QuestionFactory()
+    with pytest.raises(ImproperlyConfigured, match="SRS_EXAM_SCHEDULING"):
+        answer(user, question, True, T0)
 
 
 def test_key_change_resets_cards_to_relearning_due_now_with_a_notice(learner_client, user, bank):

@@ -284,9 +284,10 @@ def plan_ratings(
     """The card each rating would give, each due where exam-aware scheduling puts it.
 
     Easy is planned first, then Good on an earlier day, then Hard on an earlier day still,
-    so the previews stay distinct and increasing. When the days before the exam cannot hold
-    them apart, every rating keeps FSRS's own due, stronger ones at least a day after the
-    weaker (the exam leaves no room for a plan)."""
+    so the previews stay distinct and increasing. A weaker rating left without a day (the
+    stronger took the first one allowed) falls due halfway to the stronger rating's due,
+    later today. When even Easy finds no day before the exam (it is tomorrow), every rating
+    keeps FSRS's own due, a stronger one at least a day after a weaker one."""
     reviewed = {
         rating: scheduler.review_card(before, rating, review_datetime=utc(now))[0]
         for rating in Rating
@@ -294,15 +295,17 @@ def plan_ratings(
     if exam is None or exam.at <= now:
         return reviewed
     planned: dict[Rating, Card] = {Rating.Again: reviewed[Rating.Again]}
-    below: date | None = None  # the planned day of the stronger rating
+    stronger: datetime | None = None  # the planned due of the stronger rating
     for rating in (Rating.Easy, Rating.Good, Rating.Hard):
         card = reviewed[rating]
-        last = below - timedelta(days=1) if below else None
+        last = local_date(stronger, exam.time_zone) - timedelta(days=1) if stronger else None
         due = plan_due(scheduler, card, now=now, exam=exam, loads=loads, last=last)
         if due is None:
-            return _apart(reviewed)
+            if stronger is None:
+                return _apart(reviewed)
+            due = utc(now) + (stronger - utc(now)) / 2
         planned[rating] = _with_due(card, due)
-        below = local_date(due, exam.time_zone)
+        stronger = due
     if _increasing(planned):
         return planned
     return _apart(reviewed)

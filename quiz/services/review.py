@@ -134,9 +134,12 @@ def srs_record(
 ) -> ReviewLog:
     """Feed one answer to the learner's card (creating it on the first answer).
 
-    With a snapshot (the card and recent times, read with the page before the answer) this
-    reads nothing: the card is saved only if no other review changed it since the snapshot;
-    if one did, the answer is fed to the card as it is now, under a row lock.
+    With a snapshot (the card, recent times and the load per day before the exam, read with
+    the page before the answer) this reads nothing: the card is saved only if no other
+    review changed it since the snapshot; if one did, the answer is fed to the card as it is
+    now, under a row lock. Without one, planning around the exam reads the load per day
+    once, and only when the card has days to choose from. The returned log carries what
+    each rating would have scheduled (`scheduled`), for the rating buttons.
     """
     now = now or record.answered_at or timezone.now()
     user, question = record.user, record.question

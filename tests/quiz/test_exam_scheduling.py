@@ -20,6 +20,13 @@ from quiz.selectors import review as review_selectors
 from quiz.services import answer_record, profile_for, profile_update, rating_previews, srs_rate
 from quiz.services.profile import cards_replan
 from tests.factories import QuestionFactory, QuestionSetFactory, TopicFactory, UserFactory
+from tests.helpers import (
+    HX,
+    key_choice_ids,
+    practice_answer_url,
+    practice_question_url,
+    start_practice,
+)
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday, 9:00 UTC
 SCHEDULER = Scheduler(enable_fuzzing=False)  # desired retention 0.9, FSRS's defaults
@@ -174,6 +181,7 @@ def test_every_rating_ladder_is_strictly_increasing(days_left, stability):
     planned = srs.plan_ratings(SCHEDULER, before, now=T0, exam=exam, loads=loads)
     dues = [planned[rating].due for rating in Rating]
     assert all(a < b for a, b in pairwise(dues))
+    assert len({srs.interval_label(due - T0) for due in dues}) == 4
     # After the exam only when recall holds there, or when the exam is tomorrow (no day).
     for rating in (Rating.Hard, Rating.Good, Rating.Easy):
         card = planned[rating]
@@ -272,6 +280,38 @@ def test_each_preview_is_exactly_what_re_rating_schedules_and_they_increase():
         assert srs.interval_label(card.due - log.reviewed_at) == label
         dues.append(card.due)
     assert dues == sorted(dues)
+
+
+@pytest.mark.django_db
+def test_an_answer_planned_around_the_exam_reads_its_load_with_the_page(
+    learner_client, user, django_assert_max_num_queries
+):
+    """The load per day comes with the card snapshot the answer post reads anyway, so the
+    answer stays within the ten queries of every learner page; its buttons reuse the plan."""
+    topic = TopicFactory()
+    question = QuestionFactory(topic=topic)
+    now = T0 + timedelta(days=20)
+    for other in QuestionFactory.create_batch(5, topic=topic):
+        stored_card(user, other, review_state(6.0, now - timedelta(days=3)))
+    card = stored_card(user, question, review_state(9.0, now - timedelta(days=9)))
+    set_exam(user, date(2026, 5, 20), at=now)
+    data = {"choice": key_choice_ids(question)}
+    with time_machine.travel(now - timedelta(seconds=20), tick=False):
+        session = start_practice(user, topic, size=1, question_ids=[question.pk])
+        learner_client.get(practice_question_url(session), headers=HX)
+    with time_machine.travel(now, tick=False), django_assert_max_num_queries(10):
+        response = learner_client.post(practice_answer_url(session), data, headers=HX)
+    assertContains(response, "How well did you know it?")
+    card.refresh_from_db()
+    fsrs, _log = SCHEDULER.review_card(
+        review_state(9.0, now - timedelta(days=9)), Rating.Good, review_datetime=now
+    )
+    reach = timedelta(days=round(0.15 * (fsrs.due - now).days))
+    assert fsrs.due - reach <= card.due <= fsrs.due + reach
+    log = ReviewLog.objects.get(card=card)
+    label = srs.interval_label(card.due - log.reviewed_at)
+    assertContains(response, 'name="rating" value="3" class="rating-button is-current"')
+    assertContains(response, f'<span class="interval">{label}</span>')
 
 
 # ---- re-planning when the exam date changes -------------------------------------------------

@@ -355,7 +355,12 @@ def _days_due_ahead(user, profile: Profile | None, *, now: datetime):
         .annotate(days=StringAgg(day, Value(",")))
         .values("days")
     )
-    return Concat(Value(f"{first.isoformat()};"), Coalesce(days, Value("")))
+    text = CharField()
+    return Concat(
+        Value(f"{first.isoformat()};"),
+        Coalesce(days, Value(""), output_field=text),
+        output_field=text,
+    )
 
 
 def earlier_correct_ms(user, *, now: datetime | None = None):
@@ -385,7 +390,10 @@ def earlier_correct_ms(user, *, now: datetime | None = None):
     days_due = _days_due_ahead(user, _profile_of(user), now=now or timezone.now())
     if days_due is None:
         return times
-    return Concat(Coalesce(times, Value("")), Value(";"), days_due, output_field=CharField())
+    text = CharField()
+    return Concat(
+        Coalesce(times, Value(""), output_field=text), Value(";"), days_due, output_field=text
+    )
 
 
 @dataclass

@@ -29,7 +29,9 @@ learner's desired retention. After a review whose result is a Review-state card
   FINAL_REVIEW_FRACTION of the way from today to the latest day, and the latest day.
 
 "Least-loaded" counts the learner's cards due per local day (`loads`); ties go to the
-latest day. A review moved to another day keeps the time of day FSRS gave it. The rating
+latest day. A review planned for a day is due from that day's local midnight, so it is
+there whenever the learner studies that day (one due on the eve at the time of day of the
+last review would be missed by a learner who studies earlier in the day). The rating
 buttons' previews come from `plan_ratings`, which plans Easy, Good and Hard in that order,
 each on an earlier day than the stronger rating, so the four intervals stay distinct and
 increasing; the review that is recorded uses the same function, so a preview is exactly
@@ -119,10 +121,9 @@ def local_date(moment: datetime, time_zone: str) -> date:
     return moment.astimezone(ZoneInfo(time_zone)).date()
 
 
-def on_day(day: date, like: datetime, time_zone: str) -> datetime:
-    """The moment on a local day at the local time of day of `like` (DST-aware), in UTC."""
-    zone = ZoneInfo(time_zone)
-    return utc(datetime.combine(day, like.astimezone(zone).time(), tzinfo=zone))
+def day_start(day: date, time_zone: str) -> datetime:
+    """Local midnight of a day, in UTC (DST-aware)."""
+    return utc(datetime.combine(day, time.min, tzinfo=ZoneInfo(time_zone)))
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ class Exam:
     @property
     def starts(self) -> datetime:
         """Local midnight of the exam day, in UTC: cards due from then are due after it."""
-        return utc(datetime.combine(self.day, time.min, tzinfo=ZoneInfo(self.time_zone)))
+        return day_start(self.day, self.time_zone)
 
 
 def interval_days(scheduler: Scheduler, stability: float) -> int:
@@ -199,11 +200,12 @@ def _first_true(lo: int, hi: int, holds: Callable[[int], bool]) -> int | None:
 
 
 def final_review_days(
-    scheduler: Scheduler, card: Card, *, exam: Exam, first: date, last: date, like: datetime
+    scheduler: Scheduler, card: Card, *, exam: Exam, first: date, last: date
 ) -> tuple[date, date] | None:
-    """The earliest and latest day in [first, last] whose review (rated Good, at the time of
-    day of `like`) still leaves the card's recall at the exam at the desired retention; the
-    latest is `last` when no day does (as close as the days allow). None when first > last.
+    """The earliest and latest day in [first, last] whose review (rated Good, at the day's
+    start: the earliest it can happen, so the least it can do) still leaves the card's
+    recall at the exam at the desired retention; the latest is `last` when no day does (as
+    close as the days allow). None when first > last.
 
     A later Good review both finds recall lower (a larger stability gain) and leaves less
     time before the exam, so the days that hold form a run ending at `last`: each end is
@@ -212,7 +214,7 @@ def final_review_days(
         return None
 
     def holds(n: int) -> bool:
-        at = on_day(date.fromordinal(n), like, exam.time_zone)
+        at = day_start(date.fromordinal(n), exam.time_zone)
         return _good_review_holds(scheduler, card, at, exam)
 
     latest = _last_true(first.toordinal(), last.toordinal(), holds)
@@ -258,7 +260,7 @@ def plan_due(
     elif recall_at(scheduler, card, exam.at) >= scheduler.desired_retention:
         return card.due
     else:
-        days = final_review_days(scheduler, card, exam=exam, first=first, last=last, like=card.due)
+        days = final_review_days(scheduler, card, exam=exam, first=first, last=last)
         if days is None:
             return None
         earliest, hi = days
@@ -270,7 +272,9 @@ def plan_due(
             return None
         lo = hi
     day = least_loaded(lo, hi, loads)
-    return card.due if day == due_day else max(on_day(day, card.due, exam.time_zone), now)
+    # Due from the day's start: there whenever the learner studies that day (a morning
+    # learner would miss a review due on the eve at the time of day of the last one).
+    return max(day_start(day, exam.time_zone), now)
 
 
 def plan_ratings(
@@ -420,6 +424,16 @@ def review(
     return card
 
 
+def due_label(card: Card, *, now: datetime, time_zone: str) -> str:
+    """How far away a rating's due is, for its button: a review on a later day counts local
+    days (a review due from tomorrow's midnight is "1 d", not "9 h"); steps within a day
+    count minutes and hours."""
+    days = (local_date(card.due, time_zone) - local_date(now, time_zone)).days
+    if card.state == State.Review and days >= 1:
+        return interval_label(timedelta(days=days))
+    return interval_label(card.due - utc(now))
+
+
 def interval_label(delta: timedelta) -> str:
     """Anki-style: 10 min, 5 h, 3 d, 2 mo, 1.5 y."""
     minutes = delta.total_seconds() / 60
@@ -454,6 +468,8 @@ __all__ = [
     "Exam",
     "Rating",
     "State",
+    "day_start",
+    "due_label",
     "exam_cap",
     "exam_moment",
     "final_review_days",
@@ -462,7 +478,6 @@ __all__ = [
     "least_loaded",
     "local_date",
     "local_day_start",
-    "on_day",
     "own_due",
     "plan_due",
     "plan_ratings",

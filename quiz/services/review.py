@@ -221,9 +221,12 @@ def rating_previews(log: ReviewLog, profile: Profile) -> list[tuple[int, str, st
     after = getattr(log, "scheduled", None) or _scheduled(
         profile, srs.Card.from_dict(log.card_before), now=log.reviewed_at, card_id=log.card_id
     )
-    reviewed_at = srs.utc(log.reviewed_at)
     return [
-        (int(rating), rating.name, srs.interval_label(after[rating].due - reviewed_at))
+        (
+            int(rating),
+            rating.name,
+            srs.due_label(after[rating], now=log.reviewed_at, time_zone=profile.time_zone),
+        )
         for rating in srs.Rating
     ]
 

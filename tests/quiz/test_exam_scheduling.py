@@ -97,18 +97,36 @@ def test_a_review_due_before_the_exam_moves_to_the_least_loaded_day_of_its_windo
     card = review_state(7.0, T0)  # FSRS: due in 7 days, 9 March; 15% of 7 days: 8-10 March
     assert card.due.date() == date(2026, 3, 9)
     loads = {date(2026, 3, 8): 5, date(2026, 3, 9): 3, date(2026, 3, 10): 4}
+    # Its own day is the least loaded: it stays on it, due from the day's start.
     due = srs.plan_due(SCHEDULER, card, now=T0, exam=exam, loads=loads)
-    assert due == card.due  # its own day is the least loaded: FSRS's due, untouched
+    assert due == datetime(2026, 3, 9, tzinfo=UTC)
     loads[date(2026, 3, 8)] = 1
     due = srs.plan_due(SCHEDULER, card, now=T0, exam=exam, loads=loads)
-    assert due == datetime(2026, 3, 8, 9, 0, tzinfo=UTC)  # same time of day
+    assert due == datetime(2026, 3, 8, tzinfo=UTC)
     # A tie goes to the latest day.
     due = srs.plan_due(SCHEDULER, card, now=T0, exam=exam, loads={})
-    assert due == datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+    assert due == datetime(2026, 3, 10, tzinfo=UTC)
     # Longer intervals have wider windows: 20 days may move 3 days either way.
     card = review_state(20.0, T0)
     due = srs.plan_due(SCHEDULER, card, now=T0, exam=exam, loads={})
-    assert due == card.due + timedelta(days=3)
+    assert due == datetime(2026, 3, 25, tzinfo=UTC)
+
+
+def test_a_planned_review_is_due_from_the_start_of_the_learners_day():
+    """A learner who studies at 8:00 still meets a review planned for the eve."""
+    exam = srs.Exam(day=date(2026, 3, 10), time_zone="America/Los_Angeles")
+    last = datetime(2026, 3, 2, 18, 6, tzinfo=UTC)  # 10:06 in Los Angeles
+    card = review_state(7.0, last)  # FSRS: 9 March, 10:06 (after the change to summer time)
+    due = srs.plan_due(SCHEDULER, card, now=last, exam=exam, loads={})
+    assert due == datetime(2026, 3, 9, tzinfo=ZoneInfo("America/Los_Angeles"))
+    assert (
+        srs.due_label(
+            srs.Card(card_id=1, state=State.Review, due=due),
+            now=last,
+            time_zone="America/Los_Angeles",
+        )
+        == "7 d"
+    )
 
 
 def test_a_window_never_reaches_the_exam_day():
@@ -132,11 +150,11 @@ def test_a_card_that_would_fall_below_the_target_gets_one_review_where_it_still_
     card = review_state(12.0, T0 - timedelta(days=6), due=T0 + timedelta(days=21))
     assert recall_at_exam(card, exam) < 0.9  # left alone it reaches the exam below target
     earliest, latest = srs.final_review_days(
-        SCHEDULER, card, exam=exam, first=date(2026, 3, 3), last=exam.eve, like=T0
+        SCHEDULER, card, exam=exam, first=date(2026, 3, 3), last=exam.eve
     )
 
     def holds(day: date) -> bool:
-        at = datetime.combine(day, time(9), tzinfo=UTC)
+        at = datetime.combine(day, time.min, tzinfo=UTC)
         good, _log = SCHEDULER.review_card(card, Rating.Good, review_datetime=at)
         return recall_at_exam(good, exam) >= 0.9
 
@@ -168,7 +186,7 @@ def test_rating_previews_stay_distinct_and_increasing_near_the_exam():
     planned = srs.plan_ratings(SCHEDULER, before, now=T0, exam=exam, loads={})
     dues = [planned[rating].due for rating in Rating]
     assert dues == sorted(dues) and len(set(dues)) == 4
-    labels = [srs.interval_label(due - T0) for due in dues]
+    labels = [srs.due_label(planned[r], now=T0, time_zone="UTC") for r in Rating]
     assert len(set(labels)) == 4, labels
 
 
@@ -181,7 +199,7 @@ def test_every_rating_ladder_is_strictly_increasing(days_left, stability):
     planned = srs.plan_ratings(SCHEDULER, before, now=T0, exam=exam, loads=loads)
     dues = [planned[rating].due for rating in Rating]
     assert all(a < b for a, b in pairwise(dues))
-    assert len({srs.interval_label(due - T0) for due in dues}) == 4
+    assert len({srs.due_label(planned[r], now=T0, time_zone="UTC") for r in Rating}) == 4
     # After the exam only when recall holds there, or when the exam is tomorrow (no day).
     for rating in (Rating.Hard, Rating.Good, Rating.Easy):
         card = planned[rating]
@@ -277,7 +295,8 @@ def test_each_preview_is_exactly_what_re_rating_schedules_and_they_increase():
         card = srs_rate(log=log, user=user, rating=rating)
         log.refresh_from_db()
         card.refresh_from_db()
-        assert srs.interval_label(card.due - log.reviewed_at) == label
+        after = srs.Card(card_id=1, state=State(card.state), due=card.due)
+        assert srs.due_label(after, now=log.reviewed_at, time_zone="UTC") == label
         dues.append(card.due)
     assert dues == sorted(dues)
 
@@ -309,7 +328,7 @@ def test_an_answer_planned_around_the_exam_reads_its_load_with_the_page(
     reach = timedelta(days=round(0.15 * (fsrs.due - now).days))
     assert fsrs.due - reach <= card.due <= fsrs.due + reach
     log = ReviewLog.objects.get(card=card)
-    label = srs.interval_label(card.due - log.reviewed_at)
+    label = srs.due_label(srs.card_of(card), now=log.reviewed_at, time_zone="UTC")
     assertContains(response, 'name="rating" value="3" class="rating-button is-current"')
     assertContains(response, f'<span class="interval">{label}</span>')
 
@@ -382,9 +401,9 @@ def test_setting_the_exam_date_re_plans_every_card_by_the_rule(time_zone):
             reach = timedelta(days=round(0.15 * (card.due - card.last_review).days))
             day = due.astimezone(zone).date()
             assert max(today, own_day - reach) <= day <= min(exam.eve, own_day + reach)
-            # A review moved to another local day keeps its local time of day (DST too).
-            assert due.astimezone(zone).time() == card.due.astimezone(zone).time()
-            moved += due != card.due
+            # Due from the start of its local day (DST too), or now when that is today.
+            assert due == max(now, datetime.combine(day, time.min, tzinfo=zone))
+            moved += due.astimezone(zone).date() != own_day
     assert moved
 
 

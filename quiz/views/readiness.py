@@ -72,5 +72,5 @@ def readiness_calibration(request):
     return render(
         request,
         "quiz/readiness_calibration.html",
-        {"calibration": readiness_selectors.calibration()},
+        {"calibrations": readiness_selectors.calibration()},
     )

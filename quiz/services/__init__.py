@@ -68,9 +68,9 @@ from quiz.services.review import (
     srs_key_changed,
     srs_rate,
     srs_record,
-    srs_time_travel,
 )
 from quiz.services.throttle import throttle_blocked, throttle_hit, throttle_reset, throttle_undo
+from quiz.services.time_travel import srs_time_travel
 
 __all__ = [
     "ChoiceCountError",

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from quiz import srs
@@ -290,25 +290,6 @@ def srs_key_changed(
         state=ReviewCard.State.RELEARNING, step=0, due=now, key_changed=revision
     )
     return learning + relearning
-
-
-def srs_time_travel(*, user: AbstractBaseUser, days: float) -> int:
-    """Development aid: pretend `days` passed for this learner by moving their history back."""
-    from datetime import timedelta
-
-    delta = timedelta(days=days)
-    cards = list(ReviewCard.objects.filter(user=user))
-    for card in cards:
-        card.due -= delta
-        card.created_at -= delta
-        if card.last_review:
-            card.last_review -= delta
-            card.last_review_ts = card.last_review.timestamp()
-    ReviewCard.objects.bulk_update(cards, ["due", "created_at", "last_review", "last_review_ts"])
-    ReviewLog.objects.filter(user=user).update(reviewed_at=F("reviewed_at") - delta)
-    AnswerRecord.objects.filter(user=user).update(answered_at=F("answered_at") - delta)
-    review_days_rebuild(user=user)
-    return len(cards)
 
 
 def review_days_rebuild(*, user: AbstractBaseUser) -> None:

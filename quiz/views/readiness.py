@@ -35,7 +35,7 @@ def _readiness(request, *, with_plan: bool):
 @vary_on_headers("HX-Request")
 @login_required
 def readiness_page(request):
-    """Chance of passing today and on exam day, the weakest topics, a plan to the exam."""
+    """Chance of passing the real exam and the next mock, the weakest topics, a plan to the exam."""
     report, profile, choices = _readiness(request, with_plan=True)
     plan = report.plan
     context = {

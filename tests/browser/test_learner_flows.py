@@ -251,12 +251,12 @@ def test_readiness_card_loads_on_the_dashboard_and_the_page_shows_a_chance(
     # Fetched by htmx after the dashboard loads. The bank (12 live questions) cannot fill the
     # 65-question exam: the card is about the one that can start.
     expect(card).to_contain_text("For Instance Security mini mock")
-    expect(card).to_contain_text("Chance of passing today")
+    expect(card).to_contain_text("Chance of passing the real exam")
     page.click("#readiness-card >> text=Details and study plan")
     page.wait_for_load_state("load")
     expect(page.locator("h1")).to_have_text("Exam readiness: Instance Security mini mock")
     expect(page.locator("#readiness-blueprint")).to_have_count(0)  # nothing else can start
-    expect(page.locator("#readiness-card")).to_contain_text("Chance of passing today")
+    expect(page.locator("#readiness-card")).to_contain_text("Chance of passing the real exam")
     expect(page.locator("#weak-title")).to_be_visible()
     shot("readiness")
     assert console_errors == []

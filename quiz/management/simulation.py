@@ -276,17 +276,24 @@ def simulate(
 @dataclass
 class Scores:
     count: int
-    brier: float
+    brier: float  # against the outcomes drawn
+    expected_brier: float  # against the true chances: the same in the long run, without luck
     log_loss: float
     bins: list
 
 
-def scores(pairs: list[tuple[float, bool]]) -> Scores | None:
-    if not pairs:
+def scores(rows: list[tuple[float, float, bool]]) -> Scores | None:
+    """rows: (predicted, true chance, passed)."""
+    if not rows:
         return None
+    pairs = [(predicted, passed) for predicted, _truth, passed in rows]
+    # E[(q - Y)^2] for Y ~ Bernoulli(p) is (q - p)^2 + p(1 - p): the Brier score a prediction
+    # earns on average, which ranks predictors without the noise of a few hundred outcomes.
+    expected = math.fsum((q - p) ** 2 + p * (1 - p) for q, p, _passed in rows) / len(rows)
     return Scores(
-        len(pairs),
+        len(rows),
         readiness.brier_score(pairs),
+        expected,
         readiness.log_loss(pairs),
         readiness.reliability_table(pairs),
     )
@@ -297,9 +304,9 @@ def figures(results: list[Result]) -> dict[str, Scores | None]:
     shown = [r for r in results if r.shown and r.ours is not None]
     rate = sum(r.passed for r in shown) / len(shown) if shown else 0.5
     return {
-        "ours": scores([(r.ours, r.passed) for r in shown]),
-        "oracle": scores([(r.oracle, r.passed) for r in shown]),
-        "base rate": scores([(rate, r.passed) for r in shown]),
+        "ours": scores([(r.ours, r.oracle, r.passed) for r in shown]),
+        "oracle": scores([(r.oracle, r.oracle, r.passed) for r in shown]),
+        "base rate": scores([(rate, r.oracle, r.passed) for r in shown]),
     }
 
 

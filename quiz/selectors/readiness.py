@@ -131,6 +131,7 @@ class Readiness:
     mock: readiness.Prediction | None = None  # the next mock exam from this bank
     mock_message: str = ""  # why there is no mock prediction
     evidence: int = 0  # first-sight answers in the exam's topics
+    evidence_right: int = 0  # of them right
     evidence_all: int = 0  # first-sight answers in every topic (they inform general ability)
     needed: int = 0  # first-sight answers in the exam's topics before a number is shown
     exam_date: date | None = None
@@ -194,6 +195,9 @@ class _Model:
         self.shifts = ability.reask_shifts(self.posterior, self.history.reasks)
         topic_ids = {topic.pk for topic in self.weights}
         self.evidence = Counter(t for t, _q, _r in self.history.first_sight if t in topic_ids)
+        self.evidence_right = sum(
+            1 for t, _q, right in self.history.first_sight if right and t in topic_ids
+        )
         self.exam = readiness.ExamModel(
             total_questions=blueprint.question_count,
             passing_score=blueprint.passing_score,
@@ -267,6 +271,7 @@ def readiness_for(
         blueprint,
         "ok",
         evidence=evidence,
+        evidence_right=model.evidence_right,
         evidence_all=len(model.history.first_sight),
         needed=model.needed(),
         exam_date=profile.exam_date,

@@ -260,3 +260,57 @@ def test_readiness_card_loads_on_the_dashboard_and_the_page_shows_a_chance(
     expect(page.locator("#weak-title")).to_be_visible()
     shot("readiness")
     assert console_errors == []
+
+
+def test_after_failing_the_mini_mock_readiness_expects_a_fail_and_names_its_evidence(
+    page, live_server, bank, learner, shot, console_errors
+):
+    import re
+
+    from quiz.models import AnswerRecord, Choice
+    from quiz.services import answer_record
+
+    # Some practice first, half of it right: the real-exam number needs first-sight answers.
+    for n, question in enumerate(bank.live[:8]):
+        key = question.key_labels.split(",")
+        if n % 2:  # as many wrong choices as the key has right ones
+            key = [c.label for c in question.choices.all() if not c.is_correct][: len(key)]
+        answer_record(user=learner, question=question, labels=key)
+    wrong = set(Choice.objects.filter(is_correct=False).values_list("pk", flat=True))
+    page.on("dialog", lambda dialog: dialog.accept())
+    sign_in(page, live_server)
+    page.goto(f"{live_server.url}/exams/")
+    page.click(f"#{bank.mini.slug} button")
+    page.wait_for_load_state("load")
+    for n in range(10):
+        expect(page.locator("#exam-title")).to_have_text(f"Question {n + 1} of 10")
+        inputs = page.locator("input[name=choice]")
+        values = [inputs.nth(i).get_attribute("value") for i in range(inputs.count())]
+        page.locator(
+            f"input[name=choice][value='{next(v for v in values if int(v) in wrong)}']"
+        ).check()
+        expect(page.locator("#save-status")).to_contain_text("Saved at")
+        page.click("text=Next →" if n < 9 else "text=Review and submit")
+        page.wait_for_load_state("load")
+    page.click("text=Submit the exam")
+    expect(page.locator(".score-line")).to_be_visible()
+    expect(page.locator(".score-line")).to_contain_text("Fail: 100 / 1000")  # none right
+    page.goto(f"{live_server.url}/readiness/")
+    card = page.locator("#readiness-card")
+    # The next mock: in line with the fail just obtained, not the 729 of old.
+    mock = re.search(r"next mock exam from this bank: (\d+)% \(expected (\d+)", card.inner_text())
+    assert int(mock[1]) <= 20 and int(mock[2]) < 500, card.inner_text()
+    # The real exam: says what it rests on, the first answer to each question.
+    first = {}
+    for question_id, right in AnswerRecord.objects.order_by("answered_at", "pk").values_list(
+        "question_id", "is_correct"
+    ):
+        first.setdefault(question_id, right)
+    expect(card).to_contain_text(
+        f"From {len(first)} first-sight answers in this exam's topics, "
+        f"{sum(first.values())} of them right"
+    )
+    real = re.search(r"real exam: (\d+)%", card.inner_text())
+    assert int(real[1]) < 50
+    shot("readiness-after-failed-mock")
+    assert console_errors == []

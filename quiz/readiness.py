@@ -59,10 +59,10 @@ DEFAULT_PRIOR = 0.5
 LOW_PERCENTILE = 0.10  # the 80% interval runs from the 10th ...
 HIGH_PERCENTILE = 0.90  # ... to the 90th percentile of the score
 
-# Study plan: with more than REVIEW_ONLY_AFTER_DAYS days left, the last REVIEW_ONLY_DAYS
-# days before the exam bring no new questions, only reviews.
+# Study plan: the last REVIEW_ONLY_DAYS days before the exam bring no new questions, only
+# reviews (today always may). The plan is read again every day, so these are the same
+# calendar days at every reading: a learner who follows it has seen every question before.
 REVIEW_ONLY_DAYS = 3
-REVIEW_ONLY_AFTER_DAYS = 7
 # A rough rule of thumb, not the scheduler: a newly learned question comes back about once
 # on each of these days after it is learned (FSRS's first intervals with Good answers).
 NEW_CARD_REVIEW_OFFSETS = (1, 3, 7)
@@ -373,7 +373,7 @@ def study_plan(
     `days` counts the study days left before exam day, today included; `due_by_day[i]` is
     the number of reviews the scheduler already has due on day i (today's includes overdue
     ones; missing days count 0). New questions are spread evenly over the first days; when
-    more than REVIEW_ONLY_AFTER_DAYS days are left, the last REVIEW_ONLY_DAYS are for
+    the last REVIEW_ONLY_DAYS (today excepted) are for
     reviews only. Each new question is assumed to add one review on each day of
     NEW_CARD_REVIEW_OFFSETS after it is learned: an approximation of FSRS's first intervals,
     not a simulation of the scheduler.
@@ -400,7 +400,7 @@ def study_plan(
             note="The exam is today or has passed: there are no study days left to plan.",
         )
 
-    new_days = days - REVIEW_ONLY_DAYS if days > REVIEW_ONLY_AFTER_DAYS else days
+    new_days = days - min(REVIEW_ONLY_DAYS, days - 1)
     new_per_day = math.ceil(unseen / new_days)
     new_by_day = []
     left = unseen

@@ -19,6 +19,10 @@ predicted and scored by the app (attempt_start, answer_save, attempt_finalize), 
 exam": `exam_questions` questions nobody has seen, of the same topics and difficulties. The
 population is refitted (population_refit) before the mock exams.
 
+The oracle knows each learner's true abilities. For the mock it also knows the questions the
+app drew (the stored prediction is made after the draw, too); for the real exam it knows the
+distribution of difficulties but not the draw, as no prediction before the exam can.
+
 For both predictions it reports Brier score, log-loss and a reliability table by decile over
 the predictions the page would show, beside an oracle that knows the true probabilities of the
 drawn questions and beside the constant base rate.
@@ -59,6 +63,7 @@ MEMORY_BOOST = 1.5
 MEMORY_DAYS = 7.0
 DAYS = 14
 PASS_MARK = 720
+REAL_EXAM_DRAWS = 200  # the oracle's average over exams the real one may be
 
 
 def sigmoid(x: float) -> float:
@@ -209,20 +214,32 @@ class World:
         return attempt, self.pass_chance(chances)
 
     def real_exam(self, learner: Learner) -> tuple[bool, float]:
-        """Questions nobody has seen, drawn like the blueprint (equal topic weights)."""
+        """Questions nobody has seen, drawn like the blueprint (equal topic weights). The
+        oracle knows the learner's true abilities and the distribution of difficulties, not
+        which questions the exam will draw (nobody can know that when predicting): its chance
+        is the average over REAL_EXAM_DRAWS draws of the exam."""
         quotas = allocate(
             {t.pk: 1 for t in self.topics},
             {t.pk: self.exam_questions for t in self.topics},
             self.exam_questions,
         )
-        chances = []
-        for topic_id, n in quotas.items():
-            for _ in range(n):
-                x = learner.theta + learner.offsets[topic_id] - self.rng.gauss(0, DIFFICULTY_SD)
-                chances.append(GUESS + (1 - GUESS) * sigmoid(x))
+
+        def draw() -> list[float]:
+            return [
+                GUESS
+                + (1 - GUESS)
+                * sigmoid(
+                    learner.theta + learner.offsets[topic_id] - self.rng.gauss(0, DIFFICULTY_SD)
+                )
+                for topic_id, n in quotas.items()
+                for _ in range(n)
+            ]
+
+        oracle = statistics.fmean(self.pass_chance(draw()) for _ in range(REAL_EXAM_DRAWS))
+        chances = draw()
         right = sum(self.rng.random() < p for p in chances)
         passed = score(correct=right, total=len(chances), scale="scaled") >= PASS_MARK
-        return passed, self.pass_chance(chances)
+        return passed, oracle
 
     def pass_chance(self, chances: list[float]) -> float:
         """The oracle: exact chance of passing with these true chances (Poisson-binomial)."""

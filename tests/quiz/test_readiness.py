@@ -327,18 +327,18 @@ def test_plan_flags_limits_with_the_numbers():
     rushed = study_plan(
         unseen=100, due_by_day=[], days=5, new_per_day_limit=10, reviews_per_day_limit=200
     )
-    assert (rushed.new_days, rushed.new_per_day) == (5, 20)  # 7 days or fewer: every day
+    assert (rushed.new_days, rushed.new_per_day) == (2, 50)  # the last 3 days for reviews
     assert rushed.over_new_limit
-    assert "20 new questions a day" in rushed.note and "limit of 10" in rushed.note
+    assert "50 new questions a day" in rushed.note and "limit of 10" in rushed.note
 
 
-def test_plan_last_new_day_takes_the_remainder_and_missing_due_days_count_zero():
+def test_plan_close_to_the_exam_brings_everything_new_first_and_missing_due_days_count_zero():
     plan = study_plan(
         unseen=11, due_by_day=[2], days=4, new_per_day_limit=5, reviews_per_day_limit=50
     )
-    assert plan.new_per_day == 3
-    assert plan.new_by_day == [3, 3, 3, 2]
-    assert plan.reviews_by_day == [2, 3, 3, 6]
+    assert plan.new_per_day == 11  # the last three days are kept for reviews
+    assert plan.new_by_day == [11, 0, 0, 0]
+    assert plan.reviews_by_day == [2, 11, 0, 11]
 
 
 def test_plan_with_nothing_new_only_reviews():
@@ -347,6 +347,18 @@ def test_plan_with_nothing_new_only_reviews():
     )
     assert (plan.new_per_day, plan.reviews_by_day, plan.peak_reviews) == (0, [4, 9], 9)
     assert plan.note == "You have seen every question: keep up with your reviews."
+
+
+def test_the_reserve_of_review_days_holds_as_the_exam_comes_closer():
+    # Read again each day by a learner who follows it: new questions end before the last days.
+    kept = {
+        days: days
+        - study_plan(
+            unseen=30, due_by_day=[], days=days, new_per_day_limit=99, reviews_per_day_limit=99
+        ).new_days
+        for days in range(1, 15)
+    }
+    assert kept == {1: 0, 2: 1, 3: 2} | {d: 3 for d in range(4, 15)}
 
 
 @pytest.mark.parametrize("days", [0, -3])

@@ -320,7 +320,8 @@ class Pool:
     spread; unseen: bank questions the learner has not seen, by their estimated difficulty
     (None: not yet estimated, treated like fresh ones); seen: questions asked again, as
     (difficulty, shift): a first-sight chance moved by the re-ask shift of how the question
-    went last time (`reask_shifts`).
+    went last time (`reask_shifts`); a seen question of unknown difficulty is averaged over
+    the spread like a fresh one.
     """
 
     fresh: int = 0
@@ -385,12 +386,18 @@ def _topic_chances(
 def _pool_mean(population: Population, ability: float, topic: Hashable, pool: Pool) -> float:
     easiness = population.topic_easiness(topic)
     x = ability + easiness
-    total = math.fsum(sigmoid(x - (b or 0.0) + shift) for b, shift in pool.seen)
+    spread = normal_nodes(population.difficulty_sd, DIFFICULTY_NODES)
+
+    def mean_over_spread(shift: float) -> float:
+        """A question of not yet estimated difficulty: averaged over the difficulty spread."""
+        return math.fsum(w * sigmoid(x - b + shift) for b, w in spread)
+
+    total = math.fsum(
+        mean_over_spread(shift) if b is None else sigmoid(x - b + shift) for b, shift in pool.seen
+    )
     unknown = pool.fresh + sum(1 for b in pool.unseen if b is None)
     if unknown:
-        total += unknown * math.fsum(
-            w * sigmoid(x - b) for b, w in normal_nodes(population.difficulty_sd, DIFFICULTY_NODES)
-        )
+        total += unknown * mean_over_spread(0.0)
     total += math.fsum(sigmoid(x - b) for b in pool.unseen if b is not None)
     return min(max(total / pool.size, 0.0), 1.0)
 

@@ -365,6 +365,18 @@ def test_a_seen_question_without_a_shift_counts_as_a_new_one():
     )
 
 
+def test_a_seen_question_not_yet_estimated_counts_like_an_unseen_one_not_as_average():
+    # Difficulties come with the next refit: until then a seen question is averaged over the
+    # difficulty spread, as an unseen one is, not taken as exactly average (difficulty 0).
+    learner = known_ability(1.0, Population())
+    assert one_question(learner, Pool(seen=[(None, 0.0)])) == pytest.approx(
+        one_question(learner, Pool(unseen=[None])), abs=1e-12
+    )
+    assert one_question(learner, Pool(seen=[(None, 0.0)])) < one_question(
+        learner, Pool(seen=[(0.0, 0.0)])
+    )
+
+
 def test_a_seen_question_is_its_first_sight_chance_moved_by_its_shift():
     # Exactly sigmoid(theta + u + delta - b + shift), whatever the sign of the shift.
     population = Population(easiness={"t0": 0.3})

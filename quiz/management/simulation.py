@@ -63,6 +63,7 @@ MEMORY_BOOST = 1.5
 MEMORY_DAYS = 7.0
 DAYS = 14
 PASS_MARK = 720
+TARGET_RECALL = 0.9  # the learners' desired retention (the default)
 REAL_EXAM_DRAWS = 200  # the oracle's average over exams the real one may be
 
 
@@ -334,4 +335,9 @@ def load_figures(report: Report) -> dict[str, float]:
         "mean day": statistics.fmean(loads),
         "spread (sd)": statistics.pstdev(loads),
         "mean recall on exam day": statistics.fmean(report.exam_day_recall or [0.0]),
+        # The scheduling's promise: every card at the desired retention (0.9) on exam day.
+        "cards at the target on exam day": statistics.fmean(
+            r >= TARGET_RECALL for r in report.exam_day_recall or [0.0]
+        ),
+        "total reviews": sum(report.daily_loads),
     }

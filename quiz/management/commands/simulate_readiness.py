@@ -84,5 +84,6 @@ class Command(BaseCommand):
         out(
             f"largest day {loads['largest day']}, mean {loads['mean day']:.1f}, "
             f"sd {loads['spread (sd)']:.1f}; mean recall on exam day "
-            f"{loads['mean recall on exam day']:.3f}"
+            f"{loads['mean recall on exam day']:.3f}, cards at the 0.9 target "
+            f"{loads['cards at the target on exam day']:.1%}; {loads['total reviews']} reviews"
         )

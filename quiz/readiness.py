@@ -62,7 +62,12 @@ HIGH_PERCENTILE = 0.90  # ... to the 90th percentile of the score
 # Study plan: the last REVIEW_ONLY_DAYS days before the exam bring no new questions, only
 # reviews (today always may). The plan is read again every day, so these are the same
 # calendar days at every reading: a learner who follows it has seen every question before.
-REVIEW_ONLY_DAYS = 3
+# New questions taper from NEW_TAPER x their mean on the first day to (2 - NEW_TAPER) x it
+# on the last. Both keep the daily reviews even: with 3 review-only days and an even spread,
+# a two-week learner's last days brought 1.7 x the mean day, with 5 and the taper at most
+# 1.3 x (tests/quiz/test_two_weeks.py).
+REVIEW_ONLY_DAYS = 5
+NEW_TAPER = 1.5
 # A rough rule of thumb, not the scheduler: a newly learned question comes back about once
 # on each of these days after it is learned (FSRS's first intervals with Good answers).
 NEW_CARD_REVIEW_OFFSETS = (1, 3, 7)
@@ -372,9 +377,9 @@ def study_plan(
 
     `days` counts the study days left before exam day, today included; `due_by_day[i]` is
     the number of reviews the scheduler already has due on day i (today's includes overdue
-    ones; missing days count 0). New questions are spread evenly over the first days; when
-    the last REVIEW_ONLY_DAYS (today excepted) are for
-    reviews only. Each new question is assumed to add one review on each day of
+    ones; missing days count 0). The last REVIEW_ONLY_DAYS (today excepted) are for reviews
+    only; new questions come on the days before, tapered (`_tapered`: more on the first day,
+    fewer each day after). Each new question is assumed to add one review on each day of
     NEW_CARD_REVIEW_OFFSETS after it is learned: an approximation of FSRS's first intervals,
     not a simulation of the scheduler.
     """
@@ -401,13 +406,8 @@ def study_plan(
         )
 
     new_days = days - min(REVIEW_ONLY_DAYS, days - 1)
-    new_per_day = math.ceil(unseen / new_days)
-    new_by_day = []
-    left = unseen
-    for day in range(days):
-        today = min(new_per_day, left) if day < new_days else 0
-        new_by_day.append(today)
-        left -= today
+    new_by_day = _tapered(unseen, new_days) + [0] * (days - new_days)
+    new_per_day = new_by_day[0]
 
     reviews_by_day = [due_by_day[day] if day < len(due_by_day) else 0 for day in range(days)]
     for day, learned in enumerate(new_by_day):
@@ -420,7 +420,7 @@ def study_plan(
     over_review_limit = peak_reviews > reviews_per_day_limit
     if over_new_limit:
         note = (
-            f"Seeing every question in time takes {new_per_day} new questions a day, "
+            f"Seeing every question in time takes {new_per_day} new questions today, "
             f"more than your limit of {new_per_day_limit}."
         )
     elif over_review_limit:
@@ -429,7 +429,12 @@ def study_plan(
             f"more than your limit of {reviews_per_day_limit}."
         )
     elif unseen:
-        note = f"{new_per_day} new questions a day for {new_days} days sees every question."
+        note = (
+            f"{new_per_day} new questions today, then fewer each day, for {new_days} days "
+            "sees every question."
+            if new_days > 1
+            else f"{new_per_day} new questions today sees every question."
+        )
     else:
         note = "You have seen every question: keep up with your reviews."
     return Plan(
@@ -445,6 +450,22 @@ def study_plan(
         over_review_limit=over_review_limit,
         note=note,
     )
+
+
+def _tapered(total: int, days: int) -> list[int]:
+    """`total` new questions over `days` days, from NEW_TAPER x the mean on the first day down
+    to (2 - NEW_TAPER) x it on the last: questions learned early have their first, closest
+    reviews while the deck is still small, so the daily load (new and reviews) stays even."""
+    if days <= 1:
+        return [total] * days
+    weights = [NEW_TAPER - 2 * (NEW_TAPER - 1) * day / (days - 1) for day in range(days)]
+    scale = total / math.fsum(weights)
+    counts, given, running = [], 0, 0.0
+    for weight in weights:
+        running += weight * scale
+        counts.append(math.floor(running + 0.5) - given)
+        given += counts[-1]
+    return sorted(counts, reverse=True)  # rounding can leave a later day one more
 
 
 def _probability(value: float, what: str) -> float:

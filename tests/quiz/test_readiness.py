@@ -304,32 +304,46 @@ def test_averages_need_predictions_but_the_table_can_be_empty():
 # -- study_plan -------------------------------------------------------------------------------------
 
 
-def test_plan_keeps_the_last_three_days_for_reviews():
+def test_plan_keeps_the_last_five_days_for_reviews_and_tapers_the_new_ones():
     plan = study_plan(
-        unseen=70, due_by_day=[5] * 10, days=10, new_per_day_limit=20, reviews_per_day_limit=40
+        unseen=70, due_by_day=[5] * 10, days=10, new_per_day_limit=30, reviews_per_day_limit=50
     )
-    assert (plan.new_days, plan.new_per_day) == (7, 10)
-    assert plan.new_by_day == [10] * 7 + [0] * 3
-    # 5 already due, plus 10 for each earlier day that was 1, 3 or 7 days ago.
-    assert plan.reviews_by_day == [5, 15, 15, 25, 25, 25, 25, 35, 25, 25]
-    assert plan.peak_reviews == 35
+    assert (plan.new_days, plan.new_per_day) == (5, 21)
+    # 1.5 x the mean of 14 on the first day down to 0.5 x it on the last, rounded as a sum.
+    assert plan.new_by_day == [21, 18, 14, 10, 7] + [0] * 5
+    # 5 already due, plus each earlier day's new questions 1, 3 and 7 days on.
+    assert plan.reviews_by_day == [5, 26, 23, 40, 33, 26, 15, 33, 23, 19]
+    assert plan.peak_reviews == 40
     assert not plan.over_new_limit and not plan.over_review_limit
-    assert plan.note == "10 new questions a day for 7 days sees every question."
+    assert plan.note == (
+        "21 new questions today, then fewer each day, for 5 days sees every question."
+    )
+
+
+@pytest.mark.parametrize("unseen", [0, 1, 7, 60, 61, 999])
+@pytest.mark.parametrize("days", [1, 2, 6, 9, 30])
+def test_the_taper_brings_every_question_fewer_each_day(unseen, days):
+    plan = study_plan(
+        unseen=unseen, due_by_day=[], days=days, new_per_day_limit=999, reviews_per_day_limit=999
+    )
+    new = plan.new_by_day[: plan.new_days]
+    assert sum(plan.new_by_day) == unseen and len(plan.new_by_day) == days
+    assert all(a >= b for a, b in itertools.pairwise(new))
 
 
 def test_plan_flags_limits_with_the_numbers():
     busy = study_plan(
-        unseen=70, due_by_day=[5] * 10, days=10, new_per_day_limit=20, reviews_per_day_limit=30
+        unseen=70, due_by_day=[5] * 10, days=10, new_per_day_limit=30, reviews_per_day_limit=30
     )
     assert busy.over_review_limit and not busy.over_new_limit
-    assert "about 35 reviews" in busy.note and "limit of 30" in busy.note
+    assert "about 40 reviews" in busy.note and "limit of 30" in busy.note
 
     rushed = study_plan(
         unseen=100, due_by_day=[], days=5, new_per_day_limit=10, reviews_per_day_limit=200
     )
-    assert (rushed.new_days, rushed.new_per_day) == (2, 50)  # the last 3 days for reviews
+    assert (rushed.new_days, rushed.new_per_day) == (1, 100)  # the last 4 days for reviews
     assert rushed.over_new_limit
-    assert "50 new questions a day" in rushed.note and "limit of 10" in rushed.note
+    assert "100 new questions today" in rushed.note and "limit of 10" in rushed.note
 
 
 def test_plan_close_to_the_exam_brings_everything_new_first_and_missing_due_days_count_zero():
@@ -358,7 +372,7 @@ def test_the_reserve_of_review_days_holds_as_the_exam_comes_closer():
         ).new_days
         for days in range(1, 15)
     }
-    assert kept == {1: 0, 2: 1, 3: 2} | {d: 3 for d in range(4, 15)}
+    assert kept == {1: 0, 2: 1, 3: 2, 4: 3, 5: 4} | dict.fromkeys(range(6, 15), 5)
 
 
 @pytest.mark.parametrize("days", [0, -3])

@@ -79,6 +79,12 @@ class Command(BaseCommand):
                                 f"{b.low:>4.0%}-{b.high:<4.0%}  {b.count:>5}  "
                                 f"{b.mean_predicted:>14.0%}  {b.observed_rate:>8.0%}"
                             )
+                    sure = [r.passed for r in results if r.shown and (r.ours or 0) >= 0.95]
+                    if sure:
+                        out(
+                            f"predicted 95% or more: {len(sure)}, of whom "
+                            f"{sum(sure) / len(sure):.0%} passed"
+                        )
         loads = load_figures(report)
         out(f"\n== Scheduling ({strategy}): reviews per learner per day")
         out(

@@ -63,6 +63,7 @@ MEMORY_BOOST = 1.5
 MEMORY_DAYS = 7.0
 DAYS = 14
 PASS_MARK = 720
+SCHEDULER = Scheduler()  # default parameters, as the simulated learners have
 TARGET_RECALL = 0.9  # the learners' desired retention (the default)
 REAL_EXAM_DRAWS = 200  # the oracle's average over exams the real one may be
 
@@ -273,19 +274,28 @@ def simulate(
         world.study(learner, max_new, by_id, loads)
     population_refit(now=world.start + timedelta(days=DAYS - 1))
     real, mock, recall = [], [], []
-    scheduler = Scheduler()
-    exam_moment = world.start + timedelta(days=DAYS) - timedelta(hours=8)
+    exam_moment = srs.exam_moment((world.start + timedelta(days=DAYS)).date(), "UTC")
     for learner in people:
-        for card in ReviewCard.objects.filter(user=learner.user):
-            recall.append(
-                scheduler.get_card_retrievability(srs.card_of(card), current_datetime=exam_moment)
-            )
+        recall.extend(
+            exam_recall(srs.card_of(card), exam_moment)
+            for card in ReviewCard.objects.filter(user=learner.user)
+        )
         attempt, mock_oracle = world.mock_exam(learner)
         shown = attempt.prediction_shown
         mock.append(Result(shown, attempt.predicted_pass, mock_oracle, bool(attempt.passed)))
         passed, real_oracle = world.real_exam(learner)
         real.append(Result(shown, attempt.predicted_real_pass, real_oracle, passed))
     return Report(truth, learners, real, mock, loads, recall)
+
+
+def exam_recall(card, moment: datetime) -> float:
+    """FSRS's forgetting curve at the exam moment (9:00 on exam day), over the time elapsed to
+    the second: fsrs's get_card_retrievability counts whole days, so any review less than a
+    day before would count as perfect recall and favour reviewing on the eve."""
+    if card.last_review is None or card.stability is None:
+        return 0.0
+    elapsed = max((moment - card.last_review).total_seconds() / 86400, 0.0)
+    return (1 + SCHEDULER._FACTOR * elapsed / card.stability) ** SCHEDULER._DECAY
 
 
 # -- Figures ----------------------------------------------------------------------------------

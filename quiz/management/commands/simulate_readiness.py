@@ -89,7 +89,13 @@ class Command(BaseCommand):
         out(f"\n== Scheduling ({strategy}): reviews per learner per day")
         out(
             f"largest day {loads['largest day']}, mean {loads['mean day']:.1f}, "
-            f"sd {loads['spread (sd)']:.1f}; mean recall on exam day "
-            f"{loads['mean recall on exam day']:.3f}, cards at the 0.9 target "
-            f"{loads['cards at the target on exam day']:.1%}; {loads['total reviews']} reviews"
+            f"sd {loads['spread (sd)']:.1f}; {loads['total reviews']} reviews"
+        )
+        out(
+            f"recall on exam day (FSRS, whole days): mean {loads['mean recall on exam day']:.3f}, "
+            f"cards at the 0.9 target {loads['cards at the target on exam day']:.1%}"
+        )
+        out(
+            f"recall on exam day (continuous): mean {loads['mean continuous recall']:.3f}, "
+            f"cards at the 0.9 target {loads['cards at the target, continuous']:.1%}"
         )

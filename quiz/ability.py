@@ -17,9 +17,13 @@ The chance that learner i answers question q of topic t right at first sight is
 
 `Population.fit` estimates delta, b and the three spreads from every learner's first-sight
 answers: penalised joint maximum likelihood (the Normal priors are the penalties), with the
-spreads re-estimated EM-style (mean of estimate^2 plus its variance, shrunk toward a default
-worth a few pseudo-learners). With little data the defaults dominate: spreads of 1.0 (ability),
-0.5 (topic) and 1.0 (difficulty) on the logit scale, and topics of 50-50 easiness.
+spreads re-estimated EM-style (mean of estimate^2 plus its posterior variance, shrunk toward
+a default worth a few pseudo-learners). A learner's ability and topic offsets are uncertain
+together (an answer says something about both), so their variances come from the learner's
+joint Laplace posterior, not from each one's own curvature, which found topic spreads a third
+too small. Question difficulties still take their own curvature (a small understatement).
+With little data the defaults dominate: spreads of 1.0 (ability), 0.5 (topic) and 1.0
+(difficulty) on the logit scale, and topics of 50-50 easiness.
 
 `posterior` weighs a grid of (theta, u_t) values by the learner's own first-sight answers:
 exact up to the grid, no normal approximation. Every prediction (`score_distribution`) is a

@@ -38,6 +38,8 @@ def chances(user, blueprint, at: datetime) -> tuple[float, float]:
 
 
 def two_weeks(bad_days: set[int]) -> list[dict]:
+    """Fourteen mornings of one learner (60 questions, exam on day 14): per day the reviews
+    due that morning, the new questions taken, and both chances before and after."""
     rng = random.Random(18)
     topic = TopicFactory()
     questions = QuestionFactory.create_batch(60, topic=topic)

@@ -1,6 +1,6 @@
 """What many test modules share: the htmx header, URLs of the learner's screens, choice ids by
-label, starting a practice session or a mock exam, and the check that an htmx answer is a
-fragment.
+label, starting a practice session or a mock exam, answering at a given moment or a whole mock
+exam, and the check that an htmx answer is a fragment.
 
 Fixtures (`user`, `learner_client`, `editor_client`, ...) live in `tests/conftest.py`; rows
 are built by `tests/factories.py`. These are plain functions, imported where used.
@@ -10,7 +10,13 @@ import time_machine
 from django.urls import reverse
 
 from quiz.models import Attempt
-from quiz.services import attempt_start, practice_start
+from quiz.services import (
+    answer_record,
+    answer_save,
+    attempt_finalize,
+    attempt_start,
+    practice_start,
+)
 
 # Sent by htmx with every request it makes; views answer it with a fragment.
 HX = {"HX-Request": "true"}
@@ -113,6 +119,44 @@ def key_choice_ids(question) -> list[str]:
 def wrong_choice_ids(question) -> list[str]:
     """As many wrong choices as the question asks for: a wrong answer."""
     return [str(c.pk) for c in question.choices.all() if not c.is_correct][: question.choose]
+
+
+# ---- answers ------------------------------------------------------------------------------
+
+
+def answer_at(user, question, correct: bool, at, response_ms=None):
+    """A right or a wrong answer (as many wrong choices as the key has right ones), recorded
+    with the clock standing at `at`, so the card is scheduled from then."""
+    key = sorted(c.label for c in question.choices.all() if c.is_correct)
+    others = sorted(c.label for c in question.choices.all() if not c.is_correct)
+    labels = key if correct else (others + key)[: len(key)]
+    with time_machine.travel(at, tick=False):
+        return answer_record(
+            user=user, question=question, labels=labels, answered_at=at, response_ms=response_ms
+        )
+
+
+def answer_all(user, questions, *, right=True):
+    """Every one of these questions answered now, all right or all wrong."""
+    for question in questions:
+        key = question.key_labels.split(",")
+        wrong = [c.label for c in question.choices.all() if c.label not in key][: len(key)]
+        answer_record(user=user, question=question, labels=key if right else wrong)
+
+
+def take_mock(user, blueprint, *, right: int):
+    """A mock exam started, its first `right` questions answered right, the rest wrong, and
+    submitted."""
+    attempt = attempt_start(user=user, blueprint=blueprint)
+    for item in attempt.questions.select_related("question").order_by("position"):
+        question = item.question
+        key = question.key_labels.split(",")
+        labels = key if item.position <= right else ["Z"]
+        ids = [c.pk for c in question.choices.all() if c.label in labels] or [
+            c.pk for c in question.choices.all() if c.label not in key
+        ][: len(key)]
+        answer_save(item=item, raw_choice_ids=[str(pk) for pk in ids])
+    return attempt_finalize(attempt=Attempt.objects.get(pk=attempt.pk), reason="submitted")
 
 
 # ---- responses ----------------------------------------------------------------------------

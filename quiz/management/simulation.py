@@ -24,8 +24,7 @@ app drew (the stored prediction is made after the draw, too); for the real exam 
 distribution of difficulties but not the draw, as no prediction before the exam can.
 
 For both predictions it reports Brier score, log-loss and a reliability table by decile over
-the predictions the page would show, beside an oracle that knows the true probabilities of the
-drawn questions and beside the constant base rate.
+the predictions the page would show, beside that oracle and beside the constant base rate.
 """
 
 import math
@@ -35,11 +34,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils import timezone
 from fsrs import Scheduler
 
 from quiz import readiness, srs
-from quiz.exam_rules import allocate, score
+from quiz.ability import sigmoid
+from quiz.exam_rules import allocate
 from quiz.models import AnswerSource, Attempt, Blueprint, ReviewCard
 from quiz.services import (
     QuestionPlacement,
@@ -66,10 +67,6 @@ PASS_MARK = 720
 SCHEDULER = Scheduler()  # default parameters, as the simulated learners have
 TARGET_RECALL = 0.9  # the learners' desired retention (the default)
 REAL_EXAM_DRAWS = 200  # the oracle's average over exams the real one may be
-
-
-def sigmoid(x: float) -> float:
-    return 1 / (1 + math.exp(-x))
 
 
 @dataclass
@@ -171,7 +168,7 @@ class World:
 
     # -- one learner's fortnight ---------------------------------------------------------------
 
-    def learner(self, index: int, max_new: int) -> Learner:
+    def learner(self, index: int) -> Learner:
         user = get_user_model().objects.create_user(f"sim-{id(self)}-{index}", password=None)
         learner = Learner(
             user=user,
@@ -198,7 +195,8 @@ class World:
             loads.append(len(due))
             todays = [q for q, d in zip(new, days, strict=True) if d == day]
             for n, question in enumerate(todays):
-                self.answer(learner, question, morning + timedelta(hours=2, minutes=n), "practice")
+                at = morning + timedelta(hours=2, minutes=n)
+                self.answer(learner, question, at, AnswerSource.PRACTICE)
 
     def mock_exam(self, learner: Learner) -> tuple[Attempt, float]:
         at = self.start + timedelta(days=DAYS - 1, hours=12)
@@ -242,17 +240,17 @@ class World:
         oracle = statistics.fmean(self.pass_chance(draw()) for _ in range(REAL_EXAM_DRAWS))
         chances = draw()
         right = sum(self.rng.random() < p for p in chances)
-        passed = score(correct=right, total=len(chances), scale="scaled") >= PASS_MARK
-        return passed, oracle
+        return self.exam(len(chances)).score(right) >= PASS_MARK, oracle
 
     def pass_chance(self, chances: list[float]) -> float:
-        """The oracle: exact chance of passing with these true chances (Poisson-binomial)."""
+        """The oracle: exact chance of passing with these true chances (Poisson-binomial),
+        scored as the app scores an exam."""
         distribution = readiness.correct_count_distribution(chances)
-        return math.fsum(
-            p
-            for k, p in enumerate(distribution)
-            if score(correct=k, total=len(chances), scale="scaled") >= PASS_MARK
-        )
+        return self.exam(len(chances)).summary(distribution).pass_probability
+
+    @staticmethod
+    def exam(questions: int) -> readiness.ExamModel:
+        return readiness.ExamModel(total_questions=questions, passing_score=PASS_MARK)
 
 
 def simulate(
@@ -270,7 +268,7 @@ def simulate(
         seed=seed, truth=truth, topics=topics, per_topic=per_topic, exam_questions=exam_questions
     )
     by_id = {q.pk: q for q in world.questions}
-    people = [world.learner(i, max_new) for i in range(learners)]
+    people = [world.learner(i) for i in range(learners)]
     loads: list[int] = []
     for learner in people:
         world.study(learner, max_new, by_id, loads)
@@ -292,6 +290,22 @@ def simulate(
         passed, real_oracle = world.real_exam(learner)
         real.append(Result(shown, attempt.predicted_real_pass, real_oracle, passed))
     return Report(truth, learners, real, mock, loads, recall)
+
+
+class _RollBack(Exception):
+    pass
+
+
+def simulate_rolled_back(**options) -> Report:
+    """`simulate` in a transaction that is rolled back: the database is left as it was."""
+    report = None
+    try:
+        with transaction.atomic():
+            report = simulate(**options)
+            raise _RollBack
+    except _RollBack:
+        pass
+    return report
 
 
 def continuous_recall(card, moment: datetime) -> float:

@@ -33,6 +33,7 @@ from study.models import Topic
 # First-sight answers in the exam's topics before a number is shown (or half the questions,
 # when the bank has fewer than twice this many).
 MIN_ANSWERED = 20
+FEW_ANSWERS = 60  # below this many first-sight answers the page says the range is wide
 
 
 # -- Reads ------------------------------------------------------------------------------------
@@ -143,6 +144,10 @@ class Readiness:
         return self.status == "ok"
 
     @property
+    def few_answers(self) -> bool:
+        return self.evidence < FEW_ANSWERS
+
+    @property
     def weakest(self) -> list[TopicStanding]:
         """Topics by their share of the expected wrong answers on the real exam."""
         return sorted(
@@ -196,7 +201,7 @@ class _Model:
         topic_ids = {topic.pk for topic in self.weights}
         self.evidence = Counter(t for t, _q, _r in self.history.first_sight if t in topic_ids)
         self.evidence_right = sum(
-            1 for t, _q, right in self.history.first_sight if right and t in topic_ids
+            right for t, _q, right in self.history.first_sight if t in topic_ids
         )
         self.exam = readiness.ExamModel(
             total_questions=blueprint.question_count,

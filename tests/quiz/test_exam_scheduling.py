@@ -17,11 +17,12 @@ from pytest_django.asserts import assertContains, assertNotContains
 from quiz import srs
 from quiz.models import Question, ReviewCard, ReviewLog
 from quiz.selectors import review as review_selectors
-from quiz.services import answer_record, profile_for, profile_update, rating_previews, srs_rate
+from quiz.services import profile_for, profile_update, rating_previews, srs_rate
 from quiz.services.profile import cards_replan
 from tests.factories import QuestionFactory, QuestionSetFactory, TopicFactory, UserFactory
 from tests.helpers import (
     HX,
+    answer_at,
     key_choice_ids,
     practice_answer_url,
     practice_question_url,
@@ -30,14 +31,6 @@ from tests.helpers import (
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday, 9:00 UTC
 SCHEDULER = Scheduler(enable_fuzzing=False)  # desired retention 0.9, FSRS's defaults
-
-
-def answer(user, question, correct: bool, at: datetime):
-    key = sorted(c.label for c in question.choices.all() if c.is_correct)
-    others = sorted(c.label for c in question.choices.all() if not c.is_correct)
-    labels = key if correct else (others + key)[: len(key)]
-    with time_machine.travel(at, tick=False):
-        return answer_record(user=user, question=question, labels=labels, answered_at=at)
 
 
 def set_exam(user, day: date | None, *, at: datetime = T0, **settings):
@@ -251,7 +244,7 @@ def study_until_the_exam(settings, mode: str, *, cards=30, days=14, per_day_new=
         )
         new = questions[day * per_day_new : (day + 1) * per_day_new]
         for i, question in enumerate([card.question for card in due] + new):
-            answer(user, question, True, now + timedelta(seconds=i))
+            answer_at(user, question, True, now + timedelta(seconds=i))
         loads.append(len(due) + len(new))
     exam = srs.Exam(day=exam_day, time_zone="UTC")
     recalls = [
@@ -280,12 +273,12 @@ def test_each_preview_is_exactly_what_re_rating_schedules_and_they_increase():
     user, topic = UserFactory(), TopicFactory()
     question = QuestionFactory(topic=topic)
     for other in QuestionFactory.create_batch(6, topic=topic):  # some load on the days ahead
-        answer(user, other, True, T0)
-        answer(user, other, True, T0 + timedelta(minutes=15))
+        answer_at(user, other, True, T0)
+        answer_at(user, other, True, T0 + timedelta(minutes=15))
     set_exam(user, date(2026, 3, 20))
     moment = T0
     for _ in range(3):
-        answer(user, question, True, moment)
+        answer_at(user, question, True, moment)
         moment = max(ReviewCard.objects.get(user=user, question=question).due, moment)
     log = ReviewLog.objects.filter(card__question=question).latest("reviewed_at")
     previews = rating_previews(log, profile_for(user))

@@ -10,12 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from quiz.models import Attempt, Question
+from quiz.models import Question
 from quiz.services import (
     ExamError,
-    answer_record,
-    answer_save,
-    attempt_finalize,
     attempt_start,
     profile_update,
 )
@@ -26,29 +23,10 @@ from tests.factories import (
     QuestionFactory,
     TopicFactory,
 )
+from tests.helpers import answer_all, take_mock
 
 pytestmark = pytest.mark.django_db
 READINESS = reverse("quiz:readiness")
-
-
-def answer_all(user, questions, *, right=True):
-    for question in questions:
-        key = question.key_labels.split(",")
-        wrong = [c.label for c in question.choices.all() if c.label not in key][: len(key)]
-        answer_record(user=user, question=question, labels=key if right else wrong)
-
-
-def take_mock(user, blueprint, *, right: int):
-    attempt = attempt_start(user=user, blueprint=blueprint)
-    for item in attempt.questions.select_related("question").order_by("position"):
-        question = item.question
-        key = question.key_labels.split(",")
-        labels = key if item.position <= right else ["Z"]
-        ids = [c.pk for c in question.choices.all() if c.label in labels] or [
-            c.pk for c in question.choices.all() if c.label not in key
-        ][: len(key)]
-        answer_save(item=item, raw_choice_ids=[str(pk) for pk in ids])
-    return attempt_finalize(attempt=Attempt.objects.get(pk=attempt.pk), reason="submitted")
 
 
 def test_a_learner_practises_takes_the_mini_mock_twice_and_sees_a_calibrated_chance(

@@ -26,19 +26,10 @@ from quiz.services import (
     srs_rate,
 )
 from tests.factories import QuestionFactory, TopicFactory, UserFactory
+from tests.helpers import answer_at
 
 pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-def answer(user, question, correct: bool, at: datetime, response_ms=None):
-    key = sorted(c.label for c in question.choices.all() if c.is_correct)
-    others = sorted(c.label for c in question.choices.all() if not c.is_correct)
-    labels = key if correct else (others + key)[: len(key)]
-    with time_machine.travel(at, tick=False):
-        return answer_record(
-            user=user, question=question, labels=labels, answered_at=at, response_ms=response_ms
-        )
 
 
 def test_rating_from_the_answer():
@@ -62,7 +53,7 @@ def test_interval_labels():
 
 def test_first_answer_creates_a_card_and_a_review_row():
     user, question = UserFactory(), QuestionFactory()
-    record = answer(user, question, True, T0, response_ms=8000)
+    record = answer_at(user, question, True, T0, response_ms=8000)
     card = ReviewCard.objects.get(user=user, question=question)
     log = ReviewLog.objects.get(card=card)
     assert (log.rating, log.is_correct, log.chosen_labels, log.response_ms, log.source) == (
@@ -92,7 +83,7 @@ def correct_ids(question) -> list[str]:
 def test_the_answer_being_rated_counts_toward_the_learners_usual_time():
     user, topic = UserFactory(), TopicFactory()
     for question in QuestionFactory.create_batch(9, topic=topic):
-        answer(user, question, True, timezone.now() - timedelta(hours=1), response_ms=10_000)
+        answer_at(user, question, True, timezone.now() - timedelta(hours=1), response_ms=10_000)
     question = QuestionFactory(topic=topic)
     item = practice_item_read_for_answering(user, question)
     practice_answer(item=item, raw_choice_ids=correct_ids(question), snapshot=item.card_snapshot)
@@ -104,9 +95,9 @@ def test_the_usual_time_read_with_the_page_counts_only_questions_of_the_same_kin
     user, topic = UserFactory(), TopicFactory()
     earlier = timezone.now() - timedelta(hours=1)
     for question in QuestionFactory.create_batch(3, topic=topic):
-        answer(user, question, True, earlier, response_ms=10_000)
+        answer_at(user, question, True, earlier, response_ms=10_000)
     for question in QuestionFactory.create_batch(2, topic=topic, choose=2):
-        answer(user, question, True, earlier, response_ms=40_000)
+        answer_at(user, question, True, earlier, response_ms=40_000)
 
     single = practice_item_read_for_answering(user, QuestionFactory(topic=topic))
     multi = practice_item_read_for_answering(user, QuestionFactory(topic=topic, choose=2))
@@ -120,10 +111,10 @@ def test_the_usual_time_read_with_the_page_counts_only_questions_of_the_same_kin
 
 def test_an_answer_read_before_another_review_of_its_card_builds_on_that_review():
     user, question = UserFactory(), QuestionFactory()
-    answer(user, question, True, timezone.now() - timedelta(days=2))
+    answer_at(user, question, True, timezone.now() - timedelta(days=2))
     item = practice_item_read_for_answering(user, question)
     assert item.card_snapshot.card.reps == 1
-    answer(user, question, True, timezone.now() - timedelta(days=1))  # another tab, meanwhile
+    answer_at(user, question, True, timezone.now() - timedelta(days=1))  # another tab, meanwhile
     practice_answer(item=item, raw_choice_ids=correct_ids(question), snapshot=item.card_snapshot)
     card = ReviewCard.objects.get(user=user, question=question)
     assert card.reps == 3 and card.logs.count() == 3
@@ -132,9 +123,9 @@ def test_an_answer_read_before_another_review_of_its_card_builds_on_that_review(
 def test_reviews_are_counted_per_local_day_and_rerating_moves_the_pass():
     user, question = UserFactory(), QuestionFactory()
     profile_update(user=user, time_zone="Europe/Berlin")
-    answer(user, question, False, datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
-    answer(user, question, True, datetime(2026, 3, 2, 23, 30, tzinfo=UTC))  # 3 March in Berlin
-    answer(user, question, True, datetime(2026, 3, 3, 9, 0, tzinfo=UTC))
+    answer_at(user, question, False, datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    answer_at(user, question, True, datetime(2026, 3, 2, 23, 30, tzinfo=UTC))  # 3 March in Berlin
+    answer_at(user, question, True, datetime(2026, 3, 3, 9, 0, tzinfo=UTC))
     days = {d.day: (d.reviews, d.passed) for d in ReviewDay.objects.filter(user=user)}
     assert days == {date(2026, 3, 2): (1, 0), date(2026, 3, 3): (2, 2)}
     srs_rate(log=ReviewLog.objects.latest("reviewed_at"), user=user, rating=ReviewLog.Rating.AGAIN)
@@ -147,7 +138,7 @@ def test_good_and_again_progressions_match_fsrs():
     expected = Card(card_id=1, due=T0)
     moment = T0
     for correct in [True, True, False, True, True, True]:
-        answer(user, question, correct, moment)
+        answer_at(user, question, correct, moment)
         expected, _ = scheduler.review_card(
             expected, Rating.Good if correct else Rating.Again, review_datetime=moment
         )
@@ -244,11 +235,11 @@ def test_daily_new_limit_rolls_over_at_local_midnight():
     # 14:30 UTC is 23:30 in Tokyo: one more new question fits today, then none.
     evening = datetime(2026, 3, 2, 14, 30, tzinfo=UTC)
     for question in Question.objects.all()[:1]:
-        answer(user, question, True, evening)
+        answer_at(user, question, True, evening)
     profile = profile_for(user)
     assert review_selectors.review_counts(user, profile, now=evening).new_available == 1
     for question in Question.objects.all()[1:2]:
-        answer(user, question, True, evening)
+        answer_at(user, question, True, evening)
     assert review_selectors.review_counts(user, profile, now=evening).new_available == 0
     after_midnight = datetime(2026, 3, 2, 15, 30, tzinfo=UTC)  # 00:30 in Tokyo
     assert review_selectors.review_counts(user, profile, now=after_midnight).new_available == 2
@@ -262,17 +253,17 @@ def test_the_old_cap_is_still_selectable_for_comparison(settings):
     moment = T0
     cap = datetime(2026, 3, 9, tzinfo=UTC)  # 3 days before the exam
     while moment < cap:
-        answer(user, question, True, moment)
+        answer_at(user, question, True, moment)
         card = ReviewCard.objects.get(user=user)
         assert card.due <= cap
         moment = max(card.due, moment + timedelta(hours=1))
     # Closer than 3 days: halfway to the exam, so the card is still seen once more.
-    answer(user, question, True, datetime(2026, 3, 10, tzinfo=UTC))
+    answer_at(user, question, True, datetime(2026, 3, 10, tzinfo=UTC))
     assert ReviewCard.objects.get(user=user).due == datetime(2026, 3, 11, tzinfo=UTC)
     uncapped = UserFactory()
     moment = T0
     for _ in range(8):
-        answer(uncapped, question, True, moment)
+        answer_at(uncapped, question, True, moment)
         moment = ReviewCard.objects.get(user=uncapped).due
     assert ReviewCard.objects.get(user=uncapped).due > datetime(2026, 3, 12, tzinfo=UTC)
 
@@ -281,13 +272,13 @@ def test_an_unknown_exam_scheduling_setting_is_a_configuration_error(settings):
     settings.SRS_EXAM_SCHEDULING = "pile"
     user, question = UserFactory(), QuestionFactory()
     with pytest.raises(ImproperlyConfigured, match="SRS_EXAM_SCHEDULING"):
-        answer(user, question, True, T0)
+        answer_at(user, question, True, T0)
 
 
 def test_key_change_resets_cards_to_relearning_due_now_with_a_notice(learner_client, user, bank):
     q1 = bank.role  # key B; the bank's other questions are new to this learner
-    answer(user, q1, True, T0)
-    answer(user, q1, True, T0 + timedelta(days=1))
+    answer_at(user, q1, True, T0)
+    answer_at(user, q1, True, T0 + timedelta(days=1))
     with time_machine.travel(T0 + timedelta(days=3), tick=False):
         revision = key_change(
             question=q1,
@@ -330,7 +321,7 @@ def test_past_answers_keep_their_verdict_but_statistics_use_the_current_key():
 
 def test_rating_override_reschedules_like_fsrs_and_only_the_latest(learner_client, user):
     question = QuestionFactory()
-    answer(user, question, True, T0)
+    answer_at(user, question, True, T0)
     log = ReviewLog.objects.get()
     response = learner_client.post(
         reverse("quiz:review_rate", kwargs={"pk": log.pk}),
@@ -345,7 +336,7 @@ def test_rating_override_reschedules_like_fsrs_and_only_the_latest(learner_clien
     assert card.due == expected.due
     log.refresh_from_db()
     assert log.rating == 4 and log.rating_overridden
-    answer(user, question, False, T0 + timedelta(days=10))
+    answer_at(user, question, False, T0 + timedelta(days=10))
     with pytest.raises(Exception, match="latest review"):
         srs_rate(log=log, user=user, rating=3)
     other = UserFactory()
@@ -362,7 +353,7 @@ def test_leech_after_eight_lapses():
     user, question = UserFactory(), QuestionFactory()
     moment = T0
     for _ in range(8):
-        answer(user, question, False, moment)
+        answer_at(user, question, False, moment)
         moment += timedelta(hours=1)
     card = ReviewCard.objects.get()
     assert card.is_leech and card.lapses == 8
@@ -373,8 +364,8 @@ def test_review_session_serves_due_first_then_new():
     user = UserFactory()
     topic = TopicFactory()
     questions = QuestionFactory.create_batch(5, topic=topic)
-    answer(user, questions[3], False, T0)
-    answer(user, questions[4], True, T0)
+    answer_at(user, questions[3], False, T0)
+    answer_at(user, questions[4], True, T0)
     with time_machine.travel(T0 + timedelta(days=1), tick=False):
         session = review_start(user=user, size=10)
     order = list(session.items.order_by("position").values_list("question_id", flat=True))
@@ -398,7 +389,7 @@ def test_acceptance_failed_questions_come_back_due_first(learner_client, user, b
     wrong = {q.pk for q in live[::4]}
     moment = T0
     for question in live:
-        answer(user, question, question.pk not in wrong, moment)
+        answer_at(user, question, question.pk not in wrong, moment)
         moment += timedelta(minutes=1)
     with time_machine.travel(moment + timedelta(days=1), tick=False):
         due = review_selectors.due_queue(user, now=moment + timedelta(days=1), limit=50)
@@ -412,7 +403,7 @@ def test_review_page_renders_forecast_and_stats_with_fixed_queries(
 ):
     topic = TopicFactory()
     for question in QuestionFactory.create_batch(20, topic=topic):
-        answer(user, question, True, T0)
+        answer_at(user, question, True, T0)
     with time_machine.travel(T0, tick=False):
         profile_update(user=user, exam_date=date(2026, 4, 1))
     with (
@@ -427,7 +418,7 @@ def test_review_page_renders_forecast_and_stats_with_fixed_queries(
 
 def test_optimizer_command_with_too_few_reviews_keeps_defaults(capsys):
     user, question = UserFactory(username="ada"), QuestionFactory()
-    answer(user, question, True, T0)
+    answer_at(user, question, True, T0)
     call_command("optimize_srs", "--user", "ada")
     assert (
         "fewer than the 512 the optimizer needs; keeping FSRS's default parameters"
@@ -441,7 +432,7 @@ def test_optimizer_command_with_too_few_reviews_keeps_defaults(capsys):
 def test_time_travel_command(settings, capsys):
     settings.DEBUG = True
     user, question = UserFactory(username="tt"), QuestionFactory()
-    answer(user, question, True, T0)
+    answer_at(user, question, True, T0)
     due = ReviewCard.objects.get().due
     call_command("srs_time_travel", "--user", "tt", "--days", "1")
     assert ReviewCard.objects.get().due == due - timedelta(days=1)

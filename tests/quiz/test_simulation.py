@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from quiz.management.simulation import figures, load_figures, simulate
+from quiz.management.simulation import figures, load_figures, simulate, simulate_rolled_back
 from quiz.models import Attempt, Blueprint
 
 pytestmark = pytest.mark.slow  # sixteen simulated fortnights through the services: ~15 s
@@ -22,16 +22,7 @@ SMALL = {"topics": 2, "per_topic": 12, "exam_questions": 8, "max_new": 24}
 @pytest.fixture(scope="module")
 def small_world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        from django.db import transaction
-
-        report = None
-        try:
-            with transaction.atomic():
-                report = simulate(learners=16, seed=3, truth="memory", **SMALL)
-                raise RuntimeError("roll back")
-        except RuntimeError:
-            pass
-    return report
+        return simulate_rolled_back(learners=16, seed=3, truth="memory", **SMALL)
 
 
 @pytest.mark.parametrize("kind", ["real", "mock"])

@@ -9,7 +9,7 @@ from quiz import ability
 from quiz.models import Attempt
 from quiz.selectors.readiness import calibration
 from tests.factories import BlueprintFactory, QuestionFactory, TopicFactory, UserFactory
-from tests.quiz.test_readiness_pages import answer_all, take_mock
+from tests.helpers import answer_all, take_mock
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,9 @@ import time_machine
 
 from quiz.models import ReviewCard
 from quiz.selectors.readiness import readiness_for
-from quiz.services import answer_record, profile_for, profile_update
+from quiz.services import profile_for, profile_update
 from tests.factories import BlueprintFactory, QuestionFactory, TopicFactory, UserFactory
+from tests.helpers import answer_at
 
 pytestmark = pytest.mark.slow  # three fortnights of study through the services: about a minute
 
@@ -20,14 +21,6 @@ BERLIN = ZoneInfo("Europe/Berlin")
 START = datetime(2026, 3, 2, 8, 0, tzinfo=BERLIN)  # a Monday morning in Berlin
 DAYS = 14
 BAD_DAYS = {4, 8, 11}  # mostly wrong answers on these days
-
-
-def answer(user, question, correct: bool, at: datetime):
-    key = sorted(c.label for c in question.choices.all() if c.is_correct)
-    others = sorted(c.label for c in question.choices.all() if not c.is_correct)
-    labels = key if correct else (others + key)[: len(key)]
-    with time_machine.travel(at, tick=False):
-        answer_record(user=user, question=question, labels=labels, answered_at=at)
 
 
 def chances(user, blueprint, at: datetime) -> tuple[float, float]:
@@ -74,7 +67,7 @@ def two_weeks(bad_days: set[int]) -> list[dict]:
             reviews += len(due) if look == 0 else 0  # the scheduled reviews: the morning's
             for question in [card.question for card in due] + (new if look == 0 else []):
                 at += timedelta(seconds=40)
-                answer(user, question, rng.random() < right_rate, at)
+                answer_at(user, question, rng.random() < right_rate, at)
             at += timedelta(minutes=20)
         days.append(
             {

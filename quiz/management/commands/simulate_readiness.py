@@ -1,12 +1,19 @@
+from argparse import ArgumentTypeError
+
 from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.test.utils import override_settings
 
-from quiz.management.simulation import figures, load_figures, simulate
+from quiz.management.simulation import figures, load_figures, simulate_rolled_back
 
 
-class _Rollback(Exception):
-    pass
+def at_least(minimum: int):
+    def count(value: str) -> int:
+        number = int(value)
+        if number < minimum:
+            raise ArgumentTypeError(f"must be {minimum} or more, not {number}")
+        return number
+
+    return count
 
 
 class Command(BaseCommand):
@@ -14,17 +21,18 @@ class Command(BaseCommand):
         "Check readiness predictions against simulated learners with known truth (see "
         "quiz/management/simulation.py): Brier score, log-loss and reliability by decile for "
         "the real-exam and next-mock predictions, beside an oracle and the base rate, and the "
-        "daily review load of the exam-date scheduling. Everything it writes is rolled back."
+        "daily review load of the exam-date scheduling. Everything it writes is rolled back; run "
+        "it on a development database, as the population fit reads every answer there."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--learners", type=int, default=200)
+        parser.add_argument("--learners", type=at_least(1), default=200)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--truth", choices=["static", "memory"], default="static")
-        parser.add_argument("--topics", type=int, default=4)
-        parser.add_argument("--per-topic", type=int, default=60)
-        parser.add_argument("--exam-questions", type=int, default=40)
-        parser.add_argument("--max-new", type=int, default=90)
+        parser.add_argument("--topics", type=at_least(1), default=4)
+        parser.add_argument("--per-topic", type=at_least(1), default=60)
+        parser.add_argument("--exam-questions", type=at_least(1), default=40)
+        parser.add_argument("--max-new", type=at_least(0), default=90)
         parser.add_argument(
             "--scheduling",
             choices=["spread", "cap", "both"],
@@ -39,23 +47,9 @@ class Command(BaseCommand):
             self._print(strategy, report, predictions=strategy == strategies[0])
 
     def _run(self, strategy, options):
-        kwargs = {
-            "learners": options["learners"],
-            "seed": options["seed"],
-            "truth": options["truth"],
-            "topics": options["topics"],
-            "per_topic": options["per_topic"],
-            "exam_questions": options["exam_questions"],
-            "max_new": options["max_new"],
-        }
-        report = None
-        try:
-            with override_settings(SRS_EXAM_SCHEDULING=strategy), transaction.atomic():
-                report = simulate(**kwargs)
-                raise _Rollback
-        except _Rollback:
-            pass
-        return report
+        names = ("learners", "seed", "truth", "topics", "per_topic", "exam_questions", "max_new")
+        with override_settings(SRS_EXAM_SCHEDULING=strategy):
+            return simulate_rolled_back(**{name: options[name] for name in names})
 
     def _print(self, strategy, report, *, predictions):
         out = self.stdout.write

@@ -19,6 +19,11 @@ predicted and scored by the app (attempt_start, answer_save, attempt_finalize), 
 exam": `exam_questions` questions nobody has seen, of the same topics and difficulties. The
 population is refitted (population_refit) before the mock exams.
 
+Draws are paired: a learner's abilities and new questions come from their own generator
+(seed, learner), and the draw that decides an answer from (seed, learner, question, showing),
+so two schedulings run with the same seed meet the same learners, who answer a question's
+n-th showing alike (common random numbers: the comparison shows the scheduling, not luck).
+
 The oracle knows each learner's true abilities. For the mock it also knows the questions the
 app drew (the stored prediction is made after the draw, too); for the real exam it knows the
 distribution of difficulties but not the draw, as no prediction before the exam can.
@@ -72,9 +77,12 @@ REAL_EXAM_DRAWS = 200  # the oracle's average over exams the real one may be
 @dataclass
 class Learner:
     user: object
+    index: int
+    rng: random.Random  # the learner's own draws: the same learner under every scheduling
     theta: float
     offsets: dict[int, float]  # topic id -> u
     seen: dict[int, datetime] = field(default_factory=dict)  # question id -> last asked
+    showings: dict[int, int] = field(default_factory=dict)  # question id -> times asked
 
 
 @dataclass
@@ -93,14 +101,16 @@ class Report:
     mock: list[Result]
     daily_loads: list[int]  # reviews per learner per day, over every learner and day
     # Every card's recall at its learner's exam (9:00 on exam day): FSRS's own (whole days
-    # elapsed, what the scheduler plans for) and on the continuous curve.
-    exam_day_recall: list[tuple[float, float]]
+    # elapsed, what the scheduler plans for), on the continuous curve, and the truth's chance
+    # of answering it right then (what the learner would really score on it).
+    exam_day_recall: list[tuple[float, float, float]]
 
 
 class World:
     def __init__(self, *, seed: int, truth: str, topics: int, per_topic: int, exam_questions: int):
         if truth not in ("static", "memory"):
             raise ValueError(f"unknown truth {truth!r}: static or memory")
+        self.seed = seed
         self.rng = random.Random(seed)
         self.truth = truth
         self.start = timezone.now().replace(hour=8, minute=0, second=0, microsecond=0)
@@ -155,8 +165,16 @@ class World:
             x += MEMORY_BOOST * math.exp(-(at - last).total_seconds() / 86400 / MEMORY_DAYS)
         return GUESS + (1 - GUESS) * sigmoid(x)
 
+    def luck(self, learner: Learner, question) -> float:
+        """The uniform draw that decides this showing of the question to this learner: fixed
+        by (seed, learner, question, showing), so two schedulings compared on the same seed
+        meet the same learners who answer the same showing alike (common random numbers)."""
+        showing = learner.showings.get(question.pk, 0)
+        learner.showings[question.pk] = showing + 1
+        return random.Random(f"{self.seed}/{learner.index}/{question.pk}/{showing}").random()
+
     def answer(self, learner: Learner, question, at: datetime, source: str) -> None:
-        right = self.rng.random() < self.chance(learner, question, at)
+        right = self.luck(learner, question) < self.chance(learner, question, at)
         answer_record(
             user=learner.user,
             question=question,
@@ -170,18 +188,21 @@ class World:
 
     def learner(self, index: int) -> Learner:
         user = get_user_model().objects.create_user(f"sim-{id(self)}-{index}", password=None)
+        rng = random.Random(f"{self.seed}/{index}")
         learner = Learner(
             user=user,
-            theta=self.rng.gauss(ABILITY_MEAN, 1.0),
-            offsets={t.pk: self.rng.gauss(0, TOPIC_SD) for t in self.topics},
+            index=index,
+            rng=rng,
+            theta=rng.gauss(ABILITY_MEAN, 1.0),
+            offsets={t.pk: rng.gauss(0, TOPIC_SD) for t in self.topics},
         )
         exam_day = (self.start + timedelta(days=DAYS)).date()
         profile_update(user=user, exam_date=exam_day, time_zone="UTC")
         return learner
 
     def study(self, learner: Learner, max_new: int, by_id: dict, loads: list[int]) -> None:
-        new = self.rng.sample(self.questions, self.rng.randint(0, max_new))
-        days = [self.rng.randrange(DAYS) for _ in new]
+        new = learner.rng.sample(self.questions, learner.rng.randint(0, max_new))
+        days = [learner.rng.randrange(DAYS) for _ in new]
         for day in range(DAYS):
             morning = self.start + timedelta(days=day)
             due = list(
@@ -207,7 +228,7 @@ class World:
         ):
             p = self.chance(learner, item.question, at)
             chances.append(p)
-            label = "A" if self.rng.random() < p else "B"
+            label = "A" if self.luck(learner, item.question) < p else "B"
             ids = [str(c.pk) for c in item.question.choices.all() if c.label == label]
             answer_save(item=item, raw_choice_ids=ids, now=at)
         attempt = attempt_finalize(
@@ -231,7 +252,7 @@ class World:
                 GUESS
                 + (1 - GUESS)
                 * sigmoid(
-                    learner.theta + learner.offsets[topic_id] - self.rng.gauss(0, DIFFICULTY_SD)
+                    learner.theta + learner.offsets[topic_id] - learner.rng.gauss(0, DIFFICULTY_SD)
                 )
                 for topic_id, n in quotas.items()
                 for _ in range(n)
@@ -239,7 +260,7 @@ class World:
 
         oracle = statistics.fmean(self.pass_chance(draw()) for _ in range(REAL_EXAM_DRAWS))
         chances = draw()
-        right = sum(self.rng.random() < p for p in chances)
+        right = sum(learner.rng.random() < p for p in chances)
         return self.exam(len(chances)).score(right) >= PASS_MARK, oracle
 
     def pass_chance(self, chances: list[float]) -> float:
@@ -276,12 +297,13 @@ def simulate(
     real, mock, recall = [], [], []
     exam_moment = srs.exam_moment((world.start + timedelta(days=DAYS)).date(), "UTC")
     for learner in people:
-        for card in ReviewCard.objects.filter(user=learner.user):
-            card = srs.card_of(card)
+        for stored in ReviewCard.objects.filter(user=learner.user):
+            card = srs.card_of(stored)
             recall.append(
                 (
                     SCHEDULER.get_card_retrievability(card, current_datetime=exam_moment),
                     continuous_recall(card, exam_moment),
+                    world.chance(learner, by_id[stored.question_id], exam_moment),
                 )
             )
         attempt, mock_oracle = world.mock_exam(learner)
@@ -360,15 +382,17 @@ def figures(results: list[Result]) -> dict[str, Scores | None]:
 
 def load_figures(report: Report) -> dict[str, float]:
     loads = report.daily_loads or [0]
-    recall = report.exam_day_recall or [(0.0, 0.0)]
+    recall = report.exam_day_recall or [(0.0, 0.0, 0.0)]
+    fsrs, continuous, true = zip(*recall, strict=True)
     return {
         "largest day": max(loads),
         "mean day": statistics.fmean(loads),
         "spread (sd)": statistics.pstdev(loads),
-        "mean recall on exam day": statistics.fmean(r for r, _c in recall),
+        "mean recall on exam day": statistics.fmean(fsrs),
         # The scheduling's promise: every card at the desired retention (0.9) on exam day.
-        "cards at the target on exam day": statistics.fmean(r >= TARGET_RECALL for r, _ in recall),
-        "mean continuous recall": statistics.fmean(c for _r, c in recall),
-        "cards at the target, continuous": statistics.fmean(c >= TARGET_RECALL for _, c in recall),
+        "cards at the target on exam day": statistics.fmean(r >= TARGET_RECALL for r in fsrs),
+        "mean continuous recall": statistics.fmean(continuous),
+        "cards at the target, continuous": statistics.fmean(c >= TARGET_RECALL for c in continuous),
+        "mean true chance on exam day": statistics.fmean(true),
         "total reviews": sum(report.daily_loads),
     }

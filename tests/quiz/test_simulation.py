@@ -48,6 +48,24 @@ def test_the_scheduling_figures_cover_every_learner_day(small_world):
 
 
 @pytest.mark.django_db
+def test_two_schedulings_on_one_seed_meet_the_same_learners(settings):
+    """Paired draws: the comparison of schedulings is not luck of who was simulated."""
+    runs = {}
+    for mode in ("spread", "cap"):
+        settings.SRS_EXAM_SCHEDULING = mode
+        runs[mode] = simulate_rolled_back(learners=4, seed=5, truth="static", **SMALL)
+    spread, cap = runs["spread"], runs["cap"]
+    # The same abilities and real exams; the same cards (the same new questions)...
+    assert [r.oracle for r in spread.real] == [r.oracle for r in cap.real]
+    assert [r.passed for r in spread.real] == [r.passed for r in cap.real]
+    assert len(spread.exam_day_recall) == len(cap.exam_day_recall) > 0
+    # ...which, under the static truth, reviews do not change: the same true chances.
+    assert sorted(t for *_, t in spread.exam_day_recall) == sorted(
+        t for *_, t in cap.exam_day_recall
+    )
+
+
+@pytest.mark.django_db
 def test_unknown_truth_is_refused():
     with pytest.raises(ValueError, match="static or memory"):
         simulate(learners=1, seed=1, truth="dynamic", **SMALL)

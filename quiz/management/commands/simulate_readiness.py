@@ -93,3 +93,7 @@ class Command(BaseCommand):
             f"recall on exam day (continuous): mean {loads['mean continuous recall']:.3f}, "
             f"cards at the 0.9 target {loads['cards at the target, continuous']:.1%}"
         )
+        out(
+            "true chance of a right answer on exam day (the simulated truth): "
+            f"mean {loads['mean true chance on exam day']:.3f}"
+        )

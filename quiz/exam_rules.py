@@ -9,6 +9,14 @@ wrong; there is no partial credit.
 from collections.abc import Mapping
 
 GRACE_SECONDS = 60  # answers in flight when time runs out (Moodle's default for slow servers)
+TIMER_LOW_SECONDS = 300  # the timer's warning state: the last five minutes
+
+
+def clock_text(seconds: int) -> str:
+    """A countdown as the timer shows it: '9:05', '1:02:03' (exam.js formats alike)."""
+    hours, rest = divmod(max(0, seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def allocate(weights: Mapping[object, int], available: Mapping[object, int], total: int) -> dict:

@@ -258,7 +258,7 @@ def exam_autosave(learner: Learner, counted: Counted) -> None:
 def exam_flag(learner: Learner, counted: Counted) -> None:
     with counted():
         response = learner.client.post(exam_url("attempt_flag", learner.attempt, 1), headers=HX)
-    assertContains(response, "★ Flagged for review")
+    assertContains(response, "⚑</span> Flagged for review")
 
 
 def exam_review_page(learner: Learner, counted: Counted) -> None:

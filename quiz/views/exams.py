@@ -25,6 +25,8 @@ from quiz.views.common import (
 )
 
 PAGE = "quiz/exam_question.html"
+# What the review screen's navigator can list: ?show=... -> its label.
+REVIEW_FILTERS = {"all": "All", "unanswered": "Not answered", "flagged": "Flagged"}
 
 
 def _question_url(attempt, position):
@@ -42,7 +44,8 @@ def _clock(attempt) -> dict:
         "deadline_iso": attempt.deadline.isoformat(),
         "server_now_iso": now.isoformat(),
         "remaining": remaining,
-        "remaining_text": f"{remaining // 60}:{remaining % 60:02d}",
+        "remaining_text": exam_rules.clock_text(remaining),
+        "low_seconds": exam_rules.TIMER_LOW_SECONDS,
         "grace": exam_rules.GRACE_SECONDS,
     }
 
@@ -185,12 +188,27 @@ def attempt_review(request, pk):
     )
     if attempt.is_finished:
         return redirect(_results_url(attempt))
+    show = request.GET.get("show", "all")
+    if show not in REVIEW_FILTERS:
+        return bad_request(
+            request,
+            f"Cannot show {show!r}: choose all, unanswered or flagged.",
+            back_url=reverse("quiz:attempt_review", kwargs={"pk": attempt.pk}),
+            back_label="Back to the review",
+        )
     items = exam_selectors.navigator(attempt)
-    context = {
-        "attempt": attempt,
-        "navigator": items,
+    groups = {
+        "all": items,
         "unanswered": [i for i in items if not i.is_answered],
         "flagged": [i for i in items if i.flagged],
+    }
+    context = {
+        "attempt": attempt,
+        "navigator": groups[show],
+        "show": show,
+        "filters": [(key, label, len(groups[key])) for key, label in REVIEW_FILTERS.items()],
+        "unanswered": groups["unanswered"],
+        "flagged": groups["flagged"],
         **_clock(attempt),
     }
     return render(request, "quiz/exam_review.html", context)

@@ -5,6 +5,16 @@
   var offsetMs = 0; // server clock minus this browser's clock
   var warned = {};
 
+  function key(box, mark) { return "timer:" + box.dataset.resumeUrl + ":" + mark; }
+  function announced(box, mark) {
+    if (warned[mark]) { return true; }
+    try { return window.sessionStorage.getItem(key(box, mark)) === "1"; } catch (e) { return false; }
+  }
+  function remember(box, mark) {
+    warned[mark] = true;
+    try { window.sessionStorage.setItem(key(box, mark), "1"); } catch (e) { /* private mode */ }
+  }
+
   function timer() { return document.getElementById("exam-timer"); }
 
   function sync() {
@@ -28,17 +38,22 @@
     var left = Math.max(0, Math.round((deadline - (Date.now() + offsetMs)) / 1000));
     var value = box.querySelector(".timer-value");
     if (value) { value.textContent = format(left); }
-    box.classList.toggle("timer-low", left <= 600);
-    var warning = box.querySelector(".timer-warning");
-    [[600, "10 minutes left."], [60, "1 minute left."]].forEach(function (pair) {
-      if (left <= pair[0] && left > 0 && !warned[pair[0]]) {
-        warned[pair[0]] = true;
-        if (warning) { warning.textContent = pair[1]; }
+    box.classList.toggle("timer-low", left <= Number(box.dataset.lowSeconds || 300));
+    // Spoken once per attempt each, from a live region outside the box (the box is replaced
+    // on autosave); remembered across the attempt's pages, so moving to another question
+    // does not repeat it. When several marks passed unheard, only the latest is said.
+    var spoken = document.getElementById("timer-announcement");
+    [[60, "1 minute left."], [300, "5 minutes left."], [600, "10 minutes left."]].some(function (pair) {
+      if (left > pair[0] || left === 0) { return false; }
+      if (!announced(box, pair[0])) {
+        [600, 300, 60].forEach(function (mark) { if (mark >= pair[0]) { remember(box, mark); } });
+        if (spoken) { spoken.textContent = pair[1]; }
       }
+      return true;
     });
     if (left === 0 && !warned.end) {
       warned.end = true;
-      if (warning) { warning.textContent = "Time is up. Your saved answers are being scored."; }
+      if (spoken) { spoken.textContent = "Time is up. Your saved answers are being scored."; }
       window.setTimeout(function () { window.location.assign(box.dataset.resumeUrl); }, 1500);
     }
   }

@@ -233,7 +233,7 @@ def test_exam_timer_counts_down_and_ends_the_attempt(page, live_server, bank, le
     page.wait_for_load_state("load")
     Attempt.objects.update(deadline=timezone.now() - timedelta(seconds=58))  # inside the grace
     page.reload()
-    expect(page.locator(".timer-warning")).to_contain_text("Time is up", timeout=5000)
+    expect(page.locator("#timer-announcement")).to_contain_text("Time is up", timeout=5000)
     Attempt.objects.update(deadline=timezone.now() - timedelta(seconds=120))
     expect(page.locator(".score-line")).to_be_visible(timeout=8000)
 

@@ -393,13 +393,75 @@ def test_flag_and_review_screen(learner_client, user, blueprint):
             reverse("quiz:attempt_flag", kwargs={"pk": attempt.pk, "position": 3}), headers=HX
         )
         html = assert_fragment(response, "flag-form")
-        assert "★ Flagged for review" in html
+        assert "⚑</span> Flagged for review" in html
         # Only the flagged question's square is replaced, not the whole navigator.
         assert '<li id="nav-3" hx-swap-oob="true">' in html and "flagged current" in html
         assert 'id="exam-navigator"' not in html
         review = learner_client.get(reverse("quiz:attempt_review", kwargs={"pk": attempt.pk}))
     assertContains(review, "5 unanswered · 1 flagged")
     assertContains(review, "Submit the exam")
+
+
+def test_the_review_screen_lists_only_the_unanswered_or_only_the_flagged(
+    learner_client, user, blueprint
+):
+    attempt = start_attempt(user, blueprint, at=T0)
+    item = item_at(attempt, 2)
+    answer_save(item=item, raw_choice_ids=choice_ids(item, ["A"]), now=T0)
+    flag_set(item=item_at(attempt, 4), flagged=True, now=T0)
+    url = reverse("quiz:attempt_review", kwargs={"pk": attempt.pk})
+
+    def listed(show: str) -> list[str]:
+        with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
+            page = learner_client.get(url, {"show": show}).content.decode()
+        navigator = page.split('id="exam-navigator"')[1].split("</ol>")[0]
+        return re.findall(r'<li id="nav-(\d+)"', navigator)
+
+    assert listed("all") == ["1", "2", "3", "4", "5"]
+    assert listed("unanswered") == ["1", "3", "4", "5"]
+    assert listed("flagged") == ["4"]
+    with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
+        page = learner_client.get(url, {"show": "flagged"})
+        refused = learner_client.get(url, {"show": "<b>everything</b>"})
+    assertContains(page, 'aria-current="true">Flagged (1)</a>')
+    assertContains(refused, "choose all, unanswered or flagged", status_code=400)
+    assertNotContains(refused, "<b>everything</b>", status_code=400)
+
+
+def test_exam_pages_are_closed_book_with_the_clock_in_their_own_header(
+    learner_client, user, blueprint
+):
+    attempt = start_attempt(user, blueprint, at=T0)
+    with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
+        pages = [
+            learner_client.get(attempt_question_url(attempt, 1)),
+            learner_client.get(reverse("quiz:attempt_review", kwargs={"pk": attempt.pk})),
+        ]
+    for page in pages:
+        assertContains(page, 'class="exam-header"')
+        assertContains(page, 'role="timer"')
+        assertContains(page, 'Leave <span class="meta">(the clock keeps running)</span>')
+        assertNotContains(page, 'aria-label="Main"')
+        assertNotContains(page, 'id="site-search"')
+        assertNotContains(page, 'class="site-footer"')
+    # Outside an attempt the site's header is back.
+    assertContains(learner_client.get(reverse("quiz:exam_list")), 'id="site-search"')
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text", "low"),
+    [(3725, "1:02:05", False), (600, "10:00", False), (300, "5:00", True), (0, "0:00", True)],
+)
+def test_the_timer_shows_the_servers_time_left_and_its_warning_state(
+    learner_client, user, blueprint, seconds, text, low
+):
+    attempt = start_attempt(user, blueprint, at=T0)
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=T0 + timedelta(seconds=seconds))
+    with time_machine.travel(T0, tick=False):
+        page = learner_client.get(attempt_question_url(attempt, 1))
+    timer = page.content.decode().split('id="exam-timer"')[1].split("</div>")[0]
+    assert f'<time class="timer-value">{text}</time>' in timer
+    assert ("timer-low" in timer.split(">")[0]) is low
 
 
 def test_results_report_filters_and_rescoring(learner_client, user, blueprint):

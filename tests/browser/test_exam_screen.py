@@ -1,0 +1,136 @@
+"""The exam screen as a learner sitting a mock sees it, at desktop and phone width: closed
+book (no site navigation or search), a timer that never scrolls away and speaks at 10, 5 and
+1 minutes, a navigator whose states differ by shape and mark, a review screen that lists only
+the unanswered or only the flagged questions."""
+
+from datetime import timedelta
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from quiz.models import Attempt
+from tests.browser.conftest import sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+WIDTHS = [(1280, 800), (390, 844)]
+
+
+def start_mini(page, live_server, bank):
+    page.goto(f"{live_server.url}/exams/")
+    page.click(f"#{bank.mini.slug} button")
+    page.wait_for_load_state("load")
+    return Attempt.objects.get()
+
+
+def assert_axe_clean(page):
+    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+    assert result.response["violations"] == [], [
+        (v["id"], [n["target"] for n in v["nodes"]]) for v in result.response["violations"]
+    ]
+
+
+def fits_width(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def in_viewport(page, selector: str) -> bool:
+    box = page.locator(selector).bounding_box()
+    height = page.viewport_size["height"]
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
+
+
+@pytest.mark.parametrize(("width", "height"), WIDTHS)
+def test_the_exam_screen_is_closed_book_and_its_timer_stays_in_view(
+    page, live_server, bank, learner, shot, console_errors, width, height
+):
+    page.set_viewport_size({"width": width, "height": height})
+    sign_in(page, live_server)
+    attempt = start_mini(page, live_server, bank)
+    # Nothing of the site's: no main menu, no search, no notes or discussion links.
+    expect(page.locator("nav[aria-label=Main]")).to_have_count(0)
+    expect(page.locator("#site-search")).to_have_count(0)
+    expect(page.locator("main a[href*='/notes/'], main a[href*='#discussion']")).to_have_count(0)
+    expect(page.locator(".exam-header")).to_contain_text(bank.mini.name)
+    expect(page.locator("a.exam-leave")).to_have_text("Leave (the clock keeps running)")
+    expect(page.locator("#exam-timer[role=timer]")).to_be_visible()
+    # The question with the most choices, scrolled to its end: the timer is still on screen.
+    counts = []
+    for position in range(1, attempt.total + 1):
+        page.goto(f"{live_server.url}/exams/attempt/{attempt.pk}/q/{position}/")
+        counts.append(page.locator("input[name=choice]").count())
+    longest = counts.index(max(counts)) + 1
+    page.goto(f"{live_server.url}/exams/attempt/{attempt.pk}/q/{longest}/")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.wait_for_timeout(100)
+    assert in_viewport(page, "#exam-timer")
+    assert in_viewport(page, ".exam-leave")
+    assert fits_width(page)
+    assert_axe_clean(page)
+    if width < 500:
+        shot("exam-phone", full_page=False)
+    page.goto(f"{live_server.url}/exams/attempt/{attempt.pk}/review/")
+    expect(page.locator("nav[aria-label=Main]")).to_have_count(0)
+    assert fits_width(page)
+    assert_axe_clean(page)
+    assert console_errors == []
+
+
+def test_the_timer_warns_in_the_last_five_minutes_and_speaks_each_mark_once(
+    page, live_server, bank, learner
+):
+    sign_in(page, live_server)
+    attempt = start_mini(page, live_server, bank)
+    spoken = page.locator("#timer-announcement")
+    expect(page.locator("#exam-timer")).not_to_have_class("exam-timer timer-low")
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() + timedelta(seconds=590))
+    page.reload()
+    expect(spoken).to_have_text("10 minutes left.")
+    expect(page.locator("#exam-timer")).not_to_have_class("exam-timer timer-low")
+    # Another question of the same attempt: the mark was said already.
+    page.goto(f"{live_server.url}/exams/attempt/{attempt.pk}/q/2/")
+    page.wait_for_timeout(1500)
+    expect(spoken).to_have_text("")
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() + timedelta(seconds=290))
+    page.reload()
+    expect(spoken).to_have_text("5 minutes left.")
+    expect(page.locator("#exam-timer")).to_have_class("exam-timer timer-low")  # from the server
+    # An autosave response re-synchronises the clock with the server's deadline.
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() + timedelta(seconds=50))
+    page.locator("input[name=choice]").first.check()
+    expect(page.locator("#save-status")).to_contain_text("Saved at")
+    expect(spoken).to_have_text("1 minute left.", timeout=3000)
+    value = page.locator("#exam-timer .timer-value").inner_text()
+    assert value.startswith("0:"), value
+
+
+def test_the_navigator_tells_states_by_mark_and_the_review_lists_what_is_asked(
+    page, live_server, bank, learner
+):
+    sign_in(page, live_server)
+    attempt = start_mini(page, live_server, bank)
+    page.locator("input[name=choice]").first.check()
+    expect(page.locator("#nav-1 .answered-mark")).to_have_text("✓")
+    page.click(".flag-button")
+    expect(page.locator("#nav-1 .flag-mark")).to_have_text("⚑")
+    page.goto(f"{live_server.url}/exams/attempt/{attempt.pk}/q/3/")
+    page.click(".flag-button")
+    expect(page.locator("#nav-3 .flag-mark")).to_have_count(1)
+    # Unanswered squares are dashed, answered solid: shape, not colour alone.
+    styles = page.evaluate(
+        "[1, 2].map(n => getComputedStyle(document.querySelector(`#nav-${n} .cell`)).borderStyle)"
+    )
+    assert styles == ["solid", "dashed"]
+    legend = page.locator(".exam-navigator .legend").inner_text()
+    assert not any(ch.isdigit() for ch in legend), legend  # symbols, not counts
+    page.goto(f"{live_server.url}/exams/attempt/{attempt.pk}/review/")
+    page.click("text=Flagged (2)")
+    expect(page.locator(".exam-navigator ol li")).to_have_count(2)
+    page.click("text=Not answered (9)")
+    expect(page.locator(".exam-navigator ol li")).to_have_count(9)
+    expect(page.locator("#nav-1")).to_have_count(0)
+    page.click("text=All (10)")
+    expect(page.locator(".exam-navigator ol li")).to_have_count(10)

@@ -27,6 +27,7 @@ class ShownChoice:
     letter: str
     number: int  # 1-based, for the keyboard
     chosen: bool = False
+    struck: bool = False  # ruled out by the learner (strike-through)
     text_html: str = ""  # the choice's texts with references in this screen's letters
     explanation_html: str = ""
     source_note_html: str = ""
@@ -99,6 +100,7 @@ def present(
     *,
     order: list[str] | None = None,
     chosen: list[str] | None = None,
+    struck: list[str] | None = None,
     answered: bool = False,
     revealed: bool = False,
     vote: CommunityVote | None = None,
@@ -114,13 +116,14 @@ def present(
     def relabel(html: str) -> str:
         return choice_refs.relabel_html(html, letter_of)
 
-    chosen_set = set(chosen or [])
+    chosen_set, struck_set = set(chosen or []), set(struck or [])
     shown = [
         ShownChoice(
             by_label[label],
             LETTERS[index],
             index + 1,
             label in chosen_set,
+            label in struck_set,
             text_html=relabel(by_label[label].text_html),
             explanation_html=relabel(by_label[label].explanation_html),
             source_note_html=relabel(by_label[label].source_note_html),

@@ -150,6 +150,9 @@ class AttemptQuestion(FrozenQuestionMixin, models.Model):
     choice_order = models.CharField(max_length=60)
     key_labels = models.CharField(max_length=60, help_text="The key when the attempt started.")
     chosen_labels = models.CharField(max_length=60, blank=True)
+    struck_labels = models.CharField(
+        max_length=60, blank=True, help_text="Choices the learner ruled out (strike-through)."
+    )
     saved_at = models.DateTimeField(null=True, blank=True)
     flagged = models.BooleanField(default=False)
     is_correct = models.BooleanField(null=True)

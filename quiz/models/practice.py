@@ -107,10 +107,12 @@ class PracticeSession(models.Model):
 
 
 class FrozenQuestionMixin:
-    """A question as one learner got it: choice order and chosen labels as comma lists."""
+    """A question as one learner got it: choice order, chosen and ruled-out (struck) labels
+    as comma lists."""
 
     choice_order: str
     chosen_labels: str
+    struck_labels: str
 
     @property
     def order_labels(self) -> list[str]:
@@ -119,6 +121,15 @@ class FrozenQuestionMixin:
     @property
     def chosen(self) -> list[str]:
         return [label for label in self.chosen_labels.split(",") if label]
+
+    @property
+    def struck(self) -> list[str]:
+        return [label for label in self.struck_labels.split(",") if label]
+
+    def struck_with(self, label: str, struck: bool) -> str:
+        """The struck labels after ruling `label` out (struck) or back in, in stable order."""
+        labels = set(self.struck) | {label} if struck else set(self.struck) - {label}
+        return ",".join(sorted(labels))
 
 
 class PracticeItem(FrozenQuestionMixin, models.Model):
@@ -133,6 +144,9 @@ class PracticeItem(FrozenQuestionMixin, models.Model):
     shown_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     chosen_labels = models.CharField(max_length=60, blank=True)
+    struck_labels = models.CharField(
+        max_length=60, blank=True, help_text="Choices the learner ruled out (strike-through)."
+    )
     is_correct = models.BooleanField(null=True)
     response_ms = models.PositiveIntegerField(null=True, blank=True)
     record = models.OneToOneField(

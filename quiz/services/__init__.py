@@ -40,6 +40,7 @@ from quiz.services.exams import (
     blueprint_sync,
     finalize_expired_attempts,
     flag_set,
+    strike_set,
 )
 from quiz.services.feedback import (
     ChoiceCountError,
@@ -60,6 +61,7 @@ from quiz.services.practice import (
     practice_finish,
     practice_retry,
     practice_start,
+    practice_strike,
     review_start,
 )
 from quiz.services.profile import profile_for, profile_update
@@ -111,6 +113,7 @@ __all__ = [
     "practice_finish",
     "practice_retry",
     "practice_start",
+    "practice_strike",
     "profile_for",
     "profile_update",
     "question_merge",
@@ -129,6 +132,7 @@ __all__ = [
     "srs_rate",
     "srs_record",
     "srs_time_travel",
+    "strike_set",
     "throttle_blocked",
     "throttle_hit",
     "throttle_reset",

@@ -166,6 +166,25 @@ def flag_set(
     return item
 
 
+def strike_set(
+    *, item: AttemptQuestion, raw_choice_id: str, struck: bool, now: datetime | None = None
+) -> AttemptQuestion:
+    """Rule a choice out (struck) or back in, saved at once with the same guarantees as an
+    answer: only while the attempt is open, never after it was graded. The struck choices
+    are read again under the attempt's lock, so two quick strikes both land."""
+    now = now or timezone.now()
+    _check_open(item.attempt, now)
+    [label] = choice_labels_from_ids(question=item.question, raw_ids=[raw_choice_id])
+    with transaction.atomic():
+        _lock_open(item.attempt, now)
+        item.struck_labels = AttemptQuestion.objects.values_list("struck_labels", flat=True).get(
+            pk=item.pk
+        )
+        item.struck_labels = item.struck_with(label, struck)
+        AttemptQuestion.objects.filter(pk=item.pk).update(struck_labels=item.struck_labels)
+    return item
+
+
 def _check_open(attempt: Attempt, now: datetime) -> None:
     """The attempt as the caller read it: finished, or past its deadline and grace."""
     if attempt.is_finished:

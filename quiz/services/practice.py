@@ -158,6 +158,25 @@ def choice_labels_from_ids(*, question: Question, raw_ids: Sequence[str]) -> lis
     return labels
 
 
+def practice_strike(*, item: PracticeItem, raw_choice_id: str, struck: bool) -> PracticeItem:
+    """Rule a choice out (struck) or back in while the question waits for its answer; kept
+    with the session's item, so it survives a reload."""
+    if item.session.is_finished:
+        raise PracticeError("This practice session is finished; start a new one.")
+    if item.is_answered:
+        raise PracticeError("You already answered this question.")
+    [label] = choice_labels_from_ids(question=item.question, raw_ids=[raw_choice_id])
+    with transaction.atomic():
+        item.struck_labels = (
+            PracticeItem.objects.select_for_update()
+            .values_list("struck_labels", flat=True)
+            .get(pk=item.pk)
+        )
+        item.struck_labels = item.struck_with(label, struck)
+        PracticeItem.objects.filter(pk=item.pk).update(struck_labels=item.struck_labels)
+    return item
+
+
 def practice_answer(
     *, item: PracticeItem, raw_choice_ids: Sequence[str], snapshot: CardSnapshot | None = None
 ) -> PracticeItem:

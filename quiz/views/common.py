@@ -8,6 +8,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django_htmx.http import HttpResponseClientRedirect
 
+from config.ids import parse_id
+from quiz.presentation import LETTERS
+
 
 def login_required(view):
     """Like Django's, but an htmx request gets a full-page redirect, not a swapped login page."""
@@ -69,3 +72,30 @@ def refusals(view):
             return refusal(request, error)
 
     return wrapper
+
+
+STRIKE_MISSING = "Say which choice to rule out (strike) or to bring back (restore)."
+
+
+def strike_toggle(request) -> tuple[str, bool] | None:
+    """A rule-out toggle's post: (the raw choice id, struck) from `strike` (rule it out) or
+    `restore` (bring it back); None when it has neither."""
+    if "strike" in request.POST:
+        return request.POST["strike"], True
+    if "restore" in request.POST:
+        return request.POST["restore"], False
+    return None
+
+
+def render_strike(request, item, raw_id: str, strike_url: str) -> HttpResponse:
+    """The toggle of one choice after a strike (the htmx answer): its new state and the
+    letter it has on this learner's screen."""
+    choice_id = parse_id(raw_id)
+    label = next(c.label for c in item.question.choices.all() if c.pk == choice_id)
+    context = {
+        "choice_pk": choice_id,
+        "letter": LETTERS[item.order_labels.index(label)],
+        "struck": label in item.struck,
+        "strike_url": strike_url,
+    }
+    return render(request, "quiz/_question.html#strike", context)

@@ -16,12 +16,15 @@ from quiz.presentation import present
 from quiz.selectors import exams as exam_selectors
 from quiz.tasks import population_refit_task
 from quiz.views.common import (
+    STRIKE_MISSING,
     bad_request,
     found,
     login_required,
     redirect_after_post,
     refusal,
     refusals,
+    render_strike,
+    strike_toggle,
 )
 
 PAGE = "quiz/exam_question.html"
@@ -107,10 +110,16 @@ def _question_context(attempt, item, *, ticked: list[str] | None = None, **extra
         "attempt": attempt,
         "item": item,
         "view": present(
-            item.question, order=item.order_labels, chosen=item.chosen if ticked is None else ticked
+            item.question,
+            order=item.order_labels,
+            chosen=item.chosen if ticked is None else ticked,
+            struck=item.struck,
         ),
         "navigator": exam_selectors.navigator(attempt),
         "save_url": reverse("quiz:attempt_save", kwargs={"pk": attempt.pk, "position": position}),
+        "strike_url": reverse(
+            "quiz:attempt_strike", kwargs={"pk": attempt.pk, "position": position}
+        ),
         "previous": position - 1 if position > 1 else None,
         "next": position + 1 if position < attempt.total else None,
         **_clock(attempt),
@@ -177,6 +186,29 @@ def attempt_flag(request, pk, position):
     if request.htmx:
         context = {"attempt": attempt, "item": item, "flag_toggled": True}
         return render(request, f"{PAGE}#flag", context)
+    return redirect(_question_url(attempt, position))
+
+
+@require_POST
+@login_required
+@refusals
+def attempt_strike(request, pk, position):
+    """Rule a choice out or back in (strike-through), saved like an answer."""
+    attempt = services.attempt_touch(
+        attempt=found(exam_selectors.attempt_for(request.user, pk), "No such attempt of yours.")
+    )
+    item = found(
+        exam_selectors.attempt_item(attempt, position, shown=False),
+        "No such question in this attempt.",
+    )
+    toggle = strike_toggle(request)
+    if toggle is None:
+        return bad_request(request, STRIKE_MISSING)
+    raw_id, struck = toggle
+    services.strike_set(item=item, raw_choice_id=raw_id, struck=struck)
+    if request.htmx:
+        url = reverse("quiz:attempt_strike", kwargs={"pk": attempt.pk, "position": position})
+        return render_strike(request, item, raw_id, url)
     return redirect(_question_url(attempt, position))
 
 
@@ -254,7 +286,16 @@ def attempt_results(request, pk):
     )
     exam_selectors.review_page_load(page.object_list)
     reviewed = [
-        (item, present(item.question, order=item.order_labels, chosen=item.chosen, answered=True))
+        (
+            item,
+            present(
+                item.question,
+                order=item.order_labels,
+                chosen=item.chosen,
+                struck=item.struck,
+                answered=True,
+            ),
+        )
         for item in page
     ]
     context = {

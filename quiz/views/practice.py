@@ -14,12 +14,15 @@ from quiz.models import PracticeSession
 from quiz.presentation import present
 from quiz.selectors import practice as practice_selectors
 from quiz.views.common import (
+    STRIKE_MISSING,
     bad_request,
     found,
     login_required,
     redirect_after_post,
     refusal,
     refusals,
+    render_strike,
+    strike_toggle,
 )
 from study import selectors as study_selectors
 
@@ -102,6 +105,7 @@ def _question_context(
         question,
         order=item.order_labels,
         chosen=item.chosen if ticked is None else ticked,
+        struck=item.struck,
         answered=item.is_answered,
         vote=practice_selectors.item_vote(item) if item.is_answered else None,
         key_revisions=item.key_revisions,
@@ -123,6 +127,7 @@ def _question_context(
         "answer_url": reverse(
             "quiz:practice_answer", kwargs={"pk": session.pk, "position": item.position}
         ),
+        "strike_url": _strike_url(session, item.position),
         "next_url": _item_url(session, item.position + 1) if item.position < progress.total else "",
         "previous_url": _item_url(session, item.position - 1) if item.position > 1 else "",
         "just_answered": just_answered,
@@ -186,6 +191,29 @@ def practice_flag(request, pk, position):
     if request.htmx:
         context = {"session": item.session, "item": item, "flagged": flagged}
         return render(request, f"{QUESTION_PAGE}#flag", context)
+    return redirect(_item_url(item.session, position))
+
+
+def _strike_url(session, position: int) -> str:
+    return reverse("quiz:practice_strike", kwargs={"pk": session.pk, "position": position})
+
+
+@require_POST
+@login_required
+@refusals
+def practice_strike(request, pk, position):
+    """Rule a choice out or back in while the question waits for its answer."""
+    item = found(
+        practice_selectors.item_of(request.user, pk, position),
+        "No such question in your practice sessions.",
+    )
+    toggle = strike_toggle(request)
+    if toggle is None:
+        return bad_request(request, STRIKE_MISSING)
+    raw_id, struck = toggle
+    services.practice_strike(item=item, raw_choice_id=raw_id, struck=struck)
+    if request.htmx:
+        return render_strike(request, item, raw_id, _strike_url(item.session, position))
     return redirect(_item_url(item.session, position))
 
 

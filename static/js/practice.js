@@ -38,7 +38,7 @@
       handled = toggleChoice("[data-letter='" + key.toUpperCase() + "']");
     } else if (key === "Enter") {
       var form = answerForm();
-      var submit = form && form.querySelector("button[type=submit]");
+      var submit = form && form.querySelector(".submit-answer");
       var onControl = event.target.closest && event.target.closest("a, button");
       if (submit && !submit.disabled && !onControl) { form.requestSubmit(submit); handled = true; }
     } else if (key === "n" || key === "N" || key === "ArrowRight") {

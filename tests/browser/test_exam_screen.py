@@ -134,3 +134,63 @@ def test_the_navigator_tells_states_by_mark_and_the_review_lists_what_is_asked(
     expect(page.locator("#nav-1")).to_have_count(0)
     page.click("text=All (10)")
     expect(page.locator(".exam-navigator ol li")).to_have_count(10)
+
+
+def test_a_ruled_out_choice_survives_a_reload_and_shows_on_the_results(
+    page, live_server, bank, learner, console_errors
+):
+    sign_in(page, live_server)
+    start_mini(page, live_server, bank)
+    second = page.locator("li.choice").nth(1)
+    second.locator(".strike-toggle").click()  # by mouse
+    expect(second.locator(".strike-toggle")).to_have_attribute("aria-pressed", "true")
+    decoration = second.locator(".choice-text").evaluate(
+        "e => getComputedStyle(e).textDecorationLine"
+    )
+    assert decoration == "line-through"
+    third = page.locator("li.choice").nth(2).locator(".strike-toggle")
+    third.focus()
+    page.keyboard.press("Enter")  # by keyboard
+    expect(third).to_have_attribute("aria-pressed", "true")
+    third.focus()
+    page.keyboard.press("Space")  # and back
+    expect(page.locator("li.choice").nth(2).locator(".strike-toggle")).to_have_attribute(
+        "aria-pressed", "false"
+    )
+    # Striking is not answering: the navigator still says not answered.
+    expect(page.locator("#nav-1 .answered-mark")).to_have_count(0)
+    page.reload()
+    expect(page.locator("li.choice").nth(1).locator(".strike-toggle")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(page.locator(".strike-toggle[aria-pressed=true]")).to_have_count(1)
+    page.locator("li.choice").nth(1).locator("label").click()  # a ruled-out choice can be chosen
+    expect(page.locator("#save-status")).to_contain_text("Saved at")
+    page.click("text=Review and submit")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("text=Submit the exam")
+    expect(page.locator(".score-line")).to_be_visible()
+    expect(page.locator("body")).to_contain_text("You ruled it out")
+    assert console_errors == []
+
+
+def test_practice_offers_the_same_rule_out_and_still_answers(page, live_server, bank, learner):
+    sign_in(page, live_server)
+    page.goto(f"{live_server.url}/practice/")
+    page.check("input[name=topics]")
+    page.click("text=Start practising")
+    page.wait_for_load_state("load")
+    toggle = page.locator("li.choice").first.locator(".strike-toggle")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(".practice-title")).to_be_visible()  # the panel was not replaced
+    page.reload()
+    expect(page.locator("li.choice").first.locator(".strike-toggle")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    page.locator("li.choice").nth(1).locator("label").click()
+    if page.locator("input[type=checkbox]").count():
+        page.locator("li.choice").nth(2).locator("label").click()
+    page.click("text=Submit answer")
+    expect(page.locator(".verdict")).to_be_visible()
+    expect(page.locator(".strike-toggle")).to_have_count(0)

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 
+from config.admin_inlines import LabelledTabularInline
 from config.ids import parse_ids
 from study.models import Certification, Note, WhatsNewItem
 from study.services import certification_save, note_anchor, note_write, notes_delete
@@ -37,7 +38,7 @@ class TopicAdmin(admin.ModelAdmin):
     search_fields = ["title", "summary"]
 
 
-class WhatsNewInline(admin.TabularInline):
+class WhatsNewInline(LabelledTabularInline):
     model = WhatsNewItem
     extra = 0
     can_delete = False

@@ -1,11 +1,12 @@
 from django.contrib import admin
 
+from config.admin_inlines import LabelledTabularInline
 from quiz.admin.limits import BoundedInline
 from quiz.models import Attempt, Blueprint, BlueprintTopic
 from quiz.selectors.exams import blueprint_fills
 
 
-class BlueprintTopicInline(BoundedInline, admin.TabularInline):
+class BlueprintTopicInline(BoundedInline, LabelledTabularInline):
     model = BlueprintTopic
     extra = 1
     verbose_name_plural = "Topic weights (none: every topic of the exam weighs the same)"

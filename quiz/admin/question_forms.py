@@ -4,10 +4,10 @@ validator and the editing rules), the choice/reference/key-history inlines, and 
 "Change answer key" form."""
 
 from django import forms
-from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from config.admin_inlines import LabelledTabularInline
 from quiz.admin.limits import BoundedInline, IdAutocomplete
 from quiz.admin.widgets import MarkdownPreviewTextarea
 from quiz.models import (
@@ -122,7 +122,7 @@ class ChoiceFormSet(forms.BaseInlineFormSet):
         super().clean()
 
 
-class ChoiceInline(BoundedInline, admin.TabularInline):
+class ChoiceInline(BoundedInline, LabelledTabularInline):
     model = Choice
     formset = ChoiceFormSet
     extra = 0
@@ -136,14 +136,14 @@ class ChoiceInline(BoundedInline, admin.TabularInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class ReferenceInline(BoundedInline, IdAutocomplete, admin.TabularInline):
+class ReferenceInline(BoundedInline, IdAutocomplete, LabelledTabularInline):
     model = QuestionReference
     extra = 0
     fields = ["note", "url", "title", "position"]
     autocomplete_fields = ["note"]
 
 
-class KeyRevisionInline(BoundedInline, admin.TabularInline):
+class KeyRevisionInline(BoundedInline, LabelledTabularInline):
     model = AnswerKeyRevision
     extra = 0
     can_delete = False

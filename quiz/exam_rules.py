@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 GRACE_SECONDS = 60  # answers in flight when time runs out (Moodle's default for slow servers)
 TIMER_LOW_SECONDS = 300  # the timer's warning state: the last five minutes
+REVIEW_MODE_DAYS = 30  # an untimed review-mode attempt left open is scored after this long
 
 
 def clock_text(seconds: int) -> str:

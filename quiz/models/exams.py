@@ -79,10 +79,17 @@ class Attempt(models.Model):
         SUBMITTED = "submitted", "Submitted"
         EXPIRED = "expired", "Time ran out"
 
+    class Mode(models.TextChoices):
+        TIMED = "timed", "Timed"
+        # Untimed, the answer and explanation after each question; scored and kept in the
+        # history, left out of readiness calibration and of the score trend.
+        REVIEW = "review", "Review mode"
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
     )
     blueprint = models.ForeignKey(Blueprint, on_delete=models.PROTECT, related_name="attempts")
+    mode = models.CharField(max_length=10, choices=Mode, default=Mode.TIMED)
     started_at = models.DateTimeField()
     deadline = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -123,9 +130,9 @@ class Attempt(models.Model):
         ordering = ["-started_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "blueprint"],
+                fields=["user", "blueprint", "mode"],
                 condition=models.Q(finished_at__isnull=True),
-                name="one_open_attempt_per_blueprint",
+                name="one_open_attempt_per_blueprint_and_mode",
             )
         ]
         indexes = [models.Index(fields=["finished_at", "deadline"], name="attempt_open_deadline")]
@@ -136,6 +143,10 @@ class Attempt(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.finished_at is not None
+
+    @property
+    def is_review(self) -> bool:
+        return self.mode == self.Mode.REVIEW
 
 
 class AttemptQuestion(FrozenQuestionMixin, models.Model):

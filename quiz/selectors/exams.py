@@ -177,8 +177,12 @@ def blueprint_pool(
     return {topic: by_topic.get(topic.pk, []) for topic in topics}
 
 
-def open_attempt(user: AbstractBaseUser, blueprint: Blueprint) -> Attempt | None:
-    return Attempt.objects.filter(user=user, blueprint=blueprint, finished_at__isnull=True).first()
+def open_attempt(
+    user: AbstractBaseUser, blueprint: Blueprint, mode: str = Attempt.Mode.TIMED
+) -> Attempt | None:
+    return Attempt.objects.filter(
+        user=user, blueprint=blueprint, mode=mode, finished_at__isnull=True
+    ).first()
 
 
 def offered_blueprint(slug: str) -> Blueprint | None:
@@ -224,25 +228,30 @@ def navigator(attempt: Attempt) -> list[AttemptQuestion]:
 class BlueprintStatus:
     blueprint: Blueprint
     fill: BlueprintFill
-    open_attempt: Attempt | None
-    last_attempt: Attempt | None
+    open_attempt: Attempt | None  # timed
+    last_attempt: Attempt | None  # timed
+    open_review: Attempt | None = None  # review mode
 
 
 def blueprints_for(user) -> list[BlueprintStatus]:
     """The exam list: every exam on offer with whether it can start and the learner's
-    attempts at it."""
+    attempts at it (the open one of each mode, the last timed result)."""
     exams = offered_exams()
     blueprints = [fill.blueprint for fill in exams]
     attempts = Attempt.objects.filter(user=user, blueprint__in=blueprints).order_by("-started_at")
     open_by, last_by = {}, {}
     for attempt in attempts:
         if attempt.finished_at is None:
-            open_by.setdefault(attempt.blueprint_id, attempt)
-        else:
+            open_by.setdefault((attempt.blueprint_id, attempt.mode), attempt)
+        elif attempt.mode == Attempt.Mode.TIMED:
             last_by.setdefault(attempt.blueprint_id, attempt)
     return [
         BlueprintStatus(
-            fill.blueprint, fill, open_by.get(fill.blueprint.pk), last_by.get(fill.blueprint.pk)
+            fill.blueprint,
+            fill,
+            open_by.get((fill.blueprint.pk, Attempt.Mode.TIMED)),
+            last_by.get(fill.blueprint.pk),
+            open_by.get((fill.blueprint.pk, Attempt.Mode.REVIEW)),
         )
         for fill in exams
     ]
@@ -301,7 +310,10 @@ def results(attempt: Attempt) -> Results:
         )
     trend = list(
         Attempt.objects.filter(
-            user_id=attempt.user_id, blueprint_id=attempt.blueprint_id, finished_at__isnull=False
+            user_id=attempt.user_id,
+            blueprint_id=attempt.blueprint_id,
+            mode=Attempt.Mode.TIMED,  # review mode shows answers as it goes: not a trend point
+            finished_at__isnull=False,
         ).order_by("-finished_at")[:12]
     )[::-1]
     return Results(

@@ -377,12 +377,13 @@ class Calibration:
 
 
 def calibration(attempts=None) -> list[Calibration]:
-    """How well the shown predictions matched the outcomes of finished attempts: the next-mock
+    """How well the shown predictions matched the outcomes of finished timed attempts (review
+    mode shows the answers as it goes, so it says nothing of the exam): the next-mock
     prediction over every such attempt, the real-exam one over attempts whose questions were
     all new to the learner (what the real exam is like)."""
     rows = list(
         (attempts if attempts is not None else Attempt.objects.all())
-        .filter(finished_at__isnull=False, prediction_shown=True)
+        .filter(finished_at__isnull=False, prediction_shown=True, mode=Attempt.Mode.TIMED)
         .values_list(
             "predicted_pass",
             "predicted_score",

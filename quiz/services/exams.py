@@ -46,11 +46,18 @@ class ExamClosed(ExamError):
 
 @transaction.atomic
 def attempt_start(
-    *, user: AbstractBaseUser, blueprint: Blueprint, now: datetime | None = None
+    *,
+    user: AbstractBaseUser,
+    blueprint: Blueprint,
+    mode: str = Attempt.Mode.TIMED,
+    now: datetime | None = None,
 ) -> Attempt:
-    """Start (or resume) the learner's attempt at a blueprint; one open attempt each."""
+    """Start (or resume) the learner's attempt at a blueprint; one open attempt per mode.
+    Review mode draws the same way, untimed (open exam_rules.REVIEW_MODE_DAYS)."""
     now = now or timezone.now()
-    current = open_attempt(user, blueprint)
+    if mode not in Attempt.Mode.values:
+        raise ExamError(f"No such exam mode: {mode!r}; timed or review.", code="mode")
+    current = open_attempt(user, blueprint, mode)
     if current is not None:
         attempt_touch(attempt=current, now=now)
         if not current.is_finished:
@@ -77,7 +84,13 @@ def attempt_start(
             user=user,
             blueprint=blueprint,
             started_at=now,
-            deadline=now + timedelta(minutes=blueprint.time_limit_minutes),
+            mode=mode,
+            deadline=now
+            + (
+                timedelta(days=exam_rules.REVIEW_MODE_DAYS)
+                if mode == Attempt.Mode.REVIEW
+                else timedelta(minutes=blueprint.time_limit_minutes)
+            ),
             total=len(chosen),
             passing_score=blueprint.passing_score,
             scale=blueprint.scale,
@@ -138,12 +151,21 @@ def answer_save(
     now = now or timezone.now()
     _check_open(item.attempt, now)
     labels = sorted(set(choice_labels_from_ids(question=item.question, raw_ids=raw_choice_ids)))
-    if len(labels) > item.question.choose:
-        most = item.question.choose
+    most = item.question.choose
+    if len(labels) > most:
         raise ChoiceCountError(
             f"You can choose only {most} answer{'s' if most > 1 else ''}; you chose "
             f"{len(labels)}. Nothing was saved: untick one and save again."
         )
+    if item.attempt.is_review:
+        # Review mode checks each answer as it is given, like practice: once, and whole.
+        if item.chosen_labels:
+            raise ExamError("In review mode an answer is final once checked.", code="checked")
+        if len(labels) != most:
+            raise ChoiceCountError(
+                f"Choose {most} answer{'s' if most > 1 else ''} to check "
+                f"{'them' if most > 1 else 'it'}; you chose {len(labels)}."
+            )
     with transaction.atomic():
         _lock_open(item.attempt, now)
         item.chosen_labels = ",".join(labels)

@@ -65,8 +65,9 @@ def exam_list(request):
 @login_required
 def exam_start(request, slug):
     blueprint = found(exam_selectors.offered_blueprint(slug), "No such mock exam.")
+    mode = request.POST.get("mode", Attempt.Mode.TIMED)
     try:
-        attempt = services.attempt_start(user=request.user, blueprint=blueprint)
+        attempt = services.attempt_start(user=request.user, blueprint=blueprint, mode=mode)
     except ValidationError as error:
         # Reloading cannot help an exam the bank cannot fill: the list says which can start.
         back = {"back_url": reverse("quiz:exam_list"), "back_label": "Back to the mock exams"}
@@ -106,14 +107,18 @@ def attempt_question(request, pk, position):
 def _question_context(attempt, item, *, ticked: list[str] | None = None, **extra) -> dict:
     """The exam screen of one question; ticked: labels of a refused post, shown again."""
     position = item.position
+    # Review mode shows the answer and why once the learner checked theirs.
+    checked = attempt.is_review and item.is_answered and ticked is None
     return {
         "attempt": attempt,
         "item": item,
+        "checked": checked,
         "view": present(
             item.question,
             order=item.order_labels,
             chosen=item.chosen if ticked is None else ticked,
             struck=item.struck,
+            answered=checked,
         ),
         "navigator": exam_selectors.navigator(attempt),
         "save_url": reverse("quiz:attempt_save", kwargs={"pk": attempt.pk, "position": position}),
@@ -137,6 +142,10 @@ def attempt_save(request, pk, position):
         "No such question in this attempt.",
     )
     raw_ids = request.POST.getlist("choice")
+    go = request.POST.get("go", "")
+    if attempt.is_review and go != "check":
+        # Review mode records an answer only when it is checked: moving on skips it.
+        return _go(attempt, position, go)
     try:
         services.answer_save(item=item, raw_choice_ids=raw_ids)
     except services.ChoiceCountError as error:
@@ -162,7 +171,13 @@ def attempt_save(request, pk, position):
             **_clock(attempt),
         }
         return render(request, f"{PAGE}#saved", context)
-    go = request.POST.get("go", "")
+    if attempt.is_review:  # checked: the same question, now with its answer and why
+        return redirect(f"{_question_url(attempt, position)}#feedback")
+    return _go(attempt, position, go)
+
+
+def _go(attempt, position: int, go: str):
+    """Where the exam screen's buttons lead: the review screen, another question, or back."""
     if go == "review":
         return redirect("quiz:attempt_review", pk=attempt.pk)
     target = parse_id(go)
@@ -305,6 +320,7 @@ def attempt_results(request, pk):
         "shown": shown,
         "page": page,
         "filters": ["all", "incorrect", "unanswered", "flagged"],
+        "review_days": exam_rules.REVIEW_MODE_DAYS,
         **score_trend(data.trend, current_pk=attempt.pk, passing_score=attempt.passing_score),
     }
     return render(request, "quiz/exam_results.html", context)

@@ -40,6 +40,9 @@
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.dataset || form.dataset.chooseMode !== "submit") { return; }
+    // Only the button that submits the answer is held to the count (moving on is not).
+    var submitter = event.submitter;
+    if (submitter && submitter.name === "go" && submitter.value !== "check") { return; }
     var choose = chooseOf(form);
     if (choose < 2) { return; }
     var count = ticked(form);

@@ -9,7 +9,13 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from quiz.models import Attempt
-from quiz.services import attempt_finalize, practice_answer, practice_finish
+from quiz.services import (
+    answer_save,
+    attempt_finalize,
+    attempt_start,
+    practice_answer,
+    practice_finish,
+)
 from tests.browser.conftest import PASSWORD, sign_in
 from tests.helpers import item_at, key_choice_ids, start_attempt, start_practice
 
@@ -79,6 +85,9 @@ def learner_paths(bank, user) -> list[str]:
     finished = start_attempt(user, bank.mini)
     attempt_finalize(attempt=finished, reason="submitted")
     open_attempt = start_attempt(user, bank.mini)
+    review = attempt_start(user=user, blueprint=bank.mini, mode="review")
+    checked = item_at(review, 1)
+    answer_save(item=checked, raw_choice_ids=key_choice_ids(checked.question))
     return [
         "/",
         "/certifications/",
@@ -95,6 +104,8 @@ def learner_paths(bank, user) -> list[str]:
         f"/exams/attempt/{finished.pk}/results/",
         f"/exams/attempt/{open_attempt.pk}/q/1/",
         f"/exams/attempt/{open_attempt.pk}/review/",
+        f"/exams/attempt/{review.pk}/q/1/",  # review mode, the answer checked
+        f"/exams/attempt/{review.pk}/q/2/",
         "/readiness/",
         "/account/",
         "/search/?q=key",
@@ -114,7 +125,7 @@ def test_every_page_fits_the_width_and_has_no_axe_violations(
         for path, found in walk(page, live_server.url, signed_in).items()
     }
     assert report == {}
-    assert Attempt.objects.filter(user=learner).count() == 2
+    assert Attempt.objects.filter(user=learner).count() == 3
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -194,3 +194,33 @@ def test_practice_offers_the_same_rule_out_and_still_answers(page, live_server, 
     page.click("text=Submit answer")
     expect(page.locator(".verdict")).to_be_visible()
     expect(page.locator(".strike-toggle")).to_have_count(0)
+
+
+def test_review_mode_shows_the_answer_and_why_after_each_question(
+    page, live_server, bank, learner, console_errors
+):
+    sign_in(page, live_server)
+    page.goto(f"{live_server.url}/exams/")
+    page.locator(f"#{bank.mini.slug}").locator("text=Start in review mode").click()
+    page.wait_for_load_state("load")
+    expect(page.locator(".exam-header")).to_contain_text("Review mode · untimed")
+    expect(page.locator("#exam-timer")).to_have_count(0)
+    for position in (1, 2):
+        expect(page.locator("#exam-title")).to_have_text(f"Question {position} of 10")
+        choose = int(page.locator("#exam-form").get_attribute("data-choose"))
+        for n in range(choose):
+            page.locator("li.choice label").nth(n).click()
+        page.click("text=Check answer")
+        expect(page.locator(".verdict")).to_contain_text("You chose")
+        expect(page.locator("#feedback .choice-state").first).to_be_visible()
+        expect(page.locator("#feedback .choice-explanation").first).to_be_visible()
+        expect(page.locator("#exam-form")).to_have_count(0)  # checked: final
+        page.click("text=Next →")
+    page.click("text=Review and submit")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("text=Submit the exam")
+    expect(page.locator(".score-line")).to_be_visible()
+    expect(page.locator("body")).to_contain_text("Review mode:")
+    page.goto(f"{live_server.url}/exams/history/")
+    expect(page.locator("tbody tr", has_text="Review mode")).to_have_count(1)
+    assert console_errors == []

@@ -167,7 +167,9 @@ def test_on_a_desktop_the_menu_and_search_are_in_the_bar(page, live_server, bank
     assert page.locator(".site-header").bounding_box()["height"] <= 80
 
 
-def test_on_a_phone_next_is_in_reach_right_after_the_verdict(page, live_server, bank, learner):
+def test_on_a_phone_next_is_in_reach_right_after_the_verdict(
+    page, live_server, bank, learner, shot
+):
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, live_server)
     page.goto(f"{live_server.url}/practice/")
@@ -187,3 +189,4 @@ def test_on_a_phone_next_is_in_reach_right_after_the_verdict(page, live_server, 
     # to the bottom), however long the explanations under the verdict are.
     assert verdict["y"] >= 0 and verdict["y"] + verdict["height"] <= 844, verdict
     assert upcoming["y"] >= 0 and upcoming["y"] + upcoming["height"] <= 844, upcoming
+    shot("practice-feedback-phone", full_page=False)

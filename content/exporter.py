@@ -28,6 +28,11 @@ def content_export(*, outdir: Path) -> list[Path]:
         if certification.code:
             meta["code"] = certification.code
         meta["position"] = certification.position
+        domains = certification.domains.order_by("position", "slug")
+        if domains:
+            meta["domains"] = [
+                {"slug": d.slug, "name": d.name, "weight": d.weight} for d in domains
+            ]
         written.append(
             _write(cert_dir / CERTIFICATION_FILE, _front_matter(meta, certification.description))
         )
@@ -78,6 +83,8 @@ def _front_matter(meta: dict, body: str) -> str:
 def _export_topic(topic: Topic, topic_dir: Path) -> list[Path]:
     topic_dir.mkdir(parents=True, exist_ok=True)
     meta = {"slug": topic.slug, "title": topic.title, "position": topic.position}
+    if topic.domain_id:
+        meta["domain"] = topic.domain.slug
     if topic.summary:
         meta["summary"] = topic.summary
     sections = [

@@ -27,6 +27,7 @@ from study.services import (
     UPDATED,
     certification_retire,
     certification_sync,
+    domains_sync,
     topic_notes_sync,
     topic_retire,
     topic_sync,
@@ -74,6 +75,7 @@ def _write(library: Library) -> ImportReport:
     """Three passes so references across topics resolve: topics, questions, discussion."""
     report = ImportReport()
     certifications = {}
+    domains: dict[str, dict] = {}  # certification slug -> domain slug -> ExamDomain
     for entry in library.certifications:
         certification, outcome = certification_sync(
             slug=entry.slug,
@@ -84,6 +86,10 @@ def _write(library: Library) -> ImportReport:
         )
         certifications[entry.slug] = certification
         report.add("certifications", outcome)
+        domains[entry.slug] = domains_sync(
+            certification=certification,
+            domains=[(d.slug, d.name, d.weight) for d in entry.domains],
+        )
 
     topics: dict[str, Topic] = {}
     sets: dict[tuple[str, str], QuestionSet] = {}
@@ -94,6 +100,7 @@ def _write(library: Library) -> ImportReport:
             title=entry.title,
             summary=entry.summary,
             position=entry.position,
+            domain=domains[entry.certification_slug].get(entry.domain),
         )
         report.add("topics", outcome)
         topics[topic.slug] = topic

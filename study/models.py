@@ -1,5 +1,7 @@
 import uuid
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
@@ -29,6 +31,31 @@ class Certification(models.Model):
         return self.name
 
 
+class ExamDomain(models.Model):
+    """A part of a certification's exam guide with its share of the scored questions, the
+    unit score reports (and learners) plan by, e.g. Design Secure Architectures, 30%."""
+
+    certification = models.ForeignKey(
+        Certification, on_delete=models.CASCADE, related_name="domains"
+    )
+    slug = models.SlugField(max_length=100)
+    name = models.CharField(max_length=200)
+    weight = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Percent of the exam's scored questions.",
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["certification", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["certification", "slug"], name="domain_slug_once")
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.weight}%)"
+
+
 class TopicQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True, certification__is_active=True)
@@ -43,6 +70,14 @@ class Topic(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     title = models.CharField(max_length=200)
     summary = models.CharField(max_length=500, blank=True)
+    domain = models.ForeignKey(
+        ExamDomain,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="topics",
+        help_text="The exam domain its questions count toward (one of its certification's).",
+    )
     position = models.PositiveIntegerField(default=0)
     # Topics removed from the content library are retired, not deleted.
     is_active = models.BooleanField(default=True)
@@ -61,6 +96,10 @@ class Topic(models.Model):
 
     def get_absolute_url(self):
         return reverse("study:topic_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.domain_id and self.domain.certification_id != self.certification_id:
+            raise ValidationError({"domain": "Choose a domain of this topic's certification."})
 
     @property
     def notes_version(self) -> str:

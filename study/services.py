@@ -8,7 +8,7 @@ from typing import Any
 from django.db import models, transaction
 
 from study.markdown import dated_list_items, find_month_date, render_markdown, strip_heading_date
-from study.models import Certification, Note, Topic, WhatsNewItem
+from study.models import Certification, ExamDomain, Note, Topic, WhatsNewItem
 from study.sections import NoteSection, note_anchor
 
 CREATED, UPDATED, UNCHANGED, RETIRED = "created", "updated", "unchanged", "retired"
@@ -70,8 +70,30 @@ def certification_save(*, certification: Certification) -> Certification:
 
 
 @transaction.atomic
+def domains_sync(
+    *, certification: Certification, domains: Sequence[tuple[str, str, int]]
+) -> dict[str, ExamDomain]:
+    """Make the certification's exam domains exactly these (slug, name, weight), in this
+    order; a domain no longer listed is deleted (its topics keep no domain). By slug."""
+    existing = {d.slug: d for d in certification.domains.all()}
+    kept = {}
+    for position, (slug, name, weight) in enumerate(domains):
+        domain = existing.get(slug) or ExamDomain(certification=certification, slug=slug)
+        save_if_changed(domain, {"name": name, "weight": weight, "position": position})
+        kept[slug] = domain
+    certification.domains.exclude(slug__in=kept).delete()
+    return kept
+
+
+@transaction.atomic
 def topic_sync(
-    *, certification: Certification, slug: str, title: str, summary: str = "", position: int = 0
+    *,
+    certification: Certification,
+    slug: str,
+    title: str,
+    summary: str = "",
+    position: int = 0,
+    domain: ExamDomain | None = None,
 ) -> tuple[Topic, str]:
     topic = Topic.objects.filter(slug=slug).first() or Topic(slug=slug)
     outcome = save_if_changed(
@@ -81,6 +103,7 @@ def topic_sync(
             "title": title,
             "summary": summary,
             "position": position,
+            "domain_id": domain.pk if domain else None,
             "is_active": True,
         },
     )

@@ -9,6 +9,7 @@ from content.reading.records import (
     CERTIFICATION_FILE,
     BlueprintEntry,
     CertificationEntry,
+    DomainEntry,
 )
 from content.yamlnodes import LineDict
 
@@ -17,7 +18,9 @@ CERTIFICATION_SPEC = {
     "name": (str, True),
     "code": (str, False),
     "position": (int, False),
+    "domains": (list, False),
 }
+DOMAIN_SPEC = {"slug": (str, True), "name": (str, True), "weight": (int, True)}
 BLUEPRINT_SPEC = {
     "slug": (str, True),
     "name": (str, True),
@@ -47,9 +50,37 @@ def read_certification(
         position=values.get("position", 0),
         description=(body or "").strip(),
     )
+    if "domains" in values:
+        certification.domains = _read_domains(
+            reader, values["domains"], reader.front_lines.get("domains", 1)
+        )
     if (cert_dir / BLUEPRINTS_FILE).exists():
         certification.blueprints = read_blueprints(cert_dir / BLUEPRINTS_FILE, root, errors)
     return certification
+
+
+def _read_domains(reader: FileReader, items, line: int) -> list[DomainEntry]:
+    """A certification's exam domains: each a slug, a name and a weight in percent; the
+    weights add up to 100, as an exam guide's do."""
+    domains: list[DomainEntry] = []
+    for index, item in enumerate(items):
+        mapping = reader.mapping(item, "a domain", items.item_lines[index])
+        if mapping is None:
+            continue
+        what = f"domain {mapping.get('slug', index + 1)}"
+        values = reader.fields(mapping, what, DOMAIN_SPEC)
+        slug = reader.slug(values, "slug", mapping, "domain")
+        weight = values.get("weight")
+        if isinstance(weight, int) and not 1 <= weight <= 100:
+            reader.error(mapping.key_lines["weight"], f"{what}: 'weight' must be 1 to 100")
+        if slug in {d.slug for d in domains}:
+            reader.error(mapping.key_lines["slug"], f"domain slug '{slug}' is used twice")
+        if slug and values.get("name") and isinstance(weight, int):
+            domains.append(DomainEntry(slug, values["name"], weight))
+    total = sum(d.weight for d in domains)
+    if domains and len(domains) == len(items) and total != 100:
+        reader.error(line, f"the domains' weights add up to {total}, not 100")
+    return domains
 
 
 def read_blueprints(path: Path, root: Path, errors: list[ImportProblem]) -> list[BlueprintEntry]:

@@ -24,6 +24,17 @@ def check_library(library: Library, errors: list[ImportProblem]) -> None:
         topic_slugs[topic.slug] = topic.certification_slug
 
     for certification in library.certifications:
+        domains = {d.slug for d in certification.domains}
+        for topic in library.topics:
+            if topic.certification_slug == certification.slug and topic.domain not in (
+                domains | {""}
+            ):
+                known = ", ".join(sorted(domains)) or "none: add domains to certification.md"
+                message = (
+                    f"domain '{topic.domain}' is not an exam domain of {certification.slug} "
+                    f"(its domains: {known})"
+                )
+                errors.append(ImportProblem(topic.file, topic.domain_line, message))
         own = {t.slug for t in library.topics if t.certification_slug == certification.slug}
         for blueprint in certification.blueprints:
             unknown = sorted(set(blueprint.topics) - own)

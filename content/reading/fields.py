@@ -31,6 +31,7 @@ class FileReader:
         self.path = path
         self.name = str(path.relative_to(root.parent) if root.parent in path.parents else path)
         self.errors = errors
+        self.front_lines: dict[str, int] = {}  # front matter field -> line, once read
 
     def error(self, line: int, message: str) -> None:
         self.errors.append(ImportProblem(self.name, line, message))
@@ -77,6 +78,7 @@ class FileReader:
         if meta is None:
             return None, None, 0
         values = self.fields(meta, "the front matter", spec)
+        self.front_lines = meta.key_lines  # where each field is, for checks across files
         slug = self.slug(values, "slug", meta, what)
         folder = self.path.parent.name
         if slug and slug != folder:

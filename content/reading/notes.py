@@ -13,6 +13,7 @@ NOTES_SPEC = {
     "title": (str, True),
     "position": (int, False),
     "summary": (str, False),
+    "domain": (str, False),
 }
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -54,6 +55,9 @@ def read_notes(path: Path, cert_slug: str, root: Path, errors: list[ImportProble
         title=values.get("title", ""),
         summary=values.get("summary", ""),
         position=values.get("position", 0),
+        domain=values.get("domain", ""),
+        domain_line=reader.front_lines.get("domain", 0),
+        file=reader.name,
     )
     if body is not None:
         topic.sections = _read_sections(body, body_line, reader)

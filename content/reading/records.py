@@ -29,6 +29,15 @@ class BlueprintEntry:
 
 
 @dataclass
+class DomainEntry:
+    """An exam domain of a certification (its `domains:` in certification.md)."""
+
+    slug: str
+    name: str
+    weight: int  # percent of the exam's scored questions
+
+
+@dataclass
 class CertificationEntry:
     slug: str
     name: str
@@ -36,6 +45,7 @@ class CertificationEntry:
     position: int = 0
     description: str = ""
     blueprints: list[BlueprintEntry] = field(default_factory=list)
+    domains: list[DomainEntry] = field(default_factory=list)
 
 
 @dataclass
@@ -71,6 +81,9 @@ class TopicEntry:
     title: str
     summary: str = ""
     position: int = 0
+    domain: str = ""  # slug of one of its certification's exam domains
+    domain_line: int = 0  # where notes.md names it, for the cross-file check
+    file: str = ""  # its notes.md, as problems name it
     sections: list[NoteSection] = field(default_factory=list)
     disclaimer: str = ""
     sets: list[tuple[str, str]] = field(default_factory=list)

@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from study.models import Note, Topic
+from study.models import ExamDomain, Note, Topic
 
 
 class Disclaimer(models.Model):
@@ -87,6 +87,14 @@ class Question(models.Model):
     )
     question_set = models.ForeignKey(
         QuestionSet, on_delete=models.PROTECT, related_name="questions", null=True, blank=True
+    )
+    domain = models.ForeignKey(
+        ExamDomain,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Only when it counts toward another exam domain than its topic's.",
     )
     number = models.PositiveIntegerField(default=0, help_text="Number within its set.")
     position = models.PositiveIntegerField(default=0, help_text="Order within the topic.")

@@ -127,7 +127,7 @@ BROKEN = {
     ),
     "notes with text before the first heading": Broken(
         "notes.md", "---\n## AWS EC2 Security", "---\nStray intro text.\n## AWS EC2 Security",
-        "{path}:{line}: notes must start with a '## ' section heading", at=7, match="is",
+        "{path}:{line}: notes must start with a '## ' section heading", at=8, match="is",
     ),
     "a slug that is not the folder's name": Broken(
         "notes.md", "slug: ec2-security", "slug: ec2-sec",

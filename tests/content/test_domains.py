@@ -1,0 +1,125 @@
+"""Exam domains in the content files: a certification's domains with their weights in
+certification.md, each topic's domain in its notes.md; imported, exported and round-tripped;
+every mistake reported with file and line, nothing written."""
+
+import pytest
+
+from content.exporter import content_export
+from content.importer import ContentInvalid, content_import
+from content.library import read_library
+from study.models import Certification, ExamDomain, Topic
+
+pytestmark = pytest.mark.django_db
+
+CERT = "aws-saa/certification.md"
+NOTES = "aws-saa/ec2-security/notes.md"
+SAA_C03 = [
+    ("secure", "Design Secure Architectures", 30),
+    ("resilient", "Design Resilient Architectures", 26),
+    ("high-performing", "Design High-Performing Architectures", 24),
+    ("cost-optimized", "Design Cost-Optimized Architectures", 20),
+]
+
+
+def edit(root, name, old, new):
+    path = root / name
+    text = path.read_text()
+    assert old in text, f"test setup: {old!r} not in {name}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def line_of(root, name, needle, occurrence=1) -> int:
+    lines = (root / name).read_text().split("\n")
+    return [i + 1 for i, line in enumerate(lines) if needle in line][occurrence - 1]
+
+
+def errors(root) -> list[str]:
+    return [str(problem) for problem in read_library(root)[1]]
+
+
+def test_the_shipped_library_puts_ec2_security_in_design_secure_architectures(library_copy):
+    content_import(root=library_copy)
+    saa = Certification.objects.get(slug="aws-saa")
+    assert [(d.slug, d.name, d.weight) for d in saa.domains.all()] == SAA_C03
+    assert Topic.objects.get(slug="ec2-security").domain.name == "Design Secure Architectures"
+
+
+def test_export_and_import_again_keep_domains(library_copy, tmp_path):
+    content_import(root=library_copy)
+    out = tmp_path / "exported"
+    content_export(outdir=out)
+    for name in (CERT, NOTES):
+        assert (out / name).read_text() == (library_copy / name).read_text()
+    ExamDomain.objects.all().delete()
+    content_import(root=out)
+    assert ExamDomain.objects.count() == 4
+    assert Topic.objects.get(slug="ec2-security").domain.slug == "secure"
+
+
+def test_a_domain_removed_from_the_file_is_removed_and_its_topics_keep_none(library_copy):
+    content_import(root=library_copy)
+    edit(
+        library_copy,
+        CERT,
+        "- slug: secure\n  name: Design Secure Architectures\n  weight: 30\n",
+        "",
+    )
+    edit(library_copy, CERT, "weight: 20", "weight: 50")
+    edit(library_copy, NOTES, "domain: secure\n", "")
+    content_import(root=library_copy)
+    assert not ExamDomain.objects.filter(slug="secure").exists()
+    assert Topic.objects.get(slug="ec2-security").domain is None
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "at", "message"),
+    [
+        (
+            NOTES,
+            "domain: secure",
+            "domain: security",
+            "domain: security",
+            "domain 'security' is not an exam domain of aws-saa (its domains: cost-optimized, "
+            "high-performing, resilient, secure)",
+        ),
+        (
+            CERT,
+            "weight: 20",
+            "weight: 25",
+            "domains:",
+            "the domains' weights add up to 105, not 100",
+        ),
+        (
+            CERT,
+            "weight: 20",
+            "weight: 0",
+            "weight: 0",
+            "domain cost-optimized: 'weight' must be 1 to 100",
+        ),
+        (
+            CERT,
+            "slug: resilient",
+            "slug: secure",
+            ("slug: secure", 2),
+            "domain slug 'secure' is used twice",
+        ),
+        (
+            CERT,
+            "  weight: 26\n",
+            "",
+            "- slug: resilient",
+            "domain resilient is missing the required field 'weight'",
+        ),
+    ],
+    ids=["unknown-domain", "weights-not-100", "weight-0", "slug-twice", "no-weight"],
+)
+def test_a_domain_mistake_is_reported_with_file_and_line_and_nothing_is_written(
+    library_copy, name, old, new, at, message
+):
+    edit(library_copy, name, old, new)
+    line = line_of(library_copy, name, *(at if isinstance(at, tuple) else (at,)))
+    found = errors(library_copy)
+    assert any(e.startswith(f"library/{name}:{line}:") and message in e for e in found), found
+    with pytest.raises(ContentInvalid):
+        content_import(root=library_copy)
+    assert not Certification.objects.exists()

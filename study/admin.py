@@ -3,12 +3,44 @@ from django.contrib import admin
 
 from config.admin_inlines import LabelledTabularInline
 from config.ids import parse_ids
-from study.models import Certification, Note, WhatsNewItem
-from study.services import certification_save, note_anchor, note_write, notes_delete
+from study.models import Certification, ExamDomain, Note, WhatsNewItem
+from study.services import (
+    certification_save,
+    domains_sync,
+    note_anchor,
+    note_write,
+    notes_delete,
+)
+
+
+class DomainFormSet(forms.BaseInlineFormSet):
+    """The exam guide's domains: slugs once each, weights adding up to 100."""
+
+    def clean(self):
+        super().clean()
+        rows = [
+            f.cleaned_data
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        slugs = [row["slug"] for row in rows if row.get("slug")]
+        if len(slugs) != len(set(slugs)):
+            raise forms.ValidationError("Each domain needs its own slug.")
+        total = sum(row.get("weight") or 0 for row in rows)
+        if rows and total != 100:
+            raise forms.ValidationError(f"The domains' weights add up to {total}, not 100.")
+
+
+class ExamDomainInline(LabelledTabularInline):
+    model = ExamDomain
+    formset = DomainFormSet
+    extra = 0
+    fields = ["slug", "name", "weight", "position"]
 
 
 @admin.register(Certification)
 class CertificationAdmin(admin.ModelAdmin):
+    inlines = [ExamDomainInline]
     list_display = ["name", "code", "position", "is_active"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -26,6 +58,24 @@ class CertificationAdmin(admin.ModelAdmin):
         # The change form and the list's editable column both save here: through the service,
         # which renders the description's HTML (the home page's) with every save.
         certification_save(certification=obj)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ExamDomain:
+            return super().save_formset(request, form, formset, change)
+        # Through the importer's service: the domains exactly as listed, in position order.
+        formset.save(commit=False)  # only what changed, for the admin's history message
+        rows = sorted(
+            (
+                f.cleaned_data
+                for f in formset.forms
+                if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            ),
+            key=lambda row: (row.get("position") or 0, row["slug"]),
+        )
+        domains_sync(
+            certification=form.instance,
+            domains=[(row["slug"], row["name"], row["weight"]) for row in rows],
+        )
 
 
 class TopicAdmin(admin.ModelAdmin):

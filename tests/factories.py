@@ -21,7 +21,7 @@ from quiz.models import (
     Vote,
 )
 from study.markdown import render_markdown
-from study.models import Certification, Note, Topic, WhatsNewItem
+from study.models import Certification, ExamDomain, Note, Topic, WhatsNewItem
 from study.services import topic_notes_touch
 
 
@@ -44,6 +44,17 @@ class CertificationFactory(DjangoModelFactory):
     code = "CLD-C01"
     description = "An exam about clouds."
     description_html = factory.LazyAttribute(lambda o: render_markdown(o.description))
+
+
+class ExamDomainFactory(DjangoModelFactory):
+    class Meta:
+        model = ExamDomain
+
+    certification = factory.SubFactory(CertificationFactory)
+    slug = factory.Sequence(lambda n: f"domain-{n}")
+    name = factory.Sequence(lambda n: f"Domain {n}")
+    weight = 25
+    position = factory.Sequence(int)
 
 
 class TopicFactory(DjangoModelFactory):

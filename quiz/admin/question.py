@@ -92,7 +92,20 @@ class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
     inlines = [ChoiceInline, ReferenceInline, KeyRevisionInline]
     actions = ["publish", "retire", "mark_verified_today"]
     fieldsets = [
-        (None, {"fields": ["ext_id", "topic", "question_set", "number", "position", "status"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "ext_id",
+                    "topic",
+                    "domain",
+                    "question_set",
+                    "number",
+                    "position",
+                    "status",
+                ]
+            },
+        ),
         (
             "Question",
             {

@@ -178,10 +178,24 @@ class Question(models.Model):
         # The database refuses it too (question_not_own_duplicate), but with an IntegrityError.
         if self.pk and self.duplicate_of_id == self.pk:
             raise ValidationError({"duplicate_of": "A question cannot be a duplicate of itself."})
+        if (
+            self.domain_id
+            and self.topic_id
+            and self.domain.certification_id != self.topic.certification_id
+        ):
+            raise ValidationError(
+                {"domain": "Choose an exam domain of its topic's certification, or none."}
+            )
 
     @property
     def is_multi(self) -> bool:
         return self.choose > 1
+
+    @property
+    def exam_domain(self) -> ExamDomain | None:
+        """The exam domain it counts toward: its own override, else its topic's (select
+        question__domain and question__topic__domain when reading many)."""
+        return self.domain or self.topic.domain
 
     @property
     def short_title(self) -> str:

@@ -18,7 +18,7 @@ from quiz.models import (
     Question,
 )
 from quiz.selectors.practice import choices_prefetch, question_prefetches
-from study.models import Topic
+from study.models import ExamDomain, Topic
 
 RECENT_KEY_CHANGE_DAYS = 90
 TOPICS_NAMED = 4  # in "needs 65 questions of these topics (…)"
@@ -39,7 +39,7 @@ def blueprint_topic_weights(blueprints: Sequence[Blueprint]) -> dict[int, dict[T
     weights: dict[int, dict[Topic, int]] = {b.pk: {} for b in blueprints}
     for row in (
         BlueprintTopic.objects.filter(blueprint__in=list(weights))
-        .select_related("topic")
+        .select_related("topic__domain")
         .order_by("pk")
     ):
         if row.topic.is_active:
@@ -47,8 +47,10 @@ def blueprint_topic_weights(blueprints: Sequence[Blueprint]) -> dict[int, dict[T
     unweighted = [b for b in blueprints if not weights[b.pk]]
     if unweighted:
         by_certification: dict[int, list[Topic]] = {}
-        for topic in Topic.objects.active().filter(
-            certification__in={b.certification_id for b in unweighted}
+        for topic in (
+            Topic.objects.active()
+            .filter(certification__in={b.certification_id for b in unweighted})
+            .select_related("domain")
         ):
             by_certification.setdefault(topic.certification_id, []).append(topic)
         for b in unweighted:
@@ -269,10 +271,72 @@ class TopicResult:
 
 
 @dataclass
+class DomainResult(TopicResult):
+    weight: int | None  # the domain's percent of the exam; None: questions of no domain
+
+
+def by_domain(questions_right) -> list[DomainResult]:
+    """(question, right) pairs -> one row per exam domain (in the exam guide's order, then
+    the questions of no domain), or [] when none of the questions has a domain."""
+    rows: dict[int | None, DomainResult] = {}
+    order: dict[int | None, tuple] = {}
+    for question, right in questions_right:
+        domain = question.exam_domain
+        key = domain.pk if domain else None
+        if key not in rows:
+            rows[key] = DomainResult(
+                domain.name if domain else "No exam domain", 0, 0, domain.weight if domain else None
+            )
+            order[key] = (0, domain.position, domain.name) if domain else (1, 0, "")
+        rows[key].total += 1
+        rows[key].correct += bool(right)
+    if set(rows) <= {None}:
+        return []
+    return [rows[key] for key in sorted(rows, key=order.__getitem__)]
+
+
+@dataclass
+class DomainTrend:
+    """One exam domain's percent right in each of the trend's attempts (None: no question
+    of it in that attempt)."""
+
+    name: str
+    percents: list[int | None]
+
+
+def domain_trend(attempts: Sequence[Attempt]) -> list[DomainTrend]:
+    """Percent right per exam domain in each attempt, oldest first, in the exam guide's order
+    ([] when no question had a domain). Two queries, however many attempts."""
+    if not attempts:
+        return []
+    rows = AttemptQuestion.objects.filter(attempt__in=attempts).values_list(
+        "attempt_id", "is_correct", "question__domain_id", "question__topic__domain_id"
+    )
+    counts: dict[tuple[int, int], list[int]] = {}
+    for attempt_id, right, own, topics in rows:
+        domain_id = own or topics
+        if domain_id is not None:
+            tally = counts.setdefault((domain_id, attempt_id), [0, 0])
+            tally[0] += bool(right)
+            tally[1] += 1
+    ids = {domain_id for domain_id, _attempt in counts}
+    trends = []
+    for domain in ExamDomain.objects.filter(pk__in=ids).order_by("position", "name"):
+        percents = []
+        for attempt in attempts:
+            right, total = counts.get((domain.pk, attempt.pk), (0, 0))
+            percents.append(round(100 * right / total) if total else None)
+        trends.append(DomainTrend(domain.name, percents))
+    return trends
+
+
+@dataclass
 class Results:
     attempt: Attempt
     items: list[AttemptQuestion]
     topics: list[TopicResult]
+    domains: list[DomainResult]
+    domain_trend: list[DomainTrend]
     minutes_used: int
     seconds_used: int
     trend: list[Attempt]
@@ -284,7 +348,13 @@ class Results:
 def results(attempt: Attempt) -> Results:
     items = list(
         AttemptQuestion.objects.filter(attempt=attempt)
-        .select_related("question", "question__topic", "question__question_set")
+        .select_related(
+            "question",
+            "question__topic",
+            "question__question_set",
+            "question__domain",
+            "question__topic__domain",
+        )
         .order_by("position")
     )
     by_topic: dict[int, TopicResult] = {}
@@ -320,9 +390,11 @@ def results(attempt: Attempt) -> Results:
         attempt=attempt,
         items=items,
         topics=sorted(by_topic.values(), key=lambda t: t.title),
+        domains=by_domain((item.question, item.is_correct) for item in items),
         minutes_used=int(used // 60),
         seconds_used=int(used % 60),
         trend=trend,
+        domain_trend=domain_trend(trend) if len(trend) > 1 else [],
         rescored_correct=rescored_correct,
         rescored_score=rescored_score,
         rescored_passed=rescored_passed,

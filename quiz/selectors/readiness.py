@@ -124,6 +124,20 @@ class TopicStanding:
 
 
 @dataclass
+class DomainStanding:
+    """An exam domain's part of the real-exam prediction: its topics' together."""
+
+    name: str
+    weight: int | None  # percent of the exam in the exam guide; None: topics of no domain
+    quota: int = 0
+    expected_wrong: float = 0.0
+
+    @property
+    def chance(self) -> float:
+        return 1 - self.expected_wrong / self.quota if self.quota else 0.0
+
+
+@dataclass
 class Readiness:
     blueprint: Blueprint | None
     status: str  # "ok", "no_blueprint", "little_history"
@@ -146,6 +160,28 @@ class Readiness:
     @property
     def few_answers(self) -> bool:
         return self.evidence < FEW_ANSWERS
+
+    @property
+    def domains(self) -> list[DomainStanding]:
+        """The real exam by exam domain (each topic counted in its topic's domain), in the
+        exam guide's order; [] when no topic of the exam has a domain."""
+        rows: dict[int | None, DomainStanding] = {}
+        order: dict[int | None, tuple] = {}
+        for t in self.topics:
+            if not t.quota:
+                continue
+            domain = t.topic.domain
+            key = domain.pk if domain else None
+            if key not in rows:
+                rows[key] = DomainStanding(
+                    domain.name if domain else "No exam domain", domain.weight if domain else None
+                )
+                order[key] = (0, domain.position, domain.name) if domain else (1, 0, "")
+            rows[key].quota += t.quota
+            rows[key].expected_wrong += t.expected_wrong
+        if set(rows) <= {None}:
+            return []
+        return [rows[key] for key in sorted(rows, key=order.__getitem__)]
 
     @property
     def weakest(self) -> list[TopicStanding]:

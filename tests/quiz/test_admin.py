@@ -13,6 +13,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from quiz.models import AnswerKeyRevision, Choice, DuplicateSuspect, Question
 from tests.factories import (
     AnswerRecordFactory,
+    ExamDomainFactory,
     QuestionFactory,
     ReportFactory,
     TopicFactory,
@@ -465,3 +466,20 @@ def test_blueprint_list_shows_whether_each_exam_can_start(
     assert '<td class="field-can_start">yes</td>' in mini
     live = len(bank.live)
     assert f'<td class="field-can_start">no — needs 65, bank has {live}</td>' in full
+
+
+def test_a_question_counts_toward_another_domain_of_its_certification_only(editor_client):
+    question = QuestionFactory()  # B correct
+    choices = [("A", "a", False), ("B", "b", True), ("C", "c", False), ("D", "d", False)]
+    own = ExamDomainFactory(certification=question.topic.certification)
+    elsewhere = ExamDomainFactory()
+    refused = editor_client.post(
+        change_url(question), form_data(question, choices=choices, domain=elsewhere.pk)
+    )
+    assertContains(refused, "Choose an exam domain of its topic")
+    saved = editor_client.post(
+        change_url(question), form_data(question, choices=choices, domain=own.pk)
+    )
+    assert saved.status_code == 302
+    question.refresh_from_db()
+    assert question.exam_domain == own

@@ -2,8 +2,8 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from study.models import Certification, Note
-from tests.factories import CertificationFactory, NoteFactory, TopicFactory
+from study.models import Certification, ExamDomain, Note, Topic
+from tests.factories import CertificationFactory, ExamDomainFactory, NoteFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -93,8 +93,58 @@ def certification_form(certification, **changes):
         "description": certification.description,
         "position": certification.position,
         "is_active": "on" if certification.is_active else "",
+        "domains-TOTAL_FORMS": "0",
+        "domains-INITIAL_FORMS": "0",
         **changes,
     }
+
+
+def domain_rows(*rows) -> dict:
+    """The exam-domain inline's fields for these (slug, name, weight) rows, all new."""
+    data = {"domains-TOTAL_FORMS": str(len(rows)), "domains-INITIAL_FORMS": "0"}
+    for index, (slug, name, weight) in enumerate(rows):
+        data |= {
+            f"domains-{index}-slug": slug,
+            f"domains-{index}-name": name,
+            f"domains-{index}-weight": str(weight),
+            f"domains-{index}-position": str(index),
+        }
+    return data
+
+
+def test_editors_set_a_certifications_exam_domains_through_the_importers_service(
+    editor_client,
+):
+    certification = CertificationFactory()
+    url = reverse("admin:study_certification_change", args=[certification.pk])
+    rows = [("secure", "Design Secure Architectures", 30), ("other", "Everything else", 60)]
+    refused = editor_client.post(url, certification_form(certification) | domain_rows(*rows))
+    assertContains(refused, "add up to 90, not 100")
+    assert not ExamDomain.objects.exists()
+    rows[1] = ("other", "Everything else", 70)
+    saved = editor_client.post(url, certification_form(certification) | domain_rows(*rows))
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    assert [(d.slug, d.weight) for d in certification.domains.all()] == [
+        ("secure", 30),
+        ("other", 70),
+    ]
+
+
+def test_a_topic_cannot_take_another_certifications_domain(editor_client):
+    topic = TopicFactory()
+    elsewhere = ExamDomainFactory()
+    data = {
+        "certification": topic.certification.pk,
+        "slug": topic.slug,
+        "title": topic.title,
+        "summary": topic.summary,
+        "domain": elsewhere.pk,
+        "position": 0,
+        "is_active": "on",
+    }
+    response = editor_client.post(reverse("admin:study_topic_change", args=[topic.pk]), data)
+    assertContains(response, "Choose a domain of this topic")
+    assert Topic.objects.get(pk=topic.pk).domain is None
 
 
 def test_editing_a_certification_description_changes_the_home_page_sanitized(editor_client):

@@ -117,7 +117,7 @@ def questions_document(
 ) -> dict:
     """A questions.yaml document for these questions of one topic."""
     questions = list(
-        questions.select_related("question_set", "duplicate_of").prefetch_related(
+        questions.select_related("question_set", "duplicate_of", "domain").prefetch_related(
             "choices", "key_revisions", "also_topics", "references__note"
         )
     )
@@ -167,6 +167,8 @@ def _question_item(question: Question, shared_source: str) -> dict:
     also = sorted(t.slug for t in question.also_topics.all())
     if also:
         item["also_topics"] = also
+    if question.domain_id:
+        item["domain"] = question.domain.slug
     if question.difficulty:
         item["difficulty"] = question.difficulty
     if question.last_verified:

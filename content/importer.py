@@ -153,6 +153,7 @@ def _write(library: Library) -> ImportReport:
                 position=position,
                 duplicate_of=questions.get(question_entry.duplicate_of),
                 also_topics=[topics[slug] for slug in question_entry.also_topics],
+                domain=domains[entry.certification_slug].get(question_entry.domain),
             )
             for entry, position, question_entry in placed
             if bool(question_entry.duplicate_of) == duplicates

@@ -35,6 +35,17 @@ def check_library(library: Library, errors: list[ImportProblem]) -> None:
                     f"(its domains: {known})"
                 )
                 errors.append(ImportProblem(topic.file, topic.domain_line, message))
+        for topic in library.topics:
+            if topic.certification_slug != certification.slug:
+                continue
+            for entry in topic.questions:
+                if entry.domain and entry.domain not in domains:
+                    known = ", ".join(sorted(domains)) or "none: add domains to certification.md"
+                    message = (
+                        f"question {entry.data.ext_id}: domain '{entry.domain}' is not an exam "
+                        f"domain of {certification.slug} (its domains: {known})"
+                    )
+                    errors.append(ImportProblem(entry.file, entry.domain_line, message))
         own = {t.slug for t in library.topics if t.certification_slug == certification.slug}
         for blueprint in certification.blueprints:
             unknown = sorted(set(blueprint.topics) - own)

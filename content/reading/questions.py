@@ -36,6 +36,7 @@ QUESTION_SPEC = {
     "shuffle": (bool, False),
     "duplicate_of": (str, False),
     "also_topics": (list, False),
+    "domain": (str, False),
     "difficulty": (str, False),
     "last_verified": (date, False),
     "source": (str, False),
@@ -146,6 +147,8 @@ def read_questions(
                 line=mapping.line,
                 duplicate_of_line=mapping.key_lines.get("duplicate_of", mapping.line),
                 also_topics_line=mapping.key_lines.get("also_topics", mapping.line),
+                domain=values.get("domain", ""),
+                domain_line=mapping.key_lines.get("domain", mapping.line),
             )
         )
 

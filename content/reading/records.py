@@ -55,10 +55,12 @@ class QuestionEntry:
     number: int
     duplicate_of: str = ""
     also_topics: list[str] = field(default_factory=list)
+    domain: str = ""  # an exam domain other than its topic's
     file: str = ""
     line: int = 0
     duplicate_of_line: int = 0
     also_topics_line: int = 0
+    domain_line: int = 0
 
 
 @dataclass

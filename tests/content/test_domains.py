@@ -123,3 +123,35 @@ def test_a_domain_mistake_is_reported_with_file_and_line_and_nothing_is_written(
     with pytest.raises(ContentInvalid):
         content_import(root=library_copy)
     assert not Certification.objects.exists()
+
+
+QUESTIONS = "aws-saa/ec2-security/questions.yaml"
+
+
+def test_a_question_may_count_toward_another_domain_and_keeps_it_through_export(
+    library_copy, tmp_path
+):
+    from quiz.models import Question
+
+    edit(library_copy, QUESTIONS, "  number: 4\n", "  number: 4\n  domain: resilient\n")
+    content_import(root=library_copy)
+    question = Question.objects.get(ext_id="ec2-security-q04")
+    assert question.exam_domain.slug == "resilient"
+    assert Question.objects.get(ext_id="ec2-security-q03").exam_domain.slug == "secure"
+    out = tmp_path / "exported"
+    content_export(outdir=out)
+    assert "domain: resilient" in (out / QUESTIONS).read_text()
+    Question.objects.filter(pk=question.pk).update(domain=None)
+    content_import(root=out)
+    assert Question.objects.get(pk=question.pk).domain.slug == "resilient"
+
+
+def test_a_question_in_an_unknown_domain_is_reported_with_its_line(library_copy):
+    edit(library_copy, QUESTIONS, "  number: 4\n", "  number: 4\n  domain: networking\n")
+    line = line_of(library_copy, QUESTIONS, "domain: networking")
+    found = errors(library_copy)
+    assert any(
+        e.startswith(f"library/{QUESTIONS}:{line}:")
+        and "domain 'networking' is not an exam domain of aws-saa" in e
+        for e in found
+    ), found

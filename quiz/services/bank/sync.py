@@ -25,7 +25,7 @@ from quiz.models import (
 from quiz.services.bank.editing import question_check
 from quiz.validation import ChoiceData, QuestionData
 from study.markdown import render_markdown
-from study.models import Note, Topic
+from study.models import ExamDomain, Note, Topic
 from study.services import (
     CREATED,
     UNCHANGED,
@@ -72,6 +72,7 @@ class QuestionPlacement:
     position: int = 0
     duplicate_of: Question | None = None  # a question already in the database
     also_topics: list[Topic] = field(default_factory=list)
+    domain: ExamDomain | None = None  # only when not its topic's
 
 
 @dataclass
@@ -161,6 +162,7 @@ def _question_values(placement: QuestionPlacement) -> dict:
         "last_verified": data.last_verified,
         "source": data.source,
         "duplicate_of_id": placement.duplicate_of.pk if placement.duplicate_of else None,
+        "domain_id": placement.domain.pk if placement.domain else None,
         "status": Question.Status.PUBLISHED,
     }
 
@@ -196,7 +198,7 @@ def _question_check(question: Question) -> None:
     """
     try:
         question.full_clean(
-            exclude=["topic", "question_set", "duplicate_of"],
+            exclude=["topic", "question_set", "duplicate_of", "domain"],
             validate_unique=False,
             validate_constraints=False,
         )

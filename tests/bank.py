@@ -14,6 +14,8 @@ One certification and one topic (Instance Security) with:
   says "Site-to-Site VPN"), and two more choose-2 questions, `stateful` and
   `least_privilege`: a mock exam that leaves out two questions always draws a choose-2 one;
 - `duplicate`, a recorded duplicate of `original` (not live);
+- two exam domains of the certification, Design Secure Architectures (60%, the topic's) and
+  Design Resilient Architectures (40%), which `vpn` counts toward instead of its topic's;
 - imported discussion: threads on three questions, one whose text was lost, one general;
 - two mock exams: `mini` (10 questions of the topic, the bank can fill it) and `full`
   (65 questions, it cannot).
@@ -33,6 +35,7 @@ from tests.factories import (
     ChoiceFactory,
     CommentFactory,
     DisclaimerFactory,
+    ExamDomainFactory,
     NoteFactory,
     QuestionFactory,
     QuestionReferenceFactory,
@@ -430,8 +433,23 @@ def bank_build() -> Bank:
         code="CLA-C01",
         description="Designing secure, resilient cloud architectures.",
     )
+    secure = ExamDomainFactory(
+        certification=certification,
+        slug="secure",
+        name="Design Secure Architectures",
+        weight=60,
+        position=0,
+    )
+    resilient = ExamDomainFactory(
+        certification=certification,
+        slug="resilient",
+        name="Design Resilient Architectures",
+        weight=40,
+        position=1,
+    )
     topic = TopicFactory(
         certification=certification,
+        domain=secure,
         slug="instance-security",
         title="Instance Security",
         summary="Roles, security groups, key pairs and the metadata service.",
@@ -469,6 +487,9 @@ def bank_build() -> Bank:
             spec, topic, sets[spec.set], numbers[spec.set], position, notes, questions
         )
     _discussion(topic, questions)
+    # The VPN question counts toward the other exam domain than its topic's.
+    Question.objects.filter(pk=questions["vpn"].pk).update(domain=resilient)
+    questions["vpn"].domain = resilient
 
     mini = BlueprintFactory(
         slug="instance-security-mini-mock",

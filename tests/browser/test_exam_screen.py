@@ -224,3 +224,29 @@ def test_review_mode_shows_the_answer_and_why_after_each_question(
     page.goto(f"{live_server.url}/exams/history/")
     expect(page.locator("tbody tr", has_text="Review mode")).to_have_count(1)
     assert console_errors == []
+
+
+@pytest.mark.parametrize(("width", "height"), WIDTHS)
+def test_the_results_report_by_exam_domain(page, live_server, bank, learner, shot, width, height):
+    page.set_viewport_size({"width": width, "height": height})
+    sign_in(page, live_server)
+    start_mini(page, live_server, bank)
+    for _ in range(3):
+        page.locator("li.choice label").first.click()
+        expect(page.locator("#save-status")).to_contain_text("Saved at")
+        page.click("text=Next →")
+    page.click("text=Review and submit")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("text=Submit the exam")
+    domains = page.locator("section[aria-labelledby=by-domain]")
+    expect(domains).to_contain_text("Design Secure Architectures (60% of the exam)")
+    # The VPN question counts toward the other domain, when the draw took it.
+    drew_vpn = Attempt.objects.get().questions.filter(question=bank.vpn).exists()
+    expect(domains.locator("li")).to_have_count(2 if drew_vpn else 1)
+    totals = domains.locator("li").evaluate_all(
+        "rows => rows.map(r => Number(r.textContent.match(/(\\d+)\\/(\\d+)/)[2]))"
+    )
+    assert totals == ([9, 1] if drew_vpn else [10])
+    assert fits_width(page)
+    domains.scroll_into_view_if_needed()
+    shot(f"exam-results-domains-{'phone' if width < 500 else 'desktop'}", full_page=False)

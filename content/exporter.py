@@ -66,6 +66,11 @@ def _blueprints_document(certification: Certification) -> list[dict]:
         )
         if weights:
             item["topics"] = {w.topic.slug: w.weight for w in weights}
+        by_domain = blueprint.domain_weights.select_related("domain").order_by(
+            "domain__position", "domain__slug"
+        )
+        if by_domain:
+            item["domains"] = {w.domain.slug: w.weight for w in by_domain}
         items.append(item)
     return items
 

@@ -128,6 +128,9 @@ def _write(library: Library) -> ImportReport:
                 shuffle_choices=blueprint.shuffle_choices,
                 include_recent_key_changes=blueprint.include_recent_key_changes,
                 topics={topics[slug]: weight for slug, weight in blueprint.topics.items()},
+                domains={
+                    domains[entry.slug][slug]: weight for slug, weight in blueprint.domains.items()
+                },
                 position=position,
             )
             seen_blueprints.add(blueprint.slug)

@@ -7,6 +7,7 @@ wrong; there is no partial credit.
 """
 
 from collections.abc import Mapping
+from fractions import Fraction
 
 GRACE_SECONDS = 60  # answers in flight when time runs out (Moodle's default for slow servers)
 TIMER_LOW_SECONDS = 300  # the timer's warning state: the last five minutes
@@ -20,7 +21,9 @@ def clock_text(seconds: int) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def allocate(weights: Mapping[object, int], available: Mapping[object, int], total: int) -> dict:
+def allocate(
+    weights: Mapping[object, int | Fraction], available: Mapping[object, int], total: int
+) -> dict:
     """How many questions to draw from each topic.
 
     Proportional to the weights by the largest-remainder method; a topic that has too few

@@ -43,6 +43,7 @@ day until the exam).
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from quiz.exam_rules import allocate, score
 
@@ -127,7 +128,7 @@ class TopicInput:
     """
 
     key: object
-    weight: int
+    weight: int | Fraction  # a topic weight, or a domain's split among its topics
     available: int
     recall: Sequence[float]
 

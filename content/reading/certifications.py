@@ -31,6 +31,7 @@ BLUEPRINT_SPEC = {
     "shuffle_choices": (bool, False),
     "include_recent_key_changes": (bool, False),
     "topics": (LineDict, False),
+    "domains": (LineDict, False),
 }
 # (field, lowest, highest) of a blueprint's numbers.
 BLUEPRINT_RANGES = [("questions", 1, 500), ("minutes", 1, 600), ("passing_score", 1, 1000)]
@@ -103,15 +104,12 @@ def read_blueprints(path: Path, root: Path, errors: list[ImportProblem]) -> list
         scale = values.get("scale", "scaled")
         if scale not in ("scaled", "percent"):
             reader.error(mapping.key_lines["scale"], f"{what}: 'scale' must be scaled or percent")
-        topics = {}
-        for slug, weight in values.get("topics", {}).items():
-            if not isinstance(weight, int) or isinstance(weight, bool) or weight < 1:
-                reader.error(
-                    values["topics"].key_lines[slug],
-                    f"{what}: weight of {slug} must be a whole number from 1",
-                )
-            else:
-                topics[str(slug)] = weight
+        topics = _weights(reader, values, "topics", what)
+        domains = _weights(reader, values, "domains", what)
+        if topics and domains:
+            reader.error(
+                mapping.key_lines["domains"], f"{what}: weigh by 'topics' or by 'domains', not both"
+            )
         if {"slug", "name", "questions", "minutes", "passing_score"} <= set(values):
             entries.append(
                 BlueprintEntry(
@@ -124,8 +122,24 @@ def read_blueprints(path: Path, root: Path, errors: list[ImportProblem]) -> list
                     shuffle_choices=values.get("shuffle_choices", True),
                     include_recent_key_changes=values.get("include_recent_key_changes", False),
                     topics=topics,
+                    domains=domains,
                     file=reader.name,
                     line=mapping.key_lines.get("topics", mapping.line),
+                    domains_line=mapping.key_lines.get("domains", mapping.line),
                 )
             )
     return entries
+
+
+def _weights(reader: FileReader, values: dict, key: str, what: str) -> dict[str, int]:
+    """A blueprint's `topics` or `domains`: slug -> whole-number weight from 1."""
+    weights = {}
+    for slug, weight in values.get(key, {}).items():
+        if not isinstance(weight, int) or isinstance(weight, bool) or weight < 1:
+            reader.error(
+                values[key].key_lines[slug],
+                f"{what}: weight of {slug} must be a whole number from 1",
+            )
+        else:
+            weights[str(slug)] = weight
+    return weights

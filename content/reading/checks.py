@@ -48,6 +48,13 @@ def check_library(library: Library, errors: list[ImportProblem]) -> None:
                     errors.append(ImportProblem(entry.file, entry.domain_line, message))
         own = {t.slug for t in library.topics if t.certification_slug == certification.slug}
         for blueprint in certification.blueprints:
+            unknown_domains = sorted(set(blueprint.domains) - domains)
+            if unknown_domains:
+                message = (
+                    f"blueprint {blueprint.slug}: domain(s) {', '.join(unknown_domains)} are "
+                    f"not exam domains of {certification.slug}"
+                )
+                errors.append(ImportProblem(blueprint.file, blueprint.domains_line, message))
             unknown = sorted(set(blueprint.topics) - own)
             if unknown:
                 message = (

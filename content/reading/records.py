@@ -24,8 +24,10 @@ class BlueprintEntry:
     shuffle_choices: bool = True
     include_recent_key_changes: bool = False
     topics: dict[str, int] = field(default_factory=dict)
+    domains: dict[str, int] = field(default_factory=dict)  # exam domain slug -> weight
     file: str = ""
     line: int = 0
+    domains_line: int = 0
 
 
 @dataclass

@@ -1,15 +1,35 @@
 from django.contrib import admin
 
 from config.admin_inlines import LabelledTabularInline
+from config.ids import parse_id
 from quiz.admin.limits import BoundedInline
-from quiz.models import Attempt, Blueprint, BlueprintTopic
+from quiz.models import Attempt, Blueprint, BlueprintDomain, BlueprintTopic
 from quiz.selectors.exams import blueprint_fills
+from study.models import ExamDomain
 
 
 class BlueprintTopicInline(BoundedInline, LabelledTabularInline):
     model = BlueprintTopic
     extra = 1
     verbose_name_plural = "Topic weights (none: every topic of the exam weighs the same)"
+
+
+class BlueprintDomainInline(BoundedInline, LabelledTabularInline):
+    model = BlueprintDomain
+    extra = 0
+    verbose_name_plural = (
+        "Exam domain weights (used when no topic weights are set: each domain's share is split "
+        "evenly among its topics)"
+    )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # The domains of the blueprint's certification (all of them on the add page).
+        blueprint_id = parse_id(request.resolver_match.kwargs.get("object_id") or "")
+        if db_field.name == "domain" and blueprint_id:
+            kwargs["queryset"] = ExamDomain.objects.filter(
+                certification__blueprints__pk=blueprint_id
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Blueprint)
@@ -27,7 +47,7 @@ class BlueprintAdmin(admin.ModelAdmin):
     list_filter = ["certification", "is_active"]
     list_select_related = ["certification"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [BlueprintTopicInline]
+    inlines = [BlueprintTopicInline, BlueprintDomainInline]
 
     def get_changelist_instance(self, request):
         """The page's blueprints with their fill status, read for all of them at once."""

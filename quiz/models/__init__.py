@@ -10,7 +10,13 @@ from quiz.models.bank import (
 )
 from quiz.models.discussion import Comment, CommentQuerySet
 from quiz.models.duplicates import DuplicateSuspect
-from quiz.models.exams import Attempt, AttemptQuestion, Blueprint, BlueprintTopic
+from quiz.models.exams import (
+    Attempt,
+    AttemptQuestion,
+    Blueprint,
+    BlueprintDomain,
+    BlueprintTopic,
+)
 from quiz.models.feedback import Report, Vote
 from quiz.models.practice import Flag, PracticeItem, PracticeSession, Profile
 from quiz.models.readiness import PopulationFit
@@ -24,6 +30,7 @@ __all__ = [
     "Attempt",
     "AttemptQuestion",
     "Blueprint",
+    "BlueprintDomain",
     "BlueprintTopic",
     "Choice",
     "Comment",

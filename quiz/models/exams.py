@@ -1,11 +1,12 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
 from quiz.models.bank import Question
 from quiz.models.practice import FrozenQuestionMixin
-from study.models import Certification, Topic
+from study.models import Certification, ExamDomain, Topic
 
 
 class BlueprintQuerySet(models.QuerySet):
@@ -70,6 +71,33 @@ class BlueprintTopic(models.Model):
 
     def __str__(self):
         return f"{self.blueprint}: {self.topic} x{self.weight}"
+
+
+class BlueprintDomain(models.Model):
+    """An exam domain's weight in a blueprint (as an exam guide gives them): its share is
+    split evenly among the domain's topics. Topic weights, when a blueprint has any, win."""
+
+    blueprint = models.ForeignKey(
+        Blueprint, on_delete=models.CASCADE, related_name="domain_weights"
+    )
+    domain = models.ForeignKey(ExamDomain, on_delete=models.CASCADE, related_name="+")
+    weight = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blueprint", "domain"], name="blueprint_domain_once")
+        ]
+
+    def __str__(self):
+        return f"{self.blueprint}: {self.domain.name} x{self.weight}"
+
+    def clean(self):
+        if (
+            self.domain_id
+            and self.blueprint_id
+            and (self.domain.certification_id != self.blueprint.certification_id)
+        ):
+            raise ValidationError({"domain": "Choose a domain of the exam's certification."})
 
 
 class Attempt(models.Model):

@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from fractions import Fraction
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet, prefetch_related_objects
@@ -14,6 +15,7 @@ from quiz.models import (
     Attempt,
     AttemptQuestion,
     Blueprint,
+    BlueprintDomain,
     BlueprintTopic,
     Question,
 )
@@ -21,6 +23,9 @@ from quiz.selectors.practice import choices_prefetch, question_prefetches
 from study.models import ExamDomain, Topic
 
 RECENT_KEY_CHANGE_DAYS = 90
+# A topic's weight in a draw: whole from topic weights, a fraction when a domain's weight is
+# split among its topics.
+Weight = int | Fraction
 TOPICS_NAMED = 4  # in "needs 65 questions of these topics (…)"
 
 
@@ -32,11 +37,12 @@ def recently_changed_questions(now: datetime) -> QuerySet:
     return AnswerKeyRevision.objects.filter(valid_until__gte=cutoff).values("question")
 
 
-def blueprint_topic_weights(blueprints: Sequence[Blueprint]) -> dict[int, dict[Topic, int]]:
+def blueprint_topic_weights(blueprints: Sequence[Blueprint]) -> dict[int, dict[Topic, Weight]]:
     """Per blueprint, the topics an attempt draws from and their weights: its weighted topics
-    that are active, or (no weights) every active topic of its certification, weight 1.
-    Two queries at most, however many blueprints."""
-    weights: dict[int, dict[Topic, int]] = {b.pk: {} for b in blueprints}
+    that are active; else (domain weights) each domain's weight split evenly among its active
+    topics; else every active topic of its certification, weight 1. Three queries at most,
+    however many blueprints."""
+    weights: dict[int, dict[Topic, Weight]] = {b.pk: {} for b in blueprints}
     for row in (
         BlueprintTopic.objects.filter(blueprint__in=list(weights))
         .select_related("topic__domain")
@@ -53,8 +59,26 @@ def blueprint_topic_weights(blueprints: Sequence[Blueprint]) -> dict[int, dict[T
             .select_related("domain")
         ):
             by_certification.setdefault(topic.certification_id, []).append(topic)
+        by_domain: dict[int, dict[int, int]] = {}  # blueprint -> domain -> weight
+        for blueprint_id, domain_id, weight in BlueprintDomain.objects.filter(
+            blueprint__in=unweighted
+        ).values_list("blueprint_id", "domain_id", "weight"):
+            by_domain.setdefault(blueprint_id, {})[domain_id] = weight
         for b in unweighted:
-            weights[b.pk] = dict.fromkeys(by_certification.get(b.certification_id, []), 1)
+            topics = by_certification.get(b.certification_id, [])
+            domains = by_domain.get(b.pk)
+            if not domains:
+                weights[b.pk] = dict.fromkeys(topics, 1)
+                continue
+            members: dict[int, list[Topic]] = {}
+            for topic in topics:
+                if topic.domain_id in domains:
+                    members.setdefault(topic.domain_id, []).append(topic)
+            weights[b.pk] = {
+                topic: Fraction(domains[domain_id], len(group))
+                for domain_id, group in members.items()
+                for topic in group
+            }
     return weights
 
 
@@ -64,7 +88,7 @@ class BlueprintFill:
     page that offers an exam reads it, so an exam on offer is one that starts."""
 
     blueprint: Blueprint
-    topics: dict[Topic, int]  # weight per topic an attempt draws from
+    topics: dict[Topic, Weight]  # weight per topic an attempt draws from
     available: dict[Topic, int]  # questions per topic an attempt may draw
     quota: dict[Topic, int] | None  # questions drawn per topic; None: cannot start
     left_out: int = 0  # live questions left out for a recent key change
@@ -73,7 +97,7 @@ class BlueprintFill:
     def of(
         cls,
         blueprint: Blueprint,
-        topics: dict[Topic, int],
+        topics: dict[Topic, Weight],
         available: dict[Topic, int],
         *,
         left_out: int = 0,
@@ -159,13 +183,13 @@ def blueprint_fills(
     return fills
 
 
-def blueprint_topics(blueprint: Blueprint) -> dict[Topic, int]:
+def blueprint_topics(blueprint: Blueprint) -> dict[Topic, Weight]:
     """The topics an attempt draws from, with their weights (see blueprint_topic_weights)."""
     return blueprint_topic_weights([blueprint])[blueprint.pk]
 
 
 def blueprint_pool(
-    blueprint: Blueprint, *, now: datetime, topics: dict[Topic, int] | None = None
+    blueprint: Blueprint, *, now: datetime, topics: dict[Topic, Weight] | None = None
 ) -> dict[Topic, list[int]]:
     """Question ids per topic that an attempt may draw (live, optionally no recent key change).
     topics: blueprint_topics(blueprint), when the caller has it already."""

@@ -27,7 +27,7 @@ from quiz import ability, readiness, srs
 from quiz.exam_rules import allocate
 from quiz.models import AnswerRecord, Attempt, Blueprint, PopulationFit, Profile
 from quiz.selectors import review as review_selectors
-from quiz.selectors.exams import BlueprintFill, blueprint_pool, blueprint_topics
+from quiz.selectors.exams import BlueprintFill, Weight, blueprint_pool, blueprint_topics
 from study.models import Topic
 
 # First-sight answers in the exam's topics before a number is shown (or half the questions,
@@ -114,7 +114,7 @@ class History:
 @dataclass
 class TopicStanding:
     topic: Topic
-    weight: int
+    weight: Weight
     questions: int  # in the bank's pool
     seen: int
     first_sight: int = 0  # the learner's first-sight answers in the topic
@@ -220,7 +220,7 @@ class _Model:
         blueprint: Blueprint,
         *,
         now: datetime,
-        topics: dict[Topic, int] | None = None,
+        topics: dict[Topic, Weight] | None = None,
         pool: dict[Topic, list[int]] | None = None,
     ):
         self.now = now
@@ -293,7 +293,7 @@ def readiness_for(
     blueprint: Blueprint | None,
     now: datetime | None = None,
     with_plan: bool = True,
-    topics: dict[Topic, int] | None = None,
+    topics: dict[Topic, Weight] | None = None,
 ) -> Readiness:
     """The learner's readiness for a blueprint; with_plan=False leaves out the study plan
     (and the review forecast it reads), for places that do not show it. topics: the
@@ -376,7 +376,7 @@ def attempt_prediction(
     blueprint: Blueprint,
     *,
     now: datetime,
-    topics: dict[Topic, int],
+    topics: dict[Topic, Weight],
     pool: dict[Topic, list[int]],
     chosen: list[int],
 ) -> StoredPrediction:

@@ -16,6 +16,7 @@ from quiz.models import (
     Attempt,
     AttemptQuestion,
     Blueprint,
+    BlueprintDomain,
     BlueprintTopic,
     Question,
 )
@@ -29,7 +30,7 @@ from quiz.selectors.exams import (
 from quiz.selectors.readiness import attempt_prediction
 from quiz.services.feedback import ChoiceCountError, answer_record
 from quiz.services.practice import choice_labels_from_ids
-from study.models import Topic
+from study.models import ExamDomain, Topic
 from study.services import UNCHANGED, UPDATED, save_if_changed
 
 
@@ -286,9 +287,11 @@ def blueprint_sync(
     shuffle_choices: bool,
     include_recent_key_changes: bool,
     topics: dict[Topic, int],
+    domains: dict[ExamDomain, int] | None = None,
     position: int = 0,
 ) -> str:
-    """Create or update a blueprint from the content library, by slug."""
+    """Create or update a blueprint from the content library, by slug. Weights by topic, or
+    by exam domain (see BlueprintDomain), or neither (every topic the same)."""
     blueprint = Blueprint.objects.filter(slug=slug).first() or Blueprint(slug=slug)
     outcome = save_if_changed(
         blueprint,
@@ -311,6 +314,14 @@ def blueprint_sync(
         blueprint.weights.all().delete()
         BlueprintTopic.objects.bulk_create(
             BlueprintTopic(blueprint=blueprint, topic_id=pk, weight=w) for pk, w in wanted.items()
+        )
+        outcome = UPDATED if outcome == UNCHANGED else outcome
+    wanted = {domain.pk: weight for domain, weight in (domains or {}).items()}
+    current = dict(blueprint.domain_weights.values_list("domain_id", "weight"))
+    if current != wanted:
+        blueprint.domain_weights.all().delete()
+        BlueprintDomain.objects.bulk_create(
+            BlueprintDomain(blueprint=blueprint, domain_id=pk, weight=w) for pk, w in wanted.items()
         )
         outcome = UPDATED if outcome == UNCHANGED else outcome
     return outcome

@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 
 CERT = "aws-saa/certification.md"
 NOTES = "aws-saa/ec2-security/notes.md"
+BLUEPRINTS = "aws-saa/blueprints.yaml"
 SAA_C03 = [
     ("secure", "Design Secure Architectures", 30),
     ("resilient", "Design Resilient Architectures", 26),
@@ -66,6 +67,7 @@ def test_a_domain_removed_from_the_file_is_removed_and_its_topics_keep_none(libr
     )
     edit(library_copy, CERT, "weight: 20", "weight: 50")
     edit(library_copy, NOTES, "domain: secure\n", "")
+    edit(library_copy, BLUEPRINTS, "    secure: 30\n", "")
     content_import(root=library_copy)
     assert not ExamDomain.objects.filter(slug="secure").exists()
     assert Topic.objects.get(slug="ec2-security").domain is None
@@ -155,3 +157,53 @@ def test_a_question_in_an_unknown_domain_is_reported_with_its_line(library_copy)
         and "domain 'networking' is not an exam domain of aws-saa" in e
         for e in found
     ), found
+
+
+def test_a_blueprint_weighs_by_domain_and_keeps_it_through_export(library_copy, tmp_path):
+    from quiz.models import Blueprint
+
+    content_import(root=library_copy)
+    full = Blueprint.objects.get(slug="saa-c03-full-length")
+    assert {w.domain.slug: w.weight for w in full.domain_weights.all()} == {
+        "secure": 30,
+        "resilient": 26,
+        "high-performing": 24,
+        "cost-optimized": 20,
+    }
+    out = tmp_path / "exported"
+    content_export(outdir=out)
+    assert (out / BLUEPRINTS).read_text() == (library_copy / BLUEPRINTS).read_text()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "at", "message"),
+    [
+        (
+            "    secure: 30",
+            "    security: 30",
+            "domains:",
+            "blueprint saa-c03-full-length: domain(s) security are not exam domains of aws-saa",
+        ),
+        (
+            "  domains:\n",
+            "  topics:\n    ec2-security: 1\n  domains:\n",
+            "  domains:",
+            "blueprint saa-c03-full-length: weigh by 'topics' or by 'domains', not both",
+        ),
+        (
+            "    resilient: 26",
+            "    resilient: 0",
+            "resilient: 0",
+            "blueprint saa-c03-full-length: weight of resilient must be a whole number from 1",
+        ),
+    ],
+    ids=["unknown-domain", "topics-and-domains", "weight-0"],
+)
+def test_a_blueprint_domain_mistake_is_reported_with_file_and_line(
+    library_copy, old, new, at, message
+):
+    edit(library_copy, BLUEPRINTS, old, new)
+    lines = (library_copy / BLUEPRINTS).read_text().split("\n")
+    line = [i + 1 for i, text in enumerate(lines) if at in text][-1]
+    found = errors(library_copy)
+    assert any(e.startswith(f"library/{BLUEPRINTS}:{line}:") and message in e for e in found), found

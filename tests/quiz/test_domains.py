@@ -131,3 +131,26 @@ def test_readiness_shows_the_real_exam_by_domain(learner_client, user, exam):
     html = page.content.decode()
     section = html.split('id="domains-title"')[1].split("</section>")[0]
     assert section.index("Design Secure Architectures") < section.index("Design Resilient")
+
+
+def test_a_blueprint_weighted_by_domain_splits_each_share_among_the_domains_topics(user):
+    from fractions import Fraction
+
+    from quiz.models import BlueprintDomain
+    from quiz.selectors.exams import blueprint_topics
+
+    certification = CertificationFactory()
+    secure = ExamDomainFactory(certification=certification, weight=30)
+    resilient = ExamDomainFactory(certification=certification, weight=70)
+    a, b = TopicFactory.create_batch(2, certification=certification, domain=secure)
+    c = TopicFactory(certification=certification, domain=resilient)
+    TopicFactory(certification=certification)  # in no domain: not drawn from
+    for topic in (a, b, c):
+        QuestionFactory.create_batch(20, topic=topic)
+    blueprint = BlueprintFactory(certification=certification, question_count=20)
+    BlueprintDomain.objects.create(blueprint=blueprint, domain=secure, weight=30)
+    BlueprintDomain.objects.create(blueprint=blueprint, domain=resilient, weight=70)
+    assert blueprint_topics(blueprint) == {a: Fraction(15), b: Fraction(15), c: Fraction(70)}
+    attempt = start_attempt(user, blueprint, at=T0)
+    drawn = {t: attempt.questions.filter(question__topic=t).count() for t in (a, b, c)}
+    assert drawn == {a: 3, b: 3, c: 14}

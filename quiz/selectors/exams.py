@@ -245,7 +245,15 @@ def attempt_item(attempt: Attempt, position: int, *, shown: bool = True) -> Atte
 def navigator(attempt: Attempt) -> list[AttemptQuestion]:
     return list(
         AttemptQuestion.objects.filter(attempt=attempt)
-        .only("position", "chosen_labels", "flagged", "is_correct", "attempt_id")
+        .only(
+            "position",
+            "chosen_labels",
+            "struck_labels",
+            "choice_order",
+            "flagged",
+            "is_correct",
+            "attempt_id",
+        )
         .order_by("position")
     )
 

@@ -256,6 +256,7 @@ def attempt_review(request, pk):
         "filters": [(key, label, len(groups[key])) for key, label in REVIEW_FILTERS.items()],
         "unanswered": groups["unanswered"],
         "flagged": groups["flagged"],
+        "struck": [i for i in items if i.struck_labels],
         **_clock(attempt),
     }
     return render(request, "quiz/exam_review.html", context)

@@ -170,3 +170,16 @@ def test_another_learners_practice_item_is_404(client, user, topic):
     raw = choice_ids(item_at(session, 1), ["A"])[0]
     response = client.post(practice_url("practice_strike", session, 1), {"strike": raw})
     assert response.status_code == 404
+
+
+def test_the_review_screen_lists_the_ruled_out_choices_in_the_learners_letters(
+    learner_client, attempt
+):
+    item = item_at(attempt, 3)
+    shown_second, shown_fourth = item.order_labels[1], item.order_labels[3]
+    with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
+        for label in (shown_fourth, shown_second):
+            strike_set(item=item, raw_choice_id=choice_ids(item, [label])[0], struck=True)
+        page = learner_client.get(reverse("quiz:attempt_review", kwargs={"pk": attempt.pk}))
+    assertContains(page, "Choices you ruled out")
+    assertContains(page, "Question 3</a>: B, D")

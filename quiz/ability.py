@@ -8,7 +8,13 @@ The model (a Rasch model with random effects)
 ---------------------------------------------
 The chance that learner i answers question q of topic t right at first sight is
 
-    sigmoid(theta_i + u_it + delta_t - b_q)
+    c + (1 - c) x sigmoid(theta_i + u_it + delta_t - b_q)
+
+where c is the guessing floor: the chance of a right answer by a blind guess among the ways
+a question can be answered (1/4 for one of four choices, 1/10 for two of five), the bank's
+average (`Population.guess`, set by the caller; 0 gives a plain Rasch model). A weak learner
+still scores about c on a multiple-choice exam, which a model without the floor under-predicts
+(simulate_readiness: learners predicted under 20% passed about twice as often as predicted).
 
 - theta_i ~ Normal(0, ability_sd^2): the learner's general ability;
 - u_it ~ Normal(0, topic_sd^2): how much better or worse than that they are in topic t;
@@ -114,6 +120,7 @@ class Population:
     answers: int = 0
     # Logit shift of a question asked again, by (last answer right?, less than RECENT ago?).
     reask_shift: dict[tuple[bool, bool], float] = field(default_factory=dict)
+    guess: float = 0.0  # the guessing floor c (see the module docstring)
 
     def topic_easiness(self, topic: Hashable) -> float:
         return self.easiness.get(topic, 0.0)
@@ -128,6 +135,7 @@ class Population:
         answers: Iterable[tuple[Hashable, Hashable, Hashable, bool]],
         reasks: Iterable[tuple[Hashable, Hashable, Hashable, tuple[bool, bool], bool]] = (),
         *,
+        guess: float = 0.0,
         iterations: int = FIT_ITERATIONS,
     ) -> "Population":
         """Fit from (learner, topic, question, right) first-sight answers (one per learner and
@@ -163,10 +171,10 @@ class Population:
             # Block coordinate Newton: each group of parameters in turn (topics, learners,
             # learner-topic pairs, questions) takes a Newton step on its penalised likelihood
             # with the others held; inside a group no two parameters share an answer.
-            delta = _newton(data, 2, delta, 1 / EASINESS_SD**2, theta, u, delta, b)[0]
-            theta, h_theta = _newton(data, 0, theta, 1 / ability_var, theta, u, delta, b)
-            u, h_u = _newton(data, 1, u, 1 / topic_var, theta, u, delta, b)
-            b, h_b = _newton(data, 3, b, 1 / difficulty_var, theta, u, delta, b)
+            delta = _newton(data, 2, delta, 1 / EASINESS_SD**2, theta, u, delta, b, guess)[0]
+            theta, h_theta = _newton(data, 0, theta, 1 / ability_var, theta, u, delta, b, guess)
+            u, h_u = _newton(data, 1, u, 1 / topic_var, theta, u, delta, b, guess)
+            b, h_b = _newton(data, 3, b, 1 / difficulty_var, theta, u, delta, b, guess)
             theta_vars, u_vars = _marginal_variances(pairs, h_theta, h_u, 1 / topic_var)
             ability_var = _spread(theta, theta_vars, DEFAULT_ABILITY_SD)
             topic_var = _spread(u, u_vars, DEFAULT_TOPIC_SD)
@@ -181,7 +189,7 @@ class Population:
             x = theta[li[learner]] + (u[pair] if pair is not None else 0.0) + delta[ti[topic]]
             x -= b[qi[question]] if question in qi else 0.0
             predictors.setdefault(kind, []).append((x, bool(right)))
-        shifts = {kind: _shift(rows_, 0.0) for kind, rows_ in predictors.items()}
+        shifts = {kind: _shift(rows_, 0.0, guess) for kind, rows_ in predictors.items()}
         return cls(
             reask_shift=shifts,
             easiness=dict(zip(topics, delta, strict=True)),
@@ -191,26 +199,47 @@ class Population:
             difficulty_sd=math.sqrt(difficulty_var),
             learners=len(learners),
             answers=len(data),
+            guess=guess,
         )
 
 
-def _newton(data, column, values, precision, theta, u, delta, b):
-    """One Newton step for the parameters in `column` of the data rows (0 learner, 1 pair,
-    2 topic, 3 question) under a Normal(0, 1 / precision) penalty; returns the new values and
-    their curvatures. Questions enter with a minus sign (b is a difficulty)."""
+def _newton(data, column, values, precision, theta, u, delta, b, guess=0.0):
+    """One Newton step (Fisher scoring) for the parameters in `column` of the data rows (0
+    learner, 1 pair, 2 topic, 3 question) under a Normal(0, 1 / precision) penalty; returns
+    the new values and their curvatures. Questions enter with a minus sign (b is a
+    difficulty). With the guessing floor an answer's score is (y - p) s / (p (1 - p)) and its
+    information s^2 / (p (1 - p)), s the slope of p; without it, y - p and p (1 - p)."""
     gradient = [-precision * x for x in values]
     curvature = [precision] * len(values)
     sign = -1.0 if column == 3 else 1.0
     for row in data:
         learner, pair, topic, question, y = row
-        p = sigmoid(theta[learner] + u[pair] + delta[topic] - b[question])
+        score, information = _answer_terms(
+            theta[learner] + u[pair] + delta[topic] - b[question], y, guess
+        )
         index = row[column]
-        gradient[index] += sign * (y - p)
-        curvature[index] += p * (1 - p)
+        gradient[index] += sign * score
+        curvature[index] += information
     return (
         [x + g / h for x, g, h in zip(values, gradient, curvature, strict=True)],
         curvature,
     )
+
+
+def chance(x: float, guess: float = 0.0) -> float:
+    """The chance of a right answer at logit x above the guessing floor (module docstring)."""
+    return guess + (1 - guess) * sigmoid(x)
+
+
+def _answer_terms(x: float, y: float, guess: float) -> tuple[float, float]:
+    """(score, Fisher information) of one answer y (1 right, 0 wrong) at logit x."""
+    q = sigmoid(x)
+    if not guess:
+        return y - q, q * (1 - q)
+    p = guess + (1 - guess) * q
+    slope = (1 - guess) * q * (1 - q)
+    spread = max(p * (1 - p), 1e-12)
+    return (y - p) * slope / spread, slope * slope / spread
 
 
 def _marginal_variances(
@@ -307,7 +336,7 @@ def posterior(
                     x = theta + u + easiness
                     total = math.log(w)
                     for b, right in rows:
-                        p = sigmoid(x - b)
+                        p = chance(x - b, population.guess)
                         total += math.log(p if right else 1 - p) if 0 < p < 1 else -745.0
                     logs.append(total)
                 top = max(logs)
@@ -421,17 +450,19 @@ def _pool_mean(population: Population, ability: float, topic: Hashable, pool: Po
     x = ability + easiness
     spread = normal_nodes(population.difficulty_sd, DIFFICULTY_NODES)
 
+    c = population.guess
+
     def mean_over_spread(shift: float) -> float:
         """A question of not yet estimated difficulty: averaged over the difficulty spread."""
-        return math.fsum(w * sigmoid(x - b + shift) for b, w in spread)
+        return math.fsum(w * chance(x - b + shift, c) for b, w in spread)
 
     total = math.fsum(
-        mean_over_spread(shift) if b is None else sigmoid(x - b + shift) for b, shift in pool.seen
+        mean_over_spread(shift) if b is None else chance(x - b + shift, c) for b, shift in pool.seen
     )
     unknown = pool.fresh + sum(1 for b in pool.unseen if b is None)
     if unknown:
         total += unknown * mean_over_spread(0.0)
-    total += math.fsum(sigmoid(x - b) for b in pool.unseen if b is not None)
+    total += math.fsum(chance(x - b, c) for b in pool.unseen if b is not None)
     return min(max(total / pool.size, 0.0), 1.0)
 
 
@@ -465,17 +496,20 @@ def _convolve(a: Sequence[float], b: Sequence[float]) -> list[float]:
 # -- Re-asked questions -----------------------------------------------------------------------
 
 
-def _shift(rows: Sequence[tuple[float, bool]], prior: float, iterations: int = 20) -> float:
+def _shift(
+    rows: Sequence[tuple[float, bool]], prior: float, guess: float = 0.0, iterations: int = 20
+) -> float:
     """The logit shift s that best explains right/wrong answers whose chance without it was
-    sigmoid(x), under a Normal(prior, REASK_SD^2) prior (Newton on the penalised likelihood)."""
+    chance(x, guess), under a Normal(prior, REASK_SD^2) prior (Fisher scoring on the
+    penalised likelihood)."""
     s = prior
     for _ in range(iterations):
         gradient = -(s - prior) / REASK_SD**2
         curvature = 1 / REASK_SD**2
         for x, right in rows:
-            p = sigmoid(x + s)
-            gradient += (1.0 if right else 0.0) - p
-            curvature += p * (1 - p)
+            score, information = _answer_terms(x + s, 1.0 if right else 0.0, guess)
+            gradient += score
+            curvature += information
         s += gradient / curvature
     return s
 
@@ -495,7 +529,8 @@ def reask_shifts(
         rows.setdefault(kind, []).append((x, bool(right)))
     kinds = set(population.reask_shift) | set(rows)
     return {
-        kind: _shift(rows.get(kind, []), population.reask_shift.get(kind, 0.0)) for kind in kinds
+        kind: _shift(rows.get(kind, []), population.reask_shift.get(kind, 0.0), population.guess)
+        for kind in kinds
     }
 
 

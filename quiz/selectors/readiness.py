@@ -16,16 +16,18 @@ The population (question difficulties, topic easiness, spreads, re-ask rates) co
 newest PopulationFit (quiz.services.population); before any fit, the model's defaults.
 """
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count
 from django.utils import timezone
 
 from quiz import ability, readiness, srs
 from quiz.exam_rules import allocate
-from quiz.models import AnswerRecord, Attempt, Blueprint, PopulationFit, Profile
+from quiz.models import AnswerRecord, Attempt, Blueprint, PopulationFit, Profile, Question
 from quiz.selectors import review as review_selectors
 from quiz.selectors.exams import BlueprintFill, Weight, blueprint_pool, blueprint_topics
 from study.models import Topic
@@ -49,6 +51,19 @@ def all_answers():
     )
 
 
+def guessing_floor() -> float:
+    """The bank's average chance of a right answer by a blind guess: over its live questions,
+    1 / (the ways to pick `choose` of its choices). One query."""
+    rows = (
+        Question.objects.live()
+        .annotate(options=Count("choices"))
+        .values_list("options", "choose")
+        .iterator(chunk_size=5000)
+    )
+    chances = [1 / math.comb(options, choose) for options, choose in rows if options >= choose >= 1]
+    return math.fsum(chances) / len(chances) if chances else 0.0
+
+
 def population_parameters(population: ability.Population) -> dict:
     """A fit as JSON for PopulationFit.parameters (ids become strings)."""
     return {
@@ -60,6 +75,7 @@ def population_parameters(population: ability.Population) -> dict:
         "reask_shift": [
             [right, recent, v] for (right, recent), v in population.reask_shift.items()
         ],
+        "guess": population.guess,
     }
 
 
@@ -78,6 +94,7 @@ def population() -> ability.Population:
         learners=fit.learners,
         answers=fit.answers,
         reask_shift={(right, recent): v for right, recent, v in stored.get("reask_shift", [])},
+        guess=stored.get("guess", 0.0),  # fits stored before the floor have none
     )
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from quiz import ability
 from quiz.models import PopulationFit
-from quiz.selectors.readiness import all_answers, population_parameters
+from quiz.selectors.readiness import all_answers, guessing_floor, population_parameters
 
 
 def population_refit(*, now: datetime | None = None) -> PopulationFit:
@@ -27,7 +27,7 @@ def population_refit(*, now: datetime | None = None) -> PopulationFit:
             kind = (was_right, answered_at - at < ability.RECENT)
             reasks.append((user_id, topic_id, question_id, kind, correct))
         last[key] = (correct, answered_at)
-    population = ability.Population.fit(first_sight, reasks)
+    population = ability.Population.fit(first_sight, reasks, guess=guessing_floor())
     return PopulationFit.objects.create(
         fitted_at=now,
         learners=population.learners,

@@ -14,6 +14,7 @@ from quiz.ability import (
     Population,
     Section,
     ThetaNode,
+    chance,
     normal_nodes,
     posterior,
     reask_shifts,
@@ -90,6 +91,7 @@ def simulate(
     difficulty_sd: float,
     easiness: tuple[float, ...] = (-1.0, -0.3, 0.4, 1.1),
     reask_share: float = 0.3,
+    guess: float = 0.0,
 ) -> Simulation:
     """Learners drawn from the model itself, each answering a random `share` of the questions
     at first sight and a `reask_share` of those again. Difficulties are centred in each topic,
@@ -111,11 +113,11 @@ def simulate(
                 if rng.random() >= share:
                     continue
                 x = theta + u + easiness[t] - difficulty[(t, j)]
-                right = rng.random() < sigmoid(x)
+                right = rng.random() < chance(x, guess)
                 answers.append((learner, t, (t, j), right))
                 if rng.random() < reask_share:
                     kind = (right, rng.random() < 0.5)
-                    again = rng.random() < sigmoid(x + TRUE_SHIFTS[kind])
+                    again = rng.random() < chance(x + TRUE_SHIFTS[kind], guess)
                     reasks.append((learner, t, (t, j), kind, again))
     return Simulation(answers, reasks, thetas, dict(zip(topics, easiness, strict=True)), difficulty)
 
@@ -535,3 +537,36 @@ def test_a_topic_on_the_exam_with_no_questions_is_refused():
     learner = posterior(Population(), [])
     with pytest.raises(ValueError, match="topic 't0' has questions on the exam but none"):
         score_distribution(learner, [Section("t0", 3, Pool())])
+
+
+# -- The guessing floor -----------------------------------------------------------------------
+
+
+def test_the_chance_of_a_right_answer_never_falls_below_the_guessing_floor():
+    assert chance(-50, 0.25) == pytest.approx(0.25)
+    assert chance(50, 0.25) == pytest.approx(1.0)
+    assert chance(0.0, 0.25) == pytest.approx(0.625)
+    assert chance(0.3, 0.0) == sigmoid(0.3)  # no floor: the Rasch model
+
+
+def test_a_learner_who_gets_everything_wrong_still_expects_the_guessing_floor():
+    wrong = [(f"t{i % 4}", f"q{i}", False) for i in range(40)]
+    floored = posterior(Population(guess=0.25), wrong)
+    plain = posterior(Population(), wrong)
+    assert 0.25 <= floored.first_sight_chance("t0") < 0.35
+    assert plain.first_sight_chance("t0") < 0.1
+
+
+def test_with_its_guessing_floor_the_fit_recovers_what_a_plain_fit_misreads():
+    """Learners who guess a quarter of the time: fitted without the floor, the easy end is
+    squeezed (difficulties and spreads shrink); with it they come back."""
+    simulation = simulate(7, guess=0.25, **SPREADS)
+    floored = Population.fit(simulation.answers, simulation.reasks, guess=0.25)
+    plain = Population.fit(simulation.answers, simulation.reasks)
+    assert floored.guess == 0.25
+    true_sd = SPREADS["difficulty_sd"]
+    assert abs(floored.difficulty_sd - true_sd) < abs(plain.difficulty_sd - true_sd)
+    assert floored.ability_sd == pytest.approx(SPREADS["ability_sd"], rel=0.2)
+    assert abs(floored.ability_sd - SPREADS["ability_sd"]) < abs(
+        plain.ability_sd - SPREADS["ability_sd"]
+    )

@@ -26,26 +26,21 @@ def check_library(library: Library, errors: list[ImportProblem]) -> None:
     for certification in library.certifications:
         domains = {d.slug for d in certification.domains}
         for topic in library.topics:
-            if topic.certification_slug == certification.slug and topic.domain not in (
-                domains | {""}
-            ):
-                known = ", ".join(sorted(domains)) or "none: add domains to certification.md"
-                message = (
-                    f"domain '{topic.domain}' is not an exam domain of {certification.slug} "
-                    f"(its domains: {known})"
-                )
-                errors.append(ImportProblem(topic.file, topic.domain_line, message))
-        for topic in library.topics:
             if topic.certification_slug != certification.slug:
                 continue
-            for entry in topic.questions:
-                if entry.domain and entry.domain not in domains:
+            # A topic's domain, then each question's own: (what names it, its domain, where).
+            named = [("", topic.domain, topic.file, topic.domain_line)] + [
+                (f"question {q.data.ext_id}: ", q.domain, q.file, q.domain_line)
+                for q in topic.questions
+            ]
+            for what, domain, file, line in named:
+                if domain and domain not in domains:
                     known = ", ".join(sorted(domains)) or "none: add domains to certification.md"
                     message = (
-                        f"question {entry.data.ext_id}: domain '{entry.domain}' is not an exam "
-                        f"domain of {certification.slug} (its domains: {known})"
+                        f"{what}domain '{domain}' is not an exam domain of {certification.slug} "
+                        f"(its domains: {known})"
                     )
-                    errors.append(ImportProblem(entry.file, entry.domain_line, message))
+                    errors.append(ImportProblem(file, line, message))
         own = {t.slug for t in library.topics if t.certification_slug == certification.slug}
         for blueprint in certification.blueprints:
             unknown_domains = sorted(set(blueprint.domains) - domains)

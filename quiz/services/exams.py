@@ -308,22 +308,18 @@ def blueprint_sync(
             "is_active": True,
         },
     )
-    wanted = {topic.pk: weight for topic, weight in topics.items()}
-    current = dict(blueprint.weights.values_list("topic_id", "weight"))
-    if current != wanted:
-        blueprint.weights.all().delete()
-        BlueprintTopic.objects.bulk_create(
-            BlueprintTopic(blueprint=blueprint, topic_id=pk, weight=w) for pk, w in wanted.items()
-        )
-        outcome = UPDATED if outcome == UNCHANGED else outcome
-    wanted = {domain.pk: weight for domain, weight in (domains or {}).items()}
-    current = dict(blueprint.domain_weights.values_list("domain_id", "weight"))
-    if current != wanted:
-        blueprint.domain_weights.all().delete()
-        BlueprintDomain.objects.bulk_create(
-            BlueprintDomain(blueprint=blueprint, domain_id=pk, weight=w) for pk, w in wanted.items()
-        )
-        outcome = UPDATED if outcome == UNCHANGED else outcome
+    for model, field, weights in (
+        (BlueprintTopic, "topic_id", topics),
+        (BlueprintDomain, "domain_id", domains or {}),
+    ):
+        wanted = {thing.pk: weight for thing, weight in weights.items()}
+        rows = model.objects.filter(blueprint=blueprint)
+        if dict(rows.values_list(field, "weight")) != wanted:
+            rows.delete()
+            model.objects.bulk_create(
+                model(blueprint=blueprint, **{field: pk}, weight=w) for pk, w in wanted.items()
+            )
+            outcome = UPDATED if outcome == UNCHANGED else outcome
     return outcome
 
 

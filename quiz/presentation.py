@@ -95,6 +95,11 @@ class QuestionView:
         return " + ".join(sorted(self.letter_of.get(label, label) for label in labels))
 
 
+def letters_on_screen(order: Sequence[str], labels: Sequence[str]) -> str:
+    """Stable labels as the letters they have in this choice order, sorted: "B, D"."""
+    return ", ".join(sorted(LETTERS[order.index(label)] for label in labels if label in order))
+
+
 def present(
     question: Question,
     *,

@@ -3,6 +3,7 @@ from django.contrib import admin
 
 from config.admin_inlines import LabelledTabularInline
 from config.ids import parse_ids
+from study.domains import weights_problem
 from study.models import Certification, ExamDomain, Note, WhatsNewItem
 from study.services import (
     certification_save,
@@ -26,9 +27,9 @@ class DomainFormSet(forms.BaseInlineFormSet):
         slugs = [row["slug"] for row in rows if row.get("slug")]
         if len(slugs) != len(set(slugs)):
             raise forms.ValidationError("Each domain needs its own slug.")
-        total = sum(row.get("weight") or 0 for row in rows)
-        if rows and total != 100:
-            raise forms.ValidationError(f"The domains' weights add up to {total}, not 100.")
+        problem = weights_problem([row.get("weight") or 0 for row in rows])
+        if problem:
+            raise forms.ValidationError(f"{problem[0].upper()}{problem[1:]}.")
 
 
 class ExamDomainInline(LabelledTabularInline):

@@ -12,6 +12,7 @@ from content.reading.records import (
     DomainEntry,
 )
 from content.yamlnodes import LineDict
+from study.domains import weights_problem
 
 CERTIFICATION_SPEC = {
     "slug": (str, True),
@@ -78,9 +79,9 @@ def _read_domains(reader: FileReader, items, line: int) -> list[DomainEntry]:
             reader.error(mapping.key_lines["slug"], f"domain slug '{slug}' is used twice")
         if slug and values.get("name") and isinstance(weight, int):
             domains.append(DomainEntry(slug, values["name"], weight))
-    total = sum(d.weight for d in domains)
-    if domains and len(domains) == len(items) and total != 100:
-        reader.error(line, f"the domains' weights add up to {total}, not 100")
+    problem = weights_problem([d.weight for d in domains])
+    if problem and len(domains) == len(items):  # with a domain unreadable, the sum says little
+        reader.error(line, problem)
     return domains
 
 

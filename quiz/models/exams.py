@@ -1,5 +1,3 @@
-import string
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -211,12 +209,3 @@ class AttemptQuestion(FrozenQuestionMixin, models.Model):
     @property
     def is_answered(self) -> bool:
         return bool(self.chosen_labels)
-
-    @property
-    def struck_letters(self) -> str:
-        """The ruled-out choices as this learner's letters: "B, D"."""
-        order = self.order_labels
-        letters = string.ascii_uppercase
-        return ", ".join(
-            sorted(letters[order.index(label)] for label in self.struck if label in order)
-        )

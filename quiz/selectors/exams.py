@@ -20,6 +20,7 @@ from quiz.models import (
     Question,
 )
 from quiz.selectors.practice import choices_prefetch, question_prefetches
+from study.domains import grouped_by_domain
 from study.models import ExamDomain, Topic
 
 RECENT_KEY_CHANGE_DAYS = 90
@@ -308,23 +309,17 @@ class DomainResult(TopicResult):
 
 
 def by_domain(questions_right) -> list[DomainResult]:
-    """(question, right) pairs -> one row per exam domain (in the exam guide's order, then
-    the questions of no domain), or [] when none of the questions has a domain."""
-    rows: dict[int | None, DomainResult] = {}
-    order: dict[int | None, tuple] = {}
-    for question, right in questions_right:
-        domain = question.exam_domain
-        key = domain.pk if domain else None
-        if key not in rows:
-            rows[key] = DomainResult(
-                domain.name if domain else "No exam domain", 0, 0, domain.weight if domain else None
-            )
-            order[key] = (0, domain.position, domain.name) if domain else (1, 0, "")
-        rows[key].total += 1
-        rows[key].correct += bool(right)
-    if set(rows) <= {None}:
-        return []
-    return [rows[key] for key in sorted(rows, key=order.__getitem__)]
+    """(question, right) pairs -> one row per exam domain (study.domains.grouped_by_domain)."""
+
+    def add(row: DomainResult, right) -> None:
+        row.total += 1
+        row.correct += bool(right)
+
+    return grouped_by_domain(
+        ((question.exam_domain, right) for question, right in questions_right),
+        lambda name, weight: DomainResult(name, 0, 0, weight),
+        add,
+    )
 
 
 @dataclass

@@ -30,6 +30,7 @@ from quiz.exam_rules import allocate
 from quiz.models import AnswerRecord, Attempt, Blueprint, PopulationFit, Profile, Question
 from quiz.selectors import review as review_selectors
 from quiz.selectors.exams import BlueprintFill, Weight, blueprint_pool, blueprint_topics
+from study.domains import grouped_by_domain
 from study.models import Topic
 
 # First-sight answers in the exam's topics before a number is shown (or half the questions,
@@ -182,23 +183,14 @@ class Readiness:
     def domains(self) -> list[DomainStanding]:
         """The real exam by exam domain (each topic counted in its topic's domain), in the
         exam guide's order; [] when no topic of the exam has a domain."""
-        rows: dict[int | None, DomainStanding] = {}
-        order: dict[int | None, tuple] = {}
-        for t in self.topics:
-            if not t.quota:
-                continue
-            domain = t.topic.domain
-            key = domain.pk if domain else None
-            if key not in rows:
-                rows[key] = DomainStanding(
-                    domain.name if domain else "No exam domain", domain.weight if domain else None
-                )
-                order[key] = (0, domain.position, domain.name) if domain else (1, 0, "")
-            rows[key].quota += t.quota
-            rows[key].expected_wrong += t.expected_wrong
-        if set(rows) <= {None}:
-            return []
-        return [rows[key] for key in sorted(rows, key=order.__getitem__)]
+
+        def add(row: DomainStanding, standing: TopicStanding) -> None:
+            row.quota += standing.quota
+            row.expected_wrong += standing.expected_wrong
+
+        return grouped_by_domain(
+            ((t.topic.domain, t) for t in self.topics if t.quota), DomainStanding, add
+        )
 
     @property
     def weakest(self) -> list[TopicStanding]:

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django_htmx.http import HttpResponseClientRedirect
 
 from config.ids import parse_id
-from quiz.presentation import LETTERS
+from quiz.presentation import letters_on_screen
 
 
 def login_required(view):
@@ -94,7 +94,7 @@ def render_strike(request, item, raw_id: str, strike_url: str) -> HttpResponse:
     label = next(c.label for c in item.question.choices.all() if c.pk == choice_id)
     context = {
         "choice_pk": choice_id,
-        "letter": LETTERS[item.order_labels.index(label)],
+        "letter": letters_on_screen(item.order_labels, [label]),
         "struck": label in item.struck,
         "strike_url": strike_url,
     }

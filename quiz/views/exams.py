@@ -12,7 +12,7 @@ from config.ids import parse_id
 from quiz import exam_rules, services
 from quiz.charts import score_trend
 from quiz.models import Attempt
-from quiz.presentation import present
+from quiz.presentation import letters_on_screen, present
 from quiz.selectors import exams as exam_selectors
 from quiz.tasks import population_refit_task
 from quiz.views.common import (
@@ -256,7 +256,9 @@ def attempt_review(request, pk):
         "filters": [(key, label, len(groups[key])) for key, label in REVIEW_FILTERS.items()],
         "unanswered": groups["unanswered"],
         "flagged": groups["flagged"],
-        "struck": [i for i in items if i.struck_labels],
+        "struck": [
+            (i, letters_on_screen(i.order_labels, i.struck)) for i in items if i.struck_labels
+        ],
         **_clock(attempt),
     }
     return render(request, "quiz/exam_review.html", context)

@@ -92,3 +92,47 @@ def find_duplicates(fingerprints: list[Fingerprint]) -> list[tuple[object, objec
         if score >= DUPLICATE_THRESHOLD:
             pairs.append((fingerprints[i].key, fingerprints[j].key, round(score, 4)))
     return sorted(pairs, key=lambda pair: (-pair[2], str(pair[0]), str(pair[1])))
+
+
+# ---- pairing the choices of two duplicates ------------------------------------------------
+
+CHOICE_PAIR_THRESHOLD = 0.85  # near-identical choice texts (difflib ratio after normalizing)
+
+
+def pair_choices(
+    duplicate: Iterable[tuple[str, str]], survivor: Iterable[tuple[str, str]]
+) -> dict[str, str | None]:
+    """For each choice of the duplicate (label, text), the survivor's choice with the same
+    meaning: identical text after normalizing first, then the most similar at or above
+    CHOICE_PAIR_THRESHOLD, each survivor choice used once; None where nothing is close.
+
+    Labels never decide: the two questions may list the same choices in another order, and
+    a learner who chose "IAM role" must stay on "IAM role" after a merge."""
+    duplicate, survivor = list(duplicate), list(survivor)
+    pairing: dict[str, str | None] = {label: None for label, _text in duplicate}
+    free = {label: normalize(text) for label, text in survivor}
+    for label, text in duplicate:
+        same = next((s for s, other in free.items() if other == normalize(text)), None)
+        if same is not None:
+            pairing[label] = same
+            del free[same]
+    scored = sorted(
+        (
+            (-SequenceMatcher(None, normalize(text), other, autojunk=False).ratio(), label, s)
+            for label, text in duplicate
+            if pairing[label] is None
+            for s, other in free.items()
+        ),
+    )
+    for negative, label, s in scored:
+        if -negative < CHOICE_PAIR_THRESHOLD:
+            break
+        if pairing[label] is None and s in free:
+            pairing[label] = s
+            del free[s]
+    return pairing
+
+
+def remap_labels(labels: str, pairing: dict[str, str]) -> str:
+    """Comma-separated labels ("A,C") of one question as the other's, sorted."""
+    return ",".join(sorted(pairing[label] for label in labels.split(",") if label))

@@ -274,3 +274,32 @@ class BlueprintFactory(DjangoModelFactory):
         weights = extracted if isinstance(extracted, dict) else dict.fromkeys(extracted, 1)
         for topic, weight in weights.items():
             BlueprintTopic.objects.create(blueprint=self, topic=topic, weight=weight)
+
+
+# Two listings of one question (merging duplicates): other order, other letters, one typo.
+SURVIVOR = [  # label, text, correct
+    ("A", "Store the keys in an IAM user's access keys on the instance", False),
+    ("B", "Attach an IAM role to the instance through an instance profile", True),
+    ("C", "Put the keys in the user data script", False),
+    ("D", "Ask AWS Support for temporary keys", False),
+]
+DUPLICATE = [
+    ("A", "Attach an IAM role to the instance through an instance profile", True),
+    ("B", "Ask AWS Support for temporary keys", False),
+    ("C", "Store the keys in an IAM users access keys on the instance", False),
+    ("D", "Put the keys in the user data script", False),
+]
+TEXT_PAIRING = {"A": "B", "B": "D", "C": "A", "D": "C"}
+
+
+def question_with_choices(choices, **kwargs) -> Question:
+    """A question with exactly these choices (label, text, correct), its key stored."""
+    question = QuestionFactory(choices=False, **kwargs)
+    for position, (label, text, correct) in enumerate(choices):
+        Choice.objects.create(
+            question=question, label=label, text=text, is_correct=correct, position=position
+        )
+    key = ",".join(label for label, _t, correct in choices if correct)
+    Question.objects.filter(pk=question.pk).update(key_labels=key)
+    question.refresh_from_db()
+    return question

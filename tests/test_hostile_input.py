@@ -654,8 +654,8 @@ EXTRA_QUERY_PARAMETERS = {
     "quiz:question_detail": {"answer": "show"},
     "admin:autocomplete": {
         "app_label": "quiz",
-        "model_name": "question",
-        "field_name": "duplicate_of",
+        "model_name": "questionreference",
+        "field_name": "note",
         "term": "a",
         "page": "1",
     },

@@ -231,25 +231,26 @@ def question_form_data(client, question) -> tuple[str, dict]:
     return url, data
 
 
-def test_admin_question_cannot_be_its_own_duplicate(editor_client):
-    question = QuestionFactory()
+def test_admin_question_form_ignores_a_posted_duplicate_of(editor_client):
+    """Duplicate of is set only by merging (choices paired, history moved): a posted value,
+    even the question's own id (once an IntegrityError), changes nothing."""
+    question, other = QuestionFactory(), QuestionFactory()
     url, data = question_form_data(editor_client, question)
-    response = editor_client.post(url, {**data, "duplicate_of": question.pk})
-    assert response.status_code == 200  # was an IntegrityError (500)
-    assert response.context["adminform"].form.errors["duplicate_of"] == [
-        "A question cannot be a duplicate of itself."
-    ]
+    for value in (question.pk, other.pk):
+        response = editor_client.post(url, {**data, "duplicate_of": value})
+        assert response.status_code == 302
+        question.refresh_from_db()
+        assert question.duplicate_of is None
 
 
-@pytest.mark.parametrize("value", [HUGE, str(2**64), "١"], ids=repr)
-def test_admin_question_duplicate_of_that_is_no_id_is_a_form_error(editor_client, value):
-    """Shown again, the autocomplete widget looked the value up with pk__in (OverflowError)."""
+@pytest.mark.parametrize("value", [HUGE, str(2**64), "١", "abc"], ids=repr)
+def test_merge_screen_with_a_target_that_is_no_id_is_a_404(editor_client, value):
     question = QuestionFactory()
-    QuestionFactory()
-    url, data = question_form_data(editor_client, question)
-    response = editor_client.post(url, {**data, "duplicate_of": value})
-    assert response.status_code == 200
-    assert response.context["adminform"].form.errors["duplicate_of"]
+    url = reverse("admin:quiz_question_merge", args=[question.pk])
+    assert editor_client.get(url, {"into": value}).status_code == 404
+    assert editor_client.post(url, {"into": value, "confirm": "1"}).status_code == 404
+    question.refresh_from_db()
+    assert question.duplicate_of is None
 
 
 def test_admin_inline_with_a_huge_form_count_is_refused_quickly(editor_client):

@@ -3,9 +3,11 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from quiz.models import AnswerRecord, Comment, DuplicateSuspect, Report, Vote
-from quiz.services import duplicate_dismiss, duplicates_scan, question_merge, report_resolve
+from quiz.services import duplicate_dismiss, duplicates_scan, report_resolve
 
 
 class ReportForm(forms.ModelForm):
@@ -73,29 +75,31 @@ class DuplicateSuspectAdmin(admin.ModelAdmin):
         return False
 
     def _merge(self, request, queryset, keep_first: bool):
-        merged = 0
-        for suspect in queryset.filter(status=DuplicateSuspect.Status.OPEN).select_related(
-            "question", "other"
-        ):
-            survivor, duplicate = (
-                (suspect.question, suspect.other)
-                if keep_first
-                else (suspect.other, suspect.question)
+        """To the merge screen of the one pair selected: its choices need pairing first."""
+        suspects = list(queryset.filter(status=DuplicateSuspect.Status.OPEN)[:2])
+        if len(suspects) != 1:
+            messages.error(
+                request,
+                "Select one open pair to merge: each merge pairs the two questions' choices "
+                "first, so learners' answers stay on the same choice.",
             )
-            try:
-                question_merge(duplicate=duplicate, survivor=survivor, user=request.user)
-                merged += 1
-            except ValidationError as error:
-                messages.error(request, f"{suspect}: {' '.join(error.messages)}")
-        self.message_user(request, f"{merged} pair(s) merged; learners' history moved over.")
+            return None
+        suspect = suspects[0]
+        survivor, duplicate = (
+            (suspect.question_id, suspect.other_id)
+            if keep_first
+            else (suspect.other_id, suspect.question_id)
+        )
+        url = reverse("admin:quiz_question_merge", args=[duplicate])
+        return redirect(f"{url}?into={survivor}")
 
     @admin.action(description="Merge: keep the first question", permissions=["change"])
     def merge_into_first(self, request, queryset):
-        self._merge(request, queryset, keep_first=True)
+        return self._merge(request, queryset, keep_first=True)
 
     @admin.action(description="Merge: keep the second question", permissions=["change"])
     def merge_into_second(self, request, queryset):
-        self._merge(request, queryset, keep_first=False)
+        return self._merge(request, queryset, keep_first=False)
 
     @admin.action(description="Not duplicates: dismiss", permissions=["change"])
     def dismiss(self, request, queryset):

@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from config.ids import IdModelChoiceField, IdModelMultipleChoiceField, parse_id
 from quiz import choice_refs, selectors
 from quiz.admin.limits import IdAutocomplete
+from quiz.admin.merge import merge_view
 from quiz.admin.question_filters import (
     AnswerTypeFilter,
     DisputedFilter,
@@ -80,8 +81,13 @@ class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
     ]
     search_fields = ["ext_id", "stem", "choices__text"]
     list_per_page = 50
-    readonly_fields = ["statistics", "community", "created_at", "updated_at"]
-    autocomplete_fields = ["duplicate_of"]
+    readonly_fields = [
+        "statistics",
+        "community",
+        "duplicate_of",
+        "created_at",
+        "updated_at",
+    ]
     filter_horizontal = ["also_topics"]
     # Ids posted for a topic, set or duplicate are read by config.ids: one past the
     # database's range is a form error, not an OverflowError; "١" is not question 1.
@@ -268,6 +274,11 @@ class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
                 name=f"{prefix}_change_key",
             ),
             path(
+                "<path:object_id>/merge/",
+                view(self.merge_view),
+                name=f"{prefix}_merge",
+            ),
+            path(
                 "<path:object_id>/duplicates/",
                 view(self.duplicates_view),
                 name=f"{prefix}_duplicates",
@@ -332,6 +343,9 @@ class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
             "title": f"Change the answer key of {question.ext_id}",
         }
         return TemplateResponse(request, "admin/quiz/question/change_key.html", context)
+
+    def merge_view(self, request, object_id):
+        return merge_view(self, request, _question_id(object_id))
 
     def duplicates_view(self, request, object_id):
         question = get_object_or_404(Question, pk=_question_id(object_id))

@@ -64,7 +64,6 @@ class QuestionForm(KeyChangeFields, forms.ModelForm):
             "last_verified",
             "source",
             "disputed",
-            "duplicate_of",
             "also_topics",
         ]
         widgets = {

@@ -1,21 +1,25 @@
 """Suspected duplicates: scanning the bank, merging, dismissing."""
 
+from collections.abc import Mapping
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 
-from quiz.duplicates import Fingerprint, find_duplicates
+from quiz.duplicates import Fingerprint, find_duplicates, remap_labels
 from quiz.models import (
     AnswerRecord,
     Comment,
     DuplicateSuspect,
+    Flag,
     Question,
     Report,
     ReviewCard,
     ReviewLog,
     Vote,
 )
+from quiz.selectors.editing import MergePlan, merge_plan
 from quiz.services.feedback import community_refresh
 
 
@@ -64,40 +68,68 @@ def duplicates_of(question: Question) -> list[tuple[Question, float]]:
 
 @transaction.atomic
 def question_merge(
-    *, duplicate: Question, survivor: Question, user: AbstractBaseUser | None = None
-) -> Question:
-    """Fold duplicate into survivor: answers, cards, votes, reports and comments move over.
+    *,
+    duplicate: Question,
+    survivor: Question,
+    pairing: Mapping[str, str | None],
+    user: AbstractBaseUser | None = None,
+) -> MergePlan:
+    """Fold duplicate into survivor under `pairing` (each of the duplicate's choice labels ->
+    the survivor's choice that means the same, as the editor confirmed it): answers, votes
+    and review history move with their choices translated, so an answer that chose
+    "IAM role" still chose "IAM role"; cards, reports, comments and bookmarks move too.
 
-    The duplicate stays as a record (duplicate_of survivor), never shown on its own again.
-    """
-    if duplicate.pk == survivor.pk:
-        raise ValidationError("A question cannot be merged into itself.")
-    if survivor.duplicate_of_id:
-        raise ValidationError(f"{survivor.ext_id} is itself a duplicate; merge into the original.")
-    AnswerRecord.objects.filter(question=duplicate).update(question=survivor)
+    Refused (ValidationError, nothing moved) unless every choice of the duplicate has its own
+    partner. The duplicate stays as a record (duplicate_of survivor), never shown again; this
+    is the only way duplicate_of is set. Returns the plan it carried out (what moved)."""
+    duplicate = Question.objects.select_for_update().get(pk=duplicate.pk)
+    survivor = Question.objects.select_for_update().get(pk=survivor.pk)
+    plan = merge_plan(duplicate=duplicate, survivor=survivor, pairing=dict(pairing))
+    if not plan.can_merge:
+        raise ValidationError(plan.problems)
+    paired = {p.choice.label: p.partner.label for p in plan.pairs}
+    answers = AnswerRecord.objects.filter(question=duplicate)
+    answers.update(question=survivor, chosen_labels=_translated(answers, "chosen_labels", paired))
     Report.objects.filter(question=duplicate).update(question=survivor)
     Comment.objects.filter(question=duplicate).update(question=survivor, topic=survivor.topic)
     # A learner who voted on both keeps the vote on the survivor.
     voters = Vote.objects.filter(question=survivor).values("user")
     Vote.objects.filter(question=duplicate, user__in=voters).delete()
-    Vote.objects.filter(question=duplicate).update(question=survivor)
+    votes = Vote.objects.filter(question=duplicate)
+    votes.update(question=survivor, labels=_translated(votes, "labels", paired))
+    flagged = Flag.objects.filter(question=survivor).values("user")
+    Flag.objects.filter(question=duplicate, user__in=flagged).delete()
+    Flag.objects.filter(question=duplicate).update(question=survivor)
     # Spaced repetition: one card per learner and question. A learner with cards on both keeps
-    # the survivor's card and gains the duplicate's review history on it.
+    # the survivor's card and gains the duplicate's review history on it. The duplicate's key
+    # changes are not the survivor's: a moved card forgets them.
+    logs = ReviewLog.objects.filter(card__question=duplicate)
+    logs.update(chosen_labels=_translated(logs, "chosen_labels", paired))
     survivor_cards = dict(ReviewCard.objects.filter(question=survivor).values_list("user_id", "pk"))
     for card in ReviewCard.objects.filter(question=duplicate):
         if card.user_id in survivor_cards:
             ReviewLog.objects.filter(card=card).update(card_id=survivor_cards[card.user_id])
             card.delete()
         else:
-            card.question = survivor
-            card.save(update_fields=["question"])
+            card.question, card.key_changed = survivor, None
+            card.save(update_fields=["question", "key_changed"])
     Question.objects.filter(duplicate_of=duplicate).update(duplicate_of=survivor)
     duplicate.duplicate_of = survivor
     duplicate.save(update_fields=["duplicate_of", "updated_at"])
     pair = Q(question=duplicate, other=survivor) | Q(question=survivor, other=duplicate)
     DuplicateSuspect.objects.filter(pair).update(status=DuplicateSuspect.Status.MERGED)
     community_refresh(question=survivor)
-    return survivor
+    return plan
+
+
+def _translated(rows, column: str, pairing: Mapping[str, str]) -> Case:
+    """`column` ("A,C") of `rows` rewritten in the survivor's labels, in one UPDATE: each
+    value that occurs is mapped at once, so no rewrite feeds another."""
+    values = set(rows.order_by().values_list(column, flat=True).distinct())
+    return Case(
+        *[When(**{column: v}, then=Value(remap_labels(v, pairing))) for v in sorted(values)],
+        default=F(column),
+    )
 
 
 def duplicate_dismiss(*, suspect: DuplicateSuspect) -> None:

@@ -428,7 +428,14 @@ def test_duplicates_page_and_merge_action(editor_client, bank):
     changelist = reverse("admin:quiz_duplicatesuspect_changelist")
     editor_client.post(changelist, {"action": "scan", "_selected_action": [0]})
     suspect = DuplicateSuspect.objects.get(status="open", question=q7, other=copy)
-    editor_client.post(changelist, {"action": "merge_into_first", "_selected_action": [suspect.pk]})
+    screen = editor_client.post(
+        changelist, {"action": "merge_into_first", "_selected_action": [suspect.pk]}, follow=True
+    )
+    pairs = {
+        f"pair-{choice.label}": choice.label for choice in copy.choices.all()
+    }  # same texts, same letters: the proposal pairs them so
+    assertContains(screen, "Merge " + copy.ext_id + " into " + q7.ext_id)
+    editor_client.post(screen.request["PATH_INFO"], {"into": q7.pk, "confirm": "1", **pairs})
     copy.refresh_from_db()
     assert copy.duplicate_of == q7 and q7.answers.count() == 1
 

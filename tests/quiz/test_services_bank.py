@@ -122,6 +122,9 @@ def test_answer_record_scores_all_or_nothing_on_the_server():
     assert AnswerRecord.objects.count() == 1
 
 
+SAME_LETTERS = {label: label for label in "ABCD"}  # factory questions: choices A-D
+
+
 def test_merge_moves_learners_history_to_the_survivor():
     survivor, duplicate = QuestionFactory(), QuestionFactory()
     both_voter = UserFactory()
@@ -133,7 +136,7 @@ def test_merge_moves_learners_history_to_the_survivor():
     CommentFactory(question=duplicate, topic=duplicate.topic)
     DuplicateSuspectFactory(question=survivor, other=duplicate)
 
-    question_merge(duplicate=duplicate, survivor=survivor)
+    question_merge(duplicate=duplicate, survivor=survivor, pairing=SAME_LETTERS)
 
     assert AnswerRecord.objects.filter(question=survivor).count() == 3
     assert Vote.objects.filter(question=survivor).count() == 2
@@ -150,9 +153,9 @@ def test_merge_refuses_itself_and_a_duplicate_survivor():
     original = QuestionFactory()
     copy = QuestionFactory(duplicate_of=original)
     with pytest.raises(ValidationError):
-        question_merge(duplicate=original, survivor=original)
+        question_merge(duplicate=original, survivor=original, pairing=SAME_LETTERS)
     with pytest.raises(ValidationError, match="itself a duplicate"):
-        question_merge(duplicate=QuestionFactory(), survivor=copy)
+        question_merge(duplicate=QuestionFactory(), survivor=copy, pairing=SAME_LETTERS)
 
 
 def test_merge_moves_review_cards_and_their_history():
@@ -164,7 +167,7 @@ def test_merge_moves_review_cards_and_their_history():
     answer_record(user=both, question=survivor, labels=["B"])
     answer_record(user=both, question=duplicate, labels=["A"])
     answer_record(user=only_dup, question=duplicate, labels=["B"])
-    question_merge(duplicate=duplicate, survivor=survivor)
+    question_merge(duplicate=duplicate, survivor=survivor, pairing=SAME_LETTERS)
     assert not ReviewCard.objects.filter(question=duplicate).exists()
     assert ReviewCard.objects.filter(question=survivor).count() == 2
     assert ReviewLog.objects.filter(card__question=survivor, user=both).count() == 2

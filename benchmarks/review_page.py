@@ -109,6 +109,7 @@ def load(cards: int, logs: int):
             stem=f"Question {n}?",
             stem_html=f"<p>Question {n}?</p>",
             key_labels="B",
+            status=Question.Status.PUBLISHED,
         )
         for n in range(cards)
     )

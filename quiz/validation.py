@@ -12,6 +12,16 @@ from quiz.choice_refs import bare_letters, labels_in
 from study.text import clean_text
 
 LABEL_PATTERN = re.compile(r"^[A-Z]$")
+LABELS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def unused_labels(used: set[str], count: int) -> list[str]:
+    """`count` labels, in order, that are not in `used` (labels this question's choices have
+    or had: a label names one choice for ever, so a new choice never takes a removed one's)."""
+    free = [label for label in LABELS if label not in used]
+    return free[:count]
+
+
 URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 DIFFICULTIES = ("", "easy", "medium", "hard")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -126,6 +126,7 @@ class QuestionFactory(DjangoModelFactory):
         skip_postgeneration_save = True
 
     ext_id = factory.Sequence(lambda n: f"question-{n}")
+    status = Question.Status.PUBLISHED
     topic = factory.SubFactory(TopicFactory)
     question_set = factory.SubFactory(QuestionSetFactory, topic=factory.SelfAttribute("..topic"))
     number = factory.Sequence(lambda n: n + 1)

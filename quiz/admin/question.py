@@ -112,6 +112,7 @@ class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
                 ]
             },
         ),
+        ("Learners", {"fields": ["statistics", "community"]}),
         (
             "Question",
             {
@@ -122,10 +123,11 @@ class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
             },
         ),
         (
-            "Answer key change",
+            "Answer key change",  # shown after the choices (change_form.html)
             {
                 "fields": ["key_change_note", "key_change_effective"],
-                "description": "Changing which choices are correct records a dated revision.",
+                "description": "Learners have seen this question: changing which choices are "
+                "correct records a dated revision with your note.",
             },
         ),
         (
@@ -133,9 +135,17 @@ class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
             {"fields": ["difficulty", "last_verified", "source", "disputed", "duplicate_of"]},
         ),
         ("Topics", {"fields": ["also_topics"], "classes": ["collapse"]}),
-        ("Learners", {"fields": ["statistics", "community"]}),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        """A new question has no statistics yet, and a key change is recorded only once
+        learners could see the question (published): those sections appear then."""
+        published = obj is not None and obj.status == Question.Status.PUBLISHED
+        hidden = set() if obj else {"Learners"}
+        if not published:
+            hidden.add("Answer key change")
+        return [(name, options) for name, options in self.fieldsets if name not in hidden]
 
     class Media:
         js = ["django_htmx/htmx-2.min.js", "js/admin-preview.js"]

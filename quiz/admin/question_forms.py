@@ -71,15 +71,41 @@ class QuestionForm(KeyChangeFields, forms.ModelForm):
             "explanation": MarkdownPreviewTextarea(),
             "disputed": forms.Textarea(attrs={"rows": 2, "cols": 60}),
         }
+        help_texts = {
+            "question_set": "Blank: the topic's latest set.",
+            "number": "Blank: the next number in its set.",
+            "position": "Blank: after the topic's last question.",
+            "status": "New questions start as drafts: learners see a question once it is "
+            "published (here, or with the list's “Publish” action).",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Placed by quiz.services.question_place when left blank.
+        for name in ("number", "position"):
+            self.fields[name].required = False
+        if self.instance.pk is None:
+            for name in ("number", "position"):
+                self.initial.pop(name, None)
+                self.fields[name].initial = None
+        # The editing form: the choices formset adds the whole question's problems to the
+        # question's own fields through it (see ChoiceFormSet.clean).
+        self.instance._editing_form = self
 
 
 # Where a problem of a choice is shown: its form's field.
 _CHOICE_FIELDS = {"label": "label", "text": "text", "correct": "is_correct"}
-# Problems of the question's own fields, shown at the top of the choices with a prefix.
-_PREFIXED = {
-    "explanation": "Explanation: ",
-    "disputed": "Disputed: ",
-    "key_history": "Why the key changed: ",
+# Problems of the question's own fields, shown next to them (path head -> form field).
+_QUESTION_FIELDS = {
+    "id": "ext_id",
+    "stem": "stem",
+    "choose": "choose",
+    "explanation": "explanation",
+    "disputed": "disputed",
+    "difficulty": "difficulty",
+    "source": "source",
+    "key_history": "key_change_note",
+    "key_change": "key_change_note",
 }
 
 
@@ -106,33 +132,49 @@ class ChoiceFormSet(forms.BaseInlineFormSet):
             choices=[form.instance for form in kept],
             key_change=self.key_change(),
         )
-        general = []
+        general, elsewhere = [], 0
+        question_form = getattr(self.instance, "_editing_form", None)
         for problem in problems:
             head = problem.path[0] if problem.path else ""
+            field = _QUESTION_FIELDS.get(head)
             if head == "choices" and len(problem.path) == 3:
-                field = problem.path[2]
-                kept[problem.path[1]].add_error(_CHOICE_FIELDS.get(field, field), problem.message)
-            elif head in _PREFIXED:
-                general.append(_PREFIXED[head] + problem.message)
+                name = problem.path[2]
+                form = kept[problem.path[1]]
+                name = _CHOICE_FIELDS.get(name, name)
+                form.add_error(name if name in form.fields else None, problem.message)
+            elif field and question_form is not None and field in question_form.fields:
+                question_form.add_error(field, problem.message)
+                elsewhere += 1
             else:
                 general.append(problem.message)
+        if elsewhere and not general:
+            general.append("See the marked fields above.")  # the question's own fields
         if general:
             raise ValidationError(general)
         super().clean()
 
 
 class ChoiceInline(BoundedInline, LabelledTabularInline):
+    """A choice's label is given once, when it is saved (the next the question never used),
+    and never changes: learners' answers point at it. Reorder by position; learners read
+    letters by the order on their screen."""
+
     model = Choice
     formset = ChoiceFormSet
     extra = 0
     min_num = 2
     fields = ["label", "text", "is_correct", "explanation", "source_note", "position"]
+    readonly_fields = ["label"]
     formfield_overrides = {}
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in {"text", "explanation", "source_note"}:
             kwargs["widget"] = MarkdownPreviewTextarea({"rows": 2, "cols": 40})
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "position":
+            field.required = False
+            field.help_text = "Blank: last."
+        return field
 
 
 class ReferenceInline(BoundedInline, IdAutocomplete, LabelledTabularInline):

@@ -111,7 +111,7 @@ class Question(models.Model):
     explanation = models.TextField(blank=True, help_text="Markdown.")
     explanation_html = models.TextField(blank=True, editable=False)
     disputed = models.TextField(blank=True, help_text="Why readers dispute the current key.")
-    status = models.CharField(max_length=10, choices=Status, default=Status.PUBLISHED)
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     difficulty = models.CharField(max_length=6, choices=Difficulty, blank=True)
     last_verified = models.DateField(
         null=True, blank=True, help_text="When an editor last checked the key against the service."

@@ -22,3 +22,18 @@ function nameAutocompletes() {
   });
 }
 window.addEventListener("load", nameAutocompletes); // after jQuery's ready handlers
+
+// After a refused save the errors sit next to their fields, some far down the page: bring
+// the first into view and put the cursor in its field.
+document.addEventListener("DOMContentLoaded", function () {
+  var note = document.querySelector("#content-main .errornote");
+  if (!note) { return; }
+  var first = document.querySelector(
+    "#content-main .errors, #content-main .errorlist:not(.nonfield)"
+  );
+  if (!first) { return; }
+  first.scrollIntoView({ block: "center" });
+  var field = first.querySelector("input:not([type=hidden]), textarea, select") ||
+    (first.closest(".form-row, tr") || first).querySelector("input:not([type=hidden]), textarea, select");
+  if (field) { field.focus({ preventScroll: true }); }
+});

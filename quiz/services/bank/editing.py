@@ -12,10 +12,11 @@ from datetime import date
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from quiz import choice_refs
-from quiz.models import AnswerKeyRevision, Choice, Question
+from quiz.models import AnswerKeyRevision, AnswerRecord, Choice, Question
 from quiz.services.feedback import community_refresh
 from quiz.services.review import srs_key_changed
 from quiz.validation import (
@@ -23,6 +24,7 @@ from quiz.validation import (
     KeyRevisionData,
     Problem,
     QuestionData,
+    unused_labels,
     validate_question,
 )
 from study.services import RETIRED, UNCHANGED
@@ -68,14 +70,81 @@ def _new_key(choices: Sequence[Choice]) -> list[str]:
     return sorted(choice.label for choice in choices if choice.is_correct)
 
 
+def _was_published(question: Question) -> bool:
+    """Learners could see it as stored: its key changes are recorded (a draft's are not)."""
+    if question.pk is None:
+        return False
+    stored = Question.objects.filter(pk=question.pk).values_list("status", flat=True).first()
+    return stored == Question.Status.PUBLISHED
+
+
+def labels_ever_used(question: Question) -> set[str]:
+    """Every label this question's choices have or had (edit history, learners' answers and
+    earlier keys included): none of them may name another choice."""
+    if question.pk is None:
+        return set()
+    used = set(Choice.objects.filter(question_id=question.pk).values_list("label", flat=True))
+    used |= set(Choice.history.filter(question_id=question.pk).values_list("label", flat=True))
+    for labels in (
+        AnswerRecord.objects.filter(question_id=question.pk)
+        .order_by()
+        .values_list("chosen_labels", flat=True)
+        .distinct()
+    ):
+        used.update(labels.split(","))
+    for revision in AnswerKeyRevision.objects.filter(question_id=question.pk):
+        used.update(revision.labels + revision.new_label_list)
+    return used - {""}
+
+
+def choices_place(*, question: Question, choices: Sequence[Choice]) -> None:
+    """Number the positions 0, 1, 2 ... in the order of the positions given (a blank one
+    goes last; ties keep the order of `choices`), then give new choices (no label yet), in
+    that order, the next labels this question never used. Nothing is saved."""
+    last = len(choices)
+    ordered = sorted(
+        enumerate(choices),
+        key=lambda pair: (last if pair[1].position is None else pair[1].position, pair[0]),
+    )
+    for position, (_index, choice) in enumerate(ordered):
+        choice.position = position
+    new = [choice for _index, choice in ordered if not choice.label]
+    if new:
+        fresh = unused_labels(labels_ever_used(question) | {c.label for c in choices}, len(new))
+        for choice, label in zip(new, fresh, strict=False):
+            choice.label = label
+
+
+def _relabelled(question: Question, choices: Sequence[Choice]) -> list[Problem]:
+    """A stored choice keeps its label: answers, votes and reviews name choices by it."""
+    if question.pk is None:
+        return []
+    stored = dict(Choice.objects.filter(question_id=question.pk).values_list("pk", "label"))
+    return [
+        Problem(
+            ("choices", index, "label"),
+            f"choice {stored[choice.pk]} cannot become {choice.label or 'unlabelled'}: a choice "
+            "keeps its label, because learners' answers point at it. Reorder by position; to "
+            "offer another answer, add a choice.",
+        )
+        for index, choice in enumerate(choices)
+        if choice.pk in stored and stored[choice.pk] != choice.label
+    ]
+
+
 def question_problems(
     *, question: Question, choices: Sequence[Choice], key_change: KeyChange | None
 ) -> list[Problem]:
     """Everything wrong with `question` saved with exactly these `choices` (unsaved edits
-    included): the one validator's problems, then the editing rule that a changed answer key
-    says why (path ("key_change",)). The model's own rules (Question.clean) are full_clean's."""
+    included; new choices are labelled and positions numbered first, by choices_place): the
+    one validator's problems, a stored choice's changed label, then the editing rule that a
+    changed answer key of a published question says why (path ("key_change",)). The model's
+    own rules (Question.clean) are full_clean's."""
+    choices_place(question=question, choices=choices)
+    if any(not choice.label for choice in choices):
+        return [Problem(("choices",), "no unused label is left for a new choice (A-Z)")]
     old, new = _stored_key(question), _new_key(choices)
-    key_changed = bool(old) and old != new
+    key_changed = bool(old) and old != new and _was_published(question)
     note = key_change.note.strip() if key_change else ""
     data = QuestionData(
         ext_id=question.ext_id or "",
@@ -99,7 +168,7 @@ def question_problems(
         if key_changed and note
         else [],
     )
-    problems = validate_question(data)
+    problems = _relabelled(question, choices) + validate_question(data)
     if key_changed and not note:
         problems.append(
             Problem(
@@ -124,6 +193,24 @@ def _render(question: Question, choices: Sequence[Choice]) -> None:
         choice.source_note_html = choice_refs.render(choice.source_note)
 
 
+def question_place(question: Question) -> None:
+    """A new question's place when the editor left it blank: the topic's latest set, the next
+    number in that set and the next position in the topic (never "Question 0", never a
+    heading of its own in the topic's list). Nothing is saved."""
+    if question.pk is not None or not question.topic_id:
+        return
+    if question.question_set_id is None:
+        question.question_set = question.topic.question_sets.order_by("-position").first()
+    if not question.number:
+        same_set = Question.objects.filter(
+            topic_id=question.topic_id, question_set_id=question.question_set_id
+        )
+        question.number = (same_set.aggregate(n=Max("number"))["n"] or 0) + 1
+    if question.position is None:
+        top = Question.objects.filter(topic_id=question.topic_id).aggregate(n=Max("position"))
+        question.position = (top["n"] or 0) + 1
+
+
 @transaction.atomic
 def question_save(
     *,
@@ -143,12 +230,13 @@ def question_save(
     problems = question_problems(question=question, choices=choices, key_change=key_change)
     if problems:
         raise QuestionInvalid(problems)
+    question_place(question)
     old, new = _stored_key(question), _new_key(choices)
+    key_changed = bool(old) and old != new and _was_published(question)
     stored = {choice.pk: choice for choice in Choice.objects.filter(question_id=question.pk)}
     _render(question, choices)
     question.key_labels = ",".join(new)
     question.save()
-    # Removed choices go first: a new choice may take a removed one's label.
     Choice.objects.filter(pk__in=[choice.pk for choice in removed if choice.pk]).delete()
     for choice in choices:
         before = stored.get(choice.pk)
@@ -158,7 +246,7 @@ def question_save(
         if not unchanged:  # an unchanged choice keeps its edit history clean
             choice.question = question
             choice.save()
-    if not (old and old != new):
+    if not key_changed:
         return None
     revision = key_revision_record(
         question=question,

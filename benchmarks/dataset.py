@@ -6,12 +6,14 @@ too slow for a million review rows. The shapes follow what the app writes itself
 label lists, rendered HTML next to markdown, one open attempt per learner and blueprint).
 """
 
+import importlib
 import json
 import random
 from dataclasses import dataclass, replace
 from datetime import UTC, date, timedelta
 from typing import NamedTuple
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
@@ -38,6 +40,8 @@ from quiz.models import (
 )
 from study.markdown import render_markdown
 from study.models import Certification, Note, Topic
+
+_FIRST_VERSIONS = importlib.import_module("quiz.migrations.0023_record_first_versions")
 
 BATCH = 5_000
 LABELS = "ABCDE"
@@ -118,7 +122,10 @@ GOALS = [
 ]
 
 
-def load(scale: Scale, *, seed: int = 7, log=print) -> Dataset:
+def load(scale: Scale, *, seed: int = 7, log=print, versions: bool = True) -> Dataset:
+    """The data set in one transaction. With `versions`, every question then gets its first
+    version as the migration that introduced versions gives an existing bank (without: the
+    bank as it was before that migration, for testing it)."""
     rng = random.Random(seed)
     now = timezone.now()
     rows = Rows()
@@ -141,6 +148,9 @@ def load(scale: Scale, *, seed: int = 7, log=print) -> Dataset:
             f"exams: {finished:,} finished, {len(open_ids)} open attempts ({aq_rows:,} questions)"
         )
         rows.reset_sequences()
+        if versions:
+            _FIRST_VERSIONS.record_first_versions(apps, None)
+            clock("first versions")
     with connection.cursor() as cursor:  # fresh statistics for the query planners
         cursor.execute("ANALYZE")
     clock("analyze")
@@ -245,7 +255,20 @@ class Rows:
         return range(first, first + count)
 
     def insert(self, model, columns: list[str], rows) -> int:
+        """Rows of `columns`; every other column that has a default gets it (columns added
+        to the models since these lists were written need no change here)."""
         fields = [model._meta.get_field(c) for c in columns]
+        named = {f.name for f in fields}
+        defaults = [
+            f
+            for f in model._meta.concrete_fields
+            if f.name not in named
+            and not f.primary_key
+            and (f.has_default() or f.null or f.empty_strings_allowed)
+        ]
+        extra = tuple(f.get_default() for f in defaults)  # "" for text, None when nullable
+        fields += defaults
+        rows = (tuple(row) + extra for row in rows)
         convert = [_converter(f) for f in fields]
         qn = connection.ops.quote_name
         sql = (
@@ -314,14 +337,15 @@ def _questions(scale, topics, notes, rng, rows: Rows):
             yield (
                 q.pk, q.ext_id, q.topic_id, q.number + 1, q.number, q.choose, stem,
                 f"<p>{stem}</p>", why, f"<p>{why}</p>", "", Question.Status.PUBLISHED, "", "",
-                q.key, False, now, now,
+                q.key, False, True, 0, now, now,
             )  # fmt: skip
 
     rows.insert(
         Question,
         ["id", "ext_id", "topic", "number", "position", "choose", "stem", "stem_html",
          "explanation", "explanation_html", "disputed", "status", "difficulty", "source",
-         "key_labels", "community_disagrees", "created_at", "updated_at"],
+         "key_labels", "community_disagrees", "shuffle_choices", "version", "created_at",
+         "updated_at"],
         question_rows(),
     )  # fmt: skip
 

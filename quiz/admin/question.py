@@ -15,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from config.ids import IdModelChoiceField, IdModelMultipleChoiceField, parse_id
 from quiz import choice_refs, selectors
+from quiz.admin import versions
 from quiz.admin.limits import IdAutocomplete
 from quiz.admin.merge import merge_view
 from quiz.admin.question_filters import (
@@ -136,6 +137,7 @@ class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
         ),
         ("Topics", {"fields": ["also_topics"], "classes": ["collapse"]}),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+        ("This save", {"fields": ["change_reason"]}),
     ]
 
     def get_fieldsets(self, request, obj=None):
@@ -240,6 +242,7 @@ class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
             removed=choices.deleted_objects,
             key_change=form.key_change(),
             user=request.user,
+            reason=form.cleaned_data.get("change_reason", ""),
         )
         form.save_m2m()
         for formset in formsets:
@@ -284,6 +287,11 @@ class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
                 name=f"{prefix}_change_key",
             ),
             path(
+                "<path:object_id>/history/<int:number>/restore/",
+                view(self.restore_view),
+                name=f"{prefix}_restore",
+            ),
+            path(
                 "<path:object_id>/merge/",
                 view(self.merge_view),
                 name=f"{prefix}_merge",
@@ -311,14 +319,18 @@ class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
         )
 
     def history_view(self, request, object_id, extra_context=None):
-        _question_id(object_id)  # simple_history looks the raw value up: "abc" was a 500
-        return super().history_view(request, object_id, extra_context)
+        """The question's versions (quiz.admin.versions), not simple_history's row list."""
+        return versions.history_view(self, request, _question_id(object_id))
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        _question_id(object_id)
+        """simple_history's revert form restored the stem without the choices: restoring
+        goes through the versions page instead."""
         if parse_id(version_id) is None:
             raise Http404("No such version.")
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        return redirect(reverse("admin:quiz_question_history", args=[_question_id(object_id)]))
+
+    def restore_view(self, request, object_id, number):
+        return versions.restore_view(self, request, _question_id(object_id), number)
 
     def change_key_view(self, request, object_id):
         question = get_object_or_404(

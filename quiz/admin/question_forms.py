@@ -47,6 +47,13 @@ class KeyChangeFields(forms.Form):
 
 
 class QuestionForm(KeyChangeFields, forms.ModelForm):
+    change_reason = forms.CharField(
+        label="Reason for this change",
+        required=False,
+        max_length=400,
+        help_text="Optional: kept with the new version in the question's history.",
+    )
+
     class Meta:
         model = Question
         fields = [

@@ -22,6 +22,7 @@ from quiz.models.practice import Flag, PracticeItem, PracticeSession, Profile
 from quiz.models.readiness import PopulationFit
 from quiz.models.review import ReviewCard, ReviewDay, ReviewLog
 from quiz.models.throttle import Throttle
+from quiz.models.versions import QuestionVersion
 
 __all__ = [
     "AnswerKeyRevision",
@@ -46,6 +47,7 @@ __all__ = [
     "QuestionQuerySet",
     "QuestionReference",
     "QuestionSet",
+    "QuestionVersion",
     "Report",
     "ReviewCard",
     "ReviewDay",

@@ -21,6 +21,9 @@ class AnswerRecord(models.Model):
     )
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     chosen_labels = models.CharField(max_length=60, help_text="Comma-separated, sorted: A,C")
+    question_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The question's version number it was given with."
+    )
     is_correct = models.BooleanField()
     response_ms = models.PositiveIntegerField(null=True, blank=True)
     source = models.CharField(max_length=10, choices=AnswerSource, default=AnswerSource.PRACTICE)

@@ -134,11 +134,15 @@ class Question(models.Model):
         blank=True,
         help_text="This question repeats that one; only that one is shown.",
     )
+    # The number of its latest version (QuestionVersion), kept by the services that save it.
+    version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = QuestionQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["stem_html", "explanation_html", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["stem_html", "explanation_html", "updated_at", "version"]
+    )
 
     class Meta:
         ordering = ["topic", "position"]

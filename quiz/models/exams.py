@@ -189,6 +189,9 @@ class AttemptQuestion(FrozenQuestionMixin, models.Model):
     choice_order = models.CharField(max_length=60)
     key_labels = models.CharField(max_length=60, help_text="The key when the attempt started.")
     chosen_labels = models.CharField(max_length=60, blank=True)
+    question_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The question's version number it was given with."
+    )
     struck_labels = models.CharField(
         max_length=60, blank=True, help_text="Choices the learner ruled out (strike-through)."
     )

@@ -12,6 +12,9 @@ class Vote(models.Model):
     )
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="votes")
     labels = models.CharField(max_length=60, help_text="Comma-separated, sorted: A or A,C")
+    question_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The question's version number it was given with."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -144,6 +144,9 @@ class PracticeItem(FrozenQuestionMixin, models.Model):
     shown_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     chosen_labels = models.CharField(max_length=60, blank=True)
+    question_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The question's version number it was given with."
+    )
     struck_labels = models.CharField(
         max_length=60, blank=True, help_text="Choices the learner ruled out (strike-through)."
     )

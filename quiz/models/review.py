@@ -70,6 +70,9 @@ class ReviewLog(models.Model):
     rating = models.PositiveSmallIntegerField(choices=Rating)
     is_correct = models.BooleanField()
     chosen_labels = models.CharField(max_length=60)
+    question_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The question's version number it was given with."
+    )
     response_ms = models.PositiveIntegerField(null=True, blank=True)
     reviewed_at = models.DateTimeField()
     source = models.CharField(max_length=10, choices=AnswerSource)

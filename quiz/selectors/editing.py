@@ -1,12 +1,25 @@
-"""Reads for editors: what a merge of two duplicates would move, pairing their choices."""
+"""Reads for editors: what a merge of two duplicates would move, pairing their choices; a
+question's versions and what each changed."""
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Count
 
 from quiz.duplicates import pair_choices
-from quiz.models import AnswerRecord, Choice, Comment, Flag, Question, Report, ReviewCard, Vote
+from quiz.models import (
+    AnswerRecord,
+    Choice,
+    Comment,
+    Flag,
+    Question,
+    QuestionVersion,
+    Report,
+    ReviewCard,
+    Vote,
+)
+from quiz.versions import CHOICE_FIELDS, Change, differences, snapshot
 
 
 @dataclass(frozen=True)
@@ -115,3 +128,60 @@ def _problems(duplicate: Question, survivor: Question, pairs: list[ChoicePair]) 
         if n > 1
     ]
     return problems
+
+
+# ---- versions --------------------------------------------------------------------------------
+
+
+def _question_fields(question: Question) -> dict:
+    return {
+        "stem": question.stem,
+        "explanation": question.explanation,
+        "disputed": question.disputed,
+        "choose": question.choose,
+        "shuffle": question.shuffle_choices,
+        "difficulty": question.difficulty,
+        "source": question.source,
+    }
+
+
+def _choice_fields(choice: Choice) -> dict:
+    return {name: getattr(choice, name) for name in CHOICE_FIELDS}
+
+
+def version_content(question: Question, choices: Sequence[Choice] | None = None) -> dict:
+    """The question as a version holds it: its fields and its stored choices (or these)."""
+    if choices is None:
+        choices = Choice.objects.filter(question_id=question.pk)
+    return snapshot(_question_fields(question), [_choice_fields(c) for c in choices])
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    version: QuestionVersion
+    changes: list[Change]  # from the version before it
+    editor: str  # a name, not a link: editors cannot open user accounts
+
+    @property
+    def reason(self) -> str:
+        return self.version.reason or "—"
+
+
+def question_history(question: Question) -> list[HistoryEntry]:
+    """Every version of the question, newest first, each with what changed since the one
+    before it and who saved it."""
+    versions = list(question.versions.select_related("created_by").order_by("number"))
+    entries, before = [], None
+    for version in versions:
+        user = version.created_by
+        editor = (user.get_full_name() or user.get_username()) if user else "content import"
+        if version.kind == QuestionVersion.Kind.RECORDED:
+            editor = "—"
+        entries.append(HistoryEntry(version, differences(before, version.content), editor))
+        before = version.content
+    return entries[::-1]
+
+
+def restore_changes(question: Question, version: QuestionVersion) -> list[Change]:
+    """What restoring `version` would change in the question as it is now."""
+    return differences(version_content(question), version.content)

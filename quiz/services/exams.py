@@ -117,6 +117,7 @@ def attempt_start(
                 ]
             ),
             key_labels=questions[pk].key_labels,
+            question_version=questions[pk].version or None,
         )
         for position, pk in enumerate(chosen, start=1)
     )

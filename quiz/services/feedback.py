@@ -65,6 +65,7 @@ def answer_record(
         user=user,
         question=question,
         chosen_labels=",".join(chosen),
+        question_version=question.version or None,
         is_correct=chosen == key,
         response_ms=response_ms,
         source=source,
@@ -99,7 +100,9 @@ def vote_cast(*, user: AbstractBaseUser, question: Question, labels: list[str]) 
     chosen = labels_clean(question=question, labels=labels)
     rate_limit(user=user, action="vote")
     vote, _created = Vote.objects.update_or_create(
-        user=user, question=question, defaults={"labels": ",".join(chosen)}
+        user=user,
+        question=question,
+        defaults={"labels": ",".join(chosen), "question_version": question.version or None},
     )
     community_refresh(question=question)
     return vote

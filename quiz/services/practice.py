@@ -129,6 +129,7 @@ def _session_create(user, scope: str, label: str, order: str, ids: list[int]) ->
             question_id=question_id,
             position=position,
             choice_order=",".join(shuffled_order(questions[question_id], rng)),
+            question_version=questions[question_id].version or None,
         )
         for position, question_id in enumerate(ids, start=1)
     )

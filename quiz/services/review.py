@@ -178,6 +178,7 @@ def srs_record(
         rating=int(rating),
         is_correct=record.is_correct,
         chosen_labels=record.chosen_labels,
+        question_version=record.question_version,
         response_ms=record.response_ms,
         reviewed_at=now,
         source=source,

@@ -5,7 +5,8 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import PASSWORD
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Serialized rollback: the Editors group comes from migrations, which a flush would remove.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
@@ -60,4 +61,44 @@ def test_merging_choices_listed_in_another_order_keeps_each_answer_on_its_choice
     }
     assert {texts[learner.pk] for learner in right} == {SURVIVOR[1][1]}
     assert texts[survivor_learner.pk] == SURVIVOR[0][1]
+    assert not console_errors
+
+
+def test_restoring_a_version_brings_back_its_choices_and_learners_see_it(
+    editor_page, browser, live_server, learner, console_errors
+):
+    from quiz.models import Question
+    from tests.browser.conftest import sign_in
+    from tests.factories import QuestionFactory
+
+    page = editor_page
+    question = QuestionFactory(stem="Which service stores the keys?")
+    change = f"{live_server.url}/admin/quiz/question/{question.pk}/change/"
+    page.goto(change)
+    page.fill("#id_stem", "Which service edits the keys?")
+    page.fill("#id_choices-2-text", "An edited third choice")
+    page.check("#id_choices-3-DELETE")
+    page.fill("#id_change_reason", "Trying a sharper stem")
+    page.click("input[name=_continue]")
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert question.choices.count() == 3
+
+    page.goto(f"{change.removesuffix('change/')}history/")
+    expect(page.locator("#v2")).to_contain_text("Trying a sharper stem")
+    expect(page.locator("#v2 ins").first).to_contain_text("edits")
+    page.click("text=Restore version 1…")
+    expect(page.locator(".version-changes")).to_contain_text("Choice D added")
+    page.fill("#id_reason", "The old stem was right")
+    page.click("input[type=submit][value='Restore version 1']")
+    expect(page.locator(".messagelist")).to_contain_text("restored as version 3")
+
+    question = Question.objects.get(pk=question.pk)
+    assert question.stem == "Which service stores the keys?"
+    assert [c.label for c in question.choices.order_by("position")] == ["A", "B", "C", "D"]
+    learner_page = browser.new_context().new_page()
+    sign_in(learner_page, live_server)
+    learner_page.goto(f"{live_server.url}{question.get_absolute_url()}")
+    expect(learner_page.locator("main")).to_contain_text("Which service stores the keys?")
+    expect(learner_page.locator("main")).to_contain_text(f"Choice 4 of {question.ext_id}")
+    expect(learner_page.locator("main")).not_to_contain_text("An edited third choice")
     assert not console_errors

@@ -16,7 +16,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from quiz import choice_refs
-from quiz.models import AnswerKeyRevision, AnswerRecord, Choice, Question
+from quiz.models import AnswerKeyRevision, AnswerRecord, Choice, Question, QuestionVersion
+from quiz.services.bank.versions import version_record, versions_record_first
 from quiz.services.feedback import community_refresh
 from quiz.services.review import srs_key_changed
 from quiz.validation import (
@@ -219,18 +220,24 @@ def question_save(
     removed: Sequence[Choice] = (),
     key_change: KeyChange | None = None,
     user: AbstractBaseUser | None = None,
+    reason: str = "",
+    kind: str = QuestionVersion.Kind.EDITED,
 ) -> AnswerKeyRevision | None:
     """Save a question edited together with its choices (new, changed and unchanged ones;
-    `removed` are deleted): the admin's change form writes through here.
+    `removed` are deleted): the admin's change form and a revert write through here.
 
     Validated whole by question_problems (QuestionInvalid, nothing written); HTML rendered
-    from the markdown; a changed key recorded as a revision (learners' cards relearn, the
-    community flag is recomputed). Returns that revision, if any.
+    from the markdown; a changed key of a published question recorded as a revision
+    (learners' cards relearn, the community flag is recomputed); a new version recorded
+    when what the question says changed, with the editor and `reason`. Returns the key
+    revision, if any.
     """
     problems = question_problems(question=question, choices=choices, key_change=key_change)
     if problems:
         raise QuestionInvalid(problems)
     question_place(question)
+    created = question.pk is None
+    versions_record_first(question)
     old, new = _stored_key(question), _new_key(choices)
     key_changed = bool(old) and old != new and _was_published(question)
     stored = {choice.pk: choice for choice in Choice.objects.filter(question_id=question.pk)}
@@ -246,17 +253,23 @@ def question_save(
         if not unchanged:  # an unchanged choice keeps its edit history clean
             choice.question = question
             choice.save()
-    if not key_changed:
-        return None
-    revision = key_revision_record(
+    revision = None
+    if key_changed:
+        revision = key_revision_record(
+            question=question,
+            old_labels=old,
+            new_labels=new,
+            note=key_change.note,
+            effective=key_change.effective,
+            user=user,
+        )
+        community_refresh(question=question)
+    version_record(
         question=question,
-        old_labels=old,
-        new_labels=new,
-        note=key_change.note,
-        effective=key_change.effective,
+        kind=QuestionVersion.Kind.CREATED if created else kind,
         user=user,
+        reason=reason or (key_change.note if revision else ""),
     )
-    community_refresh(question=question)
     return revision
 
 
@@ -325,6 +338,7 @@ def key_change(
 ) -> AnswerKeyRevision:
     """Change the answer key deliberately: new correct choices, choose-N to match, a revision."""
     question = Question.objects.select_for_update().get(pk=question.pk)
+    versions_record_first(question)
     choices = list(question.choices.order_by("position"))
     old = [label for label in question.key_labels.split(",") if label]
     new = sorted(set(correct_labels))
@@ -353,6 +367,7 @@ def key_change(
         question=question, old_labels=old, new_labels=new, note=note, effective=effective, user=user
     )
     community_refresh(question=question)
+    version_record(question=question, kind=QuestionVersion.Kind.KEY_CHANGE, user=user, reason=note)
     return revision
 
 

@@ -21,8 +21,10 @@ from quiz.models import (
     Question,
     QuestionReference,
     QuestionSet,
+    QuestionVersion,
 )
 from quiz.services.bank.editing import question_check
+from quiz.services.bank.versions import versions_record_many
 from quiz.validation import ChoiceData, QuestionData
 from study.markdown import render_markdown
 from study.models import ExamDomain, Note, Topic
@@ -93,9 +95,12 @@ class _Writes:
 
 
 @transaction.atomic
-def questions_sync(*, placements: Sequence[QuestionPlacement]) -> list[tuple[Question, str]]:
+def questions_sync(
+    *, placements: Sequence[QuestionPlacement], reason: str = ""
+) -> list[tuple[Question, str]]:
     """Create or update questions from the content library, by stable id; (question, outcome)
-    for each placement, in order.
+    for each placement, in order. Each question created or changed gets a new version
+    (kind "imported", with `reason`).
 
     Stored questions are read in a few queries and compared in memory; only what differs is
     written, each kind of row in bulk, with edit-history rows for questions and choices.
@@ -107,6 +112,10 @@ def questions_sync(*, placements: Sequence[QuestionPlacement]) -> list[tuple[Que
     for placement in placements:
         question_check(placement.data)
     stored = _stored_questions(ext_ids)
+    # Questions from before versions existed: what they say now, before it changes.
+    versions_record_many(
+        questions=[q for q in stored.values() if not q.version], kind=QuestionVersion.Kind.RECORDED
+    )
     notes = _notes_by_anchor({placement.topic for placement in placements})
     writes = _Writes()
     results = []
@@ -118,6 +127,11 @@ def questions_sync(*, placements: Sequence[QuestionPlacement]) -> list[tuple[Que
             outcome = _question_update(question, placement, notes, writes)
         results.append((question, outcome))
     _write(writes)
+    versions_record_many(
+        questions=[question for question, outcome in results if outcome != UNCHANGED],
+        kind=QuestionVersion.Kind.IMPORTED,
+        reason=reason,
+    )
     return results
 
 

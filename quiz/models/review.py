@@ -70,6 +70,11 @@ class ReviewLog(models.Model):
     rating = models.PositiveSmallIntegerField(choices=Rating)
     is_correct = models.BooleanField()
     chosen_labels = models.CharField(max_length=60)
+    # The key change the learner had not studied yet when answering (the card's notice):
+    # shown with the feedback, in the letters on their screen, once they have answered.
+    key_changed = models.ForeignKey(
+        AnswerKeyRevision, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     question_version = models.PositiveIntegerField(
         null=True, blank=True, help_text="The question's version number it was given with."
     )

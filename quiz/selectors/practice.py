@@ -110,7 +110,7 @@ def item_for_page(
             "question__topic",
             "learner_card__key_changed",
             "key_revision",
-            "record__review_log",
+            "record__review_log__key_changed",
         )
         .order_by("key_revision__position")
     )

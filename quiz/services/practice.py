@@ -193,7 +193,10 @@ def practice_answer(
     labels = choice_labels_from_ids(question=item.question, raw_ids=raw_choice_ids)
     labels = labels_clean(question=item.question, labels=labels)
     now = timezone.now()
-    response_ms = int((now - item.shown_at).total_seconds() * 1000) if item.shown_at else None
+    # Never negative: a clock set back (or another server's) must not refuse the answer.
+    response_ms = (
+        max(0, int((now - item.shown_at).total_seconds() * 1000)) if item.shown_at else None
+    )
     source = (
         AnswerSource.REVIEW
         if session.scope == PracticeSession.Scope.REVIEW

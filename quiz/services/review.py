@@ -164,6 +164,7 @@ def srs_record(
     if not record.is_correct:
         card.lapses += 1
         card.is_leech = card.is_leech or card.lapses >= srs.LEECH_LAPSES
+    pending_key_change = card.key_changed_id  # told with this answer's feedback
     card.key_changed = None  # studied again: the "answer changed" notice has done its job
     if snapshot is not None and card.pk is not None:
         reviewed = {name: getattr(card, name) for name in REVIEWED_FIELDS}
@@ -179,6 +180,7 @@ def srs_record(
         is_correct=record.is_correct,
         chosen_labels=record.chosen_labels,
         question_version=record.question_version,
+        key_changed_id=pending_key_change,
         response_ms=record.response_ms,
         reviewed_at=now,
         source=source,

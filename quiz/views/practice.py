@@ -110,7 +110,13 @@ def _question_context(
         vote=practice_selectors.item_vote(item) if item.is_answered else None,
         key_revisions=item.key_revisions,
     )
-    key_changed = card.key_changed if card else None
+    # Before answering only that it changed (the note would give the answer away); after,
+    # what changed, in the letters on this learner's screen.
+    if item.is_answered:
+        log = getattr(item.record, "review_log", None) if item.record_id else None
+        key_changed = log.key_changed if log else None
+    else:
+        key_changed = card.key_changed if card else None
     return {
         "review_log": review_log,
         "can_rate": review_log is not None,
@@ -118,7 +124,9 @@ def _question_context(
         if review_log
         else [],
         "key_changed": key_changed,
-        "key_changed_note": view.relabel(key_changed.note_html) if key_changed else "",
+        "key_changed_note": view.relabel(key_changed.note_html)
+        if key_changed and item.is_answered
+        else "",
         "session": session,
         "item": item,
         "view": view,

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 from fsrs import Card, Rating, Scheduler
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
 from quiz import srs
 from quiz.models import Question, ReviewCard, ReviewDay, ReviewLog
@@ -292,9 +292,18 @@ def test_key_change_resets_cards_to_relearning_due_now_with_a_notice(learner_cli
         assert card.key_changed == revision
         session = review_start(user=user, size=5)
         assert session.items.get(position=1).question == q1
-    page = learner_client.get(
-        reverse("quiz:practice_question", kwargs={"pk": session.pk, "position": 1})
-    )
+    url = reverse("quiz:practice_question", kwargs={"pk": session.pk, "position": 1})
+    with time_machine.travel(T0 + timedelta(days=3), tick=False):
+        page = learner_client.get(url)
+    # Before answering: only that it changed; the note would give the answer away.
+    assertContains(page, "This question changed since you last studied it.")
+    assertNotContains(page, "is right since the 2026 change")
+    assertNotContains(page, "The answer changed on")
+    answer = reverse("quiz:practice_answer", kwargs={"pk": session.pk, "position": 1})
+    with time_machine.travel(T0 + timedelta(days=3, minutes=1), tick=False):
+        response = learner_client.post(answer, {"choice": q1.choices.get(label="A").pk})
+        assert response.status_code == 302, response.content.decode()[-1500:]
+    page = learner_client.get(url)
     assertContains(page, "The answer changed on 4 Mar 2026 since you last studied it:")
     # The note names choice C by the letter it has in this learner's shuffled order.
     letter = "ABCD"[session.items.get(position=1).order_labels.index("C")]

@@ -510,3 +510,22 @@ def test_csrf_is_enforced_on_htmx_posts_and_the_header_token_works(user, topic):
     )
     assert response.status_code == 200
     assert 'hx-headers=\'{"x-csrftoken": "' in page.content.decode()
+
+
+def test_an_answer_is_taken_even_when_the_question_was_shown_in_the_future(learner_client, user):
+    """A clock set back (or another server's ahead) made the response time negative: the
+    answer was refused with a 400. It counts as instant."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    question = QuestionFactory()
+    session = start_practice(user, question.topic, size=1)
+    PracticeItem.objects.filter(session=session).update(
+        shown_at=timezone.now() + timedelta(minutes=5)
+    )
+    response = learner_client.post(
+        practice_answer_url(session, 1), {"choice": choice_ids(question, ["B"])}
+    )
+    assert response.status_code == 302
+    assert AnswerRecord.objects.get().response_ms == 0

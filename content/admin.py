@@ -128,8 +128,17 @@ class QuestionAdmin(BankQuestionAdmin):
             except ValueError as error:
                 messages.error(request, f"Nothing was imported: {error}.")
             else:
+                created = applied.count("create")
+                drafts = (
+                    f" The {created} new question{'s are' if created != 1 else ' is a'} "
+                    f"draft{'s' if created != 1 else ''}: select and publish "
+                    f"{'them' if created != 1 else 'it'} when checked."
+                    if created
+                    else ""
+                )
                 messages.success(
-                    request, f"Imported {upload.file_name} into {upload.topic}: {applied.summary}."
+                    request,
+                    f"Imported {upload.file_name} into {upload.topic}: {applied.summary}.{drafts}",
                 )
                 return redirect(self._topic_changelist(upload.topic))
         plan = upload_plan(upload=upload)

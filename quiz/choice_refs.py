@@ -56,6 +56,14 @@ def relabel_html(html: str, letter_of: Mapping[str, str]) -> str:
     )
 
 
+def rename_references(text: str, label_of: Mapping[str, str]) -> str:
+    """References rewritten to other labels (old label -> new), in one pass, brackets kept:
+    a question's text as another listing of its choices names them."""
+    if "[[" not in (text or ""):
+        return text
+    return REFERENCE.sub(lambda m: f"[[{label_of.get(m.group(1), m.group(1))}]]", text)
+
+
 def relabel_text(text: str, letter_of: Mapping[str, str]) -> str:
     """Markdown or plain source with each reference written as a letter (for exports)."""
     if "[[" not in (text or ""):

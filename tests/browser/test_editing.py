@@ -102,3 +102,87 @@ def test_restoring_a_version_brings_back_its_choices_and_learners_see_it(
     expect(learner_page.locator("main")).to_contain_text(f"Choice 4 of {question.ext_id}")
     expect(learner_page.locator("main")).not_to_contain_text("An edited third choice")
     assert not console_errors
+
+
+def _upload(page, live_server, path, topic):
+    page.goto(f"{live_server.url}/admin/quiz/question/import/")
+    page.set_input_files("#id_file", str(path))
+    page.select_option("#id_topic", str(topic.pk))
+    page.click("input[value='Preview the import']")
+
+
+def test_a_question_added_in_another_tab_between_preview_and_confirm_is_kept(
+    editor_page, browser, live_server, tmp_path
+):
+    from quiz.models import Question
+    from tests.factories import TopicFactory
+
+    page = editor_page
+    topic = TopicFactory(slug="secrets")
+    path = tmp_path / "five.gift"
+    path.write_text(
+        "\n\n".join(
+            f"::Q{n}:: Which service number {n} keeps secrets? "
+            "{=Secrets Manager ~IAM user ~S3 ~EBS}"
+            for n in range(1, 6)
+        )
+    )
+    _upload(page, live_server, path, topic)
+    expect(page.locator("body")).to_contain_text("5 create")
+    expect(page.locator("#import-plan")).to_contain_text("Secrets Manager (correct)")
+
+    other = page.context.new_page()  # the editor's other tab
+    other.goto(f"{live_server.url}/admin/quiz/question/add/")
+    other.fill("#id_ext_id", "secrets-q3")
+    other.select_option("#id_topic", str(topic.pk))
+    other.fill("#id_stem", "Added by hand in another tab")
+    other.fill("#id_choices-0-text", "Yes")
+    other.check("#id_choices-0-is_correct")
+    other.fill("#id_choices-1-text", "No")
+    other.click("input[name=_save]")
+    expect(other.locator(".messagelist")).to_contain_text("was added successfully")
+
+    page.click("input[value='Import 5 questions']")
+    expect(page.locator(".messagelist")).to_contain_text(
+        "Nothing was imported: secrets-q3 changed in the bank since the preview"
+    )
+    assert Question.objects.get(ext_id="secrets-q3").stem == "Added by hand in another tab"
+    assert Question.objects.count() == 1
+
+
+def test_reimporting_the_admins_own_csv_export_changes_nothing(editor_page, live_server, tmp_path):
+    from quiz.models import Question
+    from tests.factories import TopicFactory
+
+    page = editor_page
+    topic = TopicFactory(slug="secrets")
+    path = tmp_path / "three.gift"
+    path.write_text(
+        "\n\n".join(
+            f"::Q{n}:: Which service number {n} keeps secrets? "
+            "{=Secrets Manager#Managed rotation. ~IAM user#Long-lived keys. ~S3 ~EBS}"
+            for n in range(1, 4)
+        )
+    )
+    _upload(page, live_server, path, topic)
+    page.click("input[value='Import 3 questions']")
+    Question.objects.update(status=Question.Status.PUBLISHED, last_verified="2026-11-01")
+    before = sorted(
+        Question.objects.values_list("ext_id", "stem", "status", "last_verified", "version")
+    )
+
+    page.goto(f"{live_server.url}/admin/quiz/question/?topic__id__exact={topic.pk}")
+    page.check("#action-toggle")
+    page.select_option("select[name=action]", "export_csv")
+    with page.expect_download() as download:
+        page.click("button[name=index]")
+    exported = tmp_path / "export.csv"
+    download.value.save_as(exported)
+
+    _upload(page, live_server, exported, topic)
+    expect(page.locator("body")).to_contain_text("0 create, 0 update, 3 unchanged")
+    page.click("input[value='Import 3 questions']")
+    after = sorted(
+        Question.objects.values_list("ext_id", "stem", "status", "last_verified", "version")
+    )
+    assert after == before

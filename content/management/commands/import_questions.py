@@ -4,8 +4,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from content.interchange.formats import EXTENSIONS, FORMATS
-from content.interchange.plan import SKIP, ImportPlan
+from content.interchange.plan import CREATE, SKIP, ImportPlan
 from content.services import upload_apply, upload_check, upload_create, upload_plan
+from quiz.models import Question
+from quiz.services import questions_set_status
 from study.models import Topic
 
 
@@ -24,6 +26,11 @@ class Command(BaseCommand):
             help="File format (default: from the extension: .gift/.txt, .xml, .csv).",
         )
         parser.add_argument("--topic", required=True, help="Slug of the topic to import into.")
+        parser.add_argument(
+            "--publish",
+            action="store_true",
+            help="Publish the new questions at once (otherwise they come in as drafts).",
+        )
         parser.add_argument(
             "--skip-unsupported",
             action="store_true",
@@ -75,9 +82,22 @@ class Command(BaseCommand):
                 )
                 self._report(path, upload_plan(upload=upload))
                 plan = upload_apply(upload=upload)
+                created = [item.ext_id for item in plan.items if item.action == CREATE]
+                if options["publish"]:
+                    questions_set_status(
+                        question_ids=list(
+                            Question.objects.filter(ext_id__in=created).values_list("pk", flat=True)
+                        ),
+                        status=Question.Status.PUBLISHED,
+                    )
         except ValueError as error:  # an id went to another topic while this one ran
             raise CommandError(f"{error}; nothing was imported.") from None
         self.stdout.write(f"Imported into {target.title}: {plan.summary}")
+        if created and not options["publish"]:
+            self.stdout.write(
+                f"{len(created)} new question(s) are drafts: publish them in the admin, or "
+                "import with --publish."
+            )
 
     def _report(self, path: Path, plan: ImportPlan) -> None:
         """Every error with its line on stderr (then CommandError), skips and notes on stdout."""

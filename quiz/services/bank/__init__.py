@@ -7,6 +7,7 @@ from quiz.services.bank.editing import (  # noqa: F401
     QuestionInvalid,
     key_change,
     key_revision_record,
+    labels_ever_used_many,
     question_check,
     question_problems,
     question_retire,

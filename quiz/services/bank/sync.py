@@ -75,6 +75,11 @@ class QuestionPlacement:
     duplicate_of: Question | None = None  # a question already in the database
     also_topics: list[Topic] = field(default_factory=list)
     domain: ExamDomain | None = None  # only when not its topic's
+    status: str = Question.Status.PUBLISHED
+    # An update that leaves the stored key history or references as they are (a file that
+    # has none of its own must not delete them).
+    keep_key_history: bool = False
+    keep_references: bool = False
 
 
 @dataclass
@@ -177,7 +182,7 @@ def _question_values(placement: QuestionPlacement) -> dict:
         "source": data.source,
         "duplicate_of_id": placement.duplicate_of.pk if placement.duplicate_of else None,
         "domain_id": placement.domain.pk if placement.domain else None,
-        "status": Question.Status.PUBLISHED,
+        "status": placement.status,
     }
 
 
@@ -279,14 +284,18 @@ def _question_update(
 
     revisions = _revisions(question, data)
     current = sorted(question.key_revisions.all(), key=lambda revision: revision.position)
-    if [_revision_row(r) for r in current] != [_revision_row(r) for r in revisions]:
+    if not placement.keep_key_history and [_revision_row(r) for r in current] != [
+        _revision_row(r) for r in revisions
+    ]:
         writes.stale_revisions += [revision.pk for revision in current]
         writes.new_revisions += revisions
         outcome = UPDATED
 
-    references = _references(question, placement, notes)
+    references = [] if placement.keep_references else _references(question, placement, notes)
     current = sorted(question.references.all(), key=lambda reference: reference.position)
-    if [_reference_row(r) for r in current] != [_reference_row(r) for r in references]:
+    if not placement.keep_references and [_reference_row(r) for r in current] != [
+        _reference_row(r) for r in references
+    ]:
         writes.stale_references += [reference.pk for reference in current]
         writes.new_references += references
         outcome = UPDATED

@@ -73,6 +73,17 @@ def test_editor_uploads_sees_errors_by_line_fixes_imports_practises_and_exports(
     again = editor_client.get(upload(editor_client, "aws.gift", fixed, topic).url)
     assertContains(again, "0 create, 0 update, 40 unchanged")
 
+    # Imported questions are drafts until the editor publishes them.
+    assert not Question.objects.live().filter(topic=topic).exists()
+    editor_client.post(
+        reverse("admin:quiz_question_changelist"),
+        {
+            "action": "publish",
+            "_selected_action": list(Question.objects.values_list("pk", flat=True)),
+        },
+    )
+    assert Question.objects.live().filter(topic=topic).count() == 40
+
     # A learner practises the new questions.
     editor_client.logout()
     editor_client.force_login(user)
@@ -106,6 +117,7 @@ def test_topic_exports_to_anki_and_the_deck_opens(editor_client, editor, tmp_pat
     topic = TopicFactory(slug="aws-basics", title="AWS basics")
     upload(editor_client, "aws.gift", (FIXTURES / "acceptance_40_fixed.gift").read_bytes(), topic)
     editor_client.post(QuestionUpload.objects.get().get_preview_url())
+    Question.objects.update(status=Question.Status.PUBLISHED)  # the topic export is of live ones
     response = editor_client.post(
         reverse("admin:study_topic_changelist"),
         {"action": "export_topic_anki", "_selected_action": [topic.pk]},

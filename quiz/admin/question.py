@@ -38,6 +38,7 @@ from quiz.models import (
     Question,
     Report,
 )
+from quiz.selectors.exams import RECENT_KEY_CHANGE_DAYS, key_change_effects
 from quiz.services import (
     duplicates_of,
     key_change,
@@ -85,6 +86,7 @@ class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
     readonly_fields = [
         "statistics",
         "community",
+        "mock_exams",
         "duplicate_of",
         "created_at",
         "updated_at",
@@ -126,7 +128,7 @@ class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
         (
             "Answer key change",  # shown after the choices (change_form.html)
             {
-                "fields": ["key_change_note", "key_change_effective"],
+                "fields": ["key_change_note", "key_change_effective", "mock_exams"],
                 "description": "Learners have seen this question: changing which choices are "
                 "correct records a dated revision with your note.",
             },
@@ -214,6 +216,20 @@ class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
             stats.percent_correct,
             discrimination,
             rows,
+        )
+
+    @admin.display(description="Mock exams")
+    def mock_exams(self, question):
+        """What a key change would do to mock exams: the question leaves them for a while."""
+        if not question.pk:
+            return "–"
+        effects = key_change_effects(question)
+        if not effects:
+            return "A key change leaves no mock exam short of questions."
+        return format_html(
+            "A key change leaves this question out of mock exams for {} days:<ul>{}</ul>",
+            RECENT_KEY_CHANGE_DAYS,
+            format_html_join("", "<li>{}</li>", ((e.summary,) for e in effects)),
         )
 
     @admin.display(description="Learners' vote")
@@ -362,6 +378,8 @@ class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
             "original": question,
             "question": question,
             "form": form,
+            "effects": key_change_effects(question),
+            "left_out_days": RECENT_KEY_CHANGE_DAYS,
             "title": f"Change the answer key of {question.ext_id}",
         }
         return TemplateResponse(request, "admin/quiz/question/change_key.html", context)

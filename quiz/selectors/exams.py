@@ -184,6 +184,62 @@ def blueprint_fills(
     return fills
 
 
+@dataclass(frozen=True)
+class KeyChangeEffect:
+    """What a key change of a question does to one blueprint's mock exams: the question is
+    left out of them for RECENT_KEY_CHANGE_DAYS, so the bank may no longer fill it."""
+
+    blueprint: Blueprint
+    before: BlueprintFill
+    after: BlueprintFill
+
+    @property
+    def stops_it(self) -> bool:
+        return self.before.can_start and not self.after.can_start
+
+    @property
+    def summary(self) -> str:
+        name, before, after = self.blueprint.name, self.before, self.after
+        if self.stops_it:
+            return f"{name} could no longer start: it {after.shortfall}"
+        if not before.can_start:
+            return f"{name} cannot start anyway: it {before.shortfall}"
+        return f"{name} still starts ({after.in_bank} questions for {after.needed})"
+
+
+def key_change_effects(question: Question, *, now: datetime | None = None) -> list[KeyChangeEffect]:
+    """For each active blueprint that draws from the question's topic and leaves recent key
+    changes out, its fill now and with this question left out (nothing changes for one
+    already left out, or not live)."""
+    now = now or timezone.now()
+    blueprints = list(
+        Blueprint.objects.offered()
+        .filter(certification_id=question.topic.certification_id, include_recent_key_changes=False)
+        .order_by("name")
+    )
+    fills = blueprint_fills(blueprints, now=now)
+    counted = (
+        Question.objects.live()
+        .filter(pk=question.pk)
+        .exclude(pk__in=recently_changed_questions(now))
+        .exists()
+    )
+    effects = []
+    for blueprint in blueprints:
+        before = fills[blueprint.pk]
+        topic = next((t for t in before.topics if t.pk == question.topic_id), None)
+        if topic is None:
+            continue
+        available = dict(before.available)
+        if counted:
+            available[topic] -= 1
+        after = BlueprintFill.of(
+            blueprint, before.topics, available, left_out=before.left_out + counted
+        )
+        effects.append(KeyChangeEffect(blueprint, before, after))
+    return effects
+
+
 def blueprint_topics(blueprint: Blueprint) -> dict[Topic, Weight]:
     """The topics an attempt draws from, with their weights (see blueprint_topic_weights)."""
     return blueprint_topic_weights([blueprint])[blueprint.pk]

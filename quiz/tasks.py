@@ -13,6 +13,7 @@ from django.tasks import task
 from django.template import loader
 
 from quiz.services.population import population_refit_if_stale
+from quiz.services.statistics import statistics_refresh_if_stale
 
 logger = logging.getLogger(__name__)
 
@@ -80,3 +81,10 @@ def population_refit_task() -> None:
     """Refit the readiness model's population when the stored fit is stale: queued when a
     learner finishes a mock exam (run at once in development)."""
     population_refit_if_stale()
+
+
+@task
+def statistics_refresh_task() -> None:
+    """Recompute the bank's question statistics when they are a day old: queued when an
+    editor opens the admin (run at once in development)."""
+    statistics_refresh_if_stale()

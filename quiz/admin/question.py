@@ -34,17 +34,18 @@ from quiz.admin.question_forms import (
     ReferenceInline,
 )
 from quiz.models import (
-    AnswerRecord,
     Question,
     Report,
 )
 from quiz.selectors.exams import RECENT_KEY_CHANGE_DAYS, key_change_effects
 from quiz.services import (
     duplicates_of,
+    duplicates_scan,
     key_change,
     question_save,
     questions_mark_verified,
     questions_set_status,
+    statistics_refresh,
 )
 
 
@@ -65,7 +66,8 @@ class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
         "stem_excerpt",
         "topic",
         "key",
-        "percent_correct",
+        "facility_column",
+        "discrimination_column",
         "open_reports",
         "status",
         "last_verified",
@@ -80,6 +82,7 @@ class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
         SuspectedDuplicateFilter,
         LastVerifiedFilter,
         "difficulty",
+        "needs_checking",
     ]
     search_fields = ["ext_id", "stem", "choices__text"]
     list_per_page = 50
@@ -155,16 +158,12 @@ class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
         js = ["django_htmx/htmx-2.min.js", "js/admin-preview.js"]
 
     def get_queryset(self, request):
-        answers = AnswerRecord.objects.filter(question=OuterRef("pk"))
         return (
             super()
             .get_queryset(request)
             .select_related("topic")
             .annotate(
-                answer_count=_count(answers),
-                # Against today's key (past answers are not rewritten when a key changes).
-                correct_count=_count(answers.filter(chosen_labels=OuterRef("key_labels"))),
-                open_report_count=_count(Report.objects.open().filter(question=OuterRef("pk"))),
+                open_report_count=_count(Report.objects.open().filter(question=OuterRef("pk")))
             )
         )
 
@@ -177,14 +176,23 @@ class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
     def key(self, question):
         return question.key_labels.replace(",", "+")
 
-    @admin.display(description="% correct", ordering="correct_count")
-    def percent_correct(self, question):
-        if not question.answer_count:
+    @admin.display(description="Facility", ordering="facility")
+    def facility_column(self, question):
+        """Share right at the first attempt (stored by statistics_refresh)."""
+        if question.facility is None:
             return "–"
-        percent = round(100 * question.correct_count / question.answer_count)
-        return f"{percent}% of {question.answer_count}"
+        return f"{question.facility:.0%} of {question.first_attempts}"
 
-    @admin.display(description="Open reports", ordering="open_report_count")
+    @admin.display(description="Discrim.", ordering="discrimination")
+    def discrimination_column(self, question):
+        if question.discrimination is None:
+            return "–"
+        value = f"{question.discrimination:.2f}"
+        if question.needs_checking:
+            return format_html('<span class="needs-checking">{} ⚠</span>', value)
+        return value
+
+    @admin.display(description="Reports", ordering="open_report_count")
     def open_reports(self, question):
         return question.open_report_count or ""
 
@@ -200,21 +208,23 @@ class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
         )
         if stats.discrimination is None:
             discrimination = "needs at least 20 learners with other answers"
-        elif stats.needs_checking:
-            discrimination = format_html(
-                '<span class="needs-checking">{} — needs checking</span>', stats.discrimination
-            )
         else:
             discrimination = stats.discrimination
+        checking = (
+            format_html('<p class="needs-checking">Needs checking: {}.</p>', stats.checking)
+            if stats.checking
+            else ""
+        )
         return format_html(
-            '<div class="question-stats">Answered {} times by {} learners, {}% correct.'
-            "<br>Discrimination index: {}"
+            '<div class="question-stats">Answered {} times by {} learners. Facility (right at '
+            "the first attempt, as scored then): {}%.<br>Discrimination index: {}{}"
             "<table><thead><tr><th>Chosen</th><th>Times</th><th>Share</th></tr></thead>"
             "<tbody>{}</tbody></table></div>",
             stats.answered,
             stats.learners,
             stats.percent_correct,
             discrimination,
+            checking,
             rows,
         )
 
@@ -298,6 +308,16 @@ class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
         return [
             path("preview/", view(self.preview_view), name=f"{prefix}_preview"),
             path(
+                "scan-duplicates/",
+                view(self.scan_duplicates_view),
+                name=f"{prefix}_scan_duplicates",
+            ),
+            path(
+                "refresh-statistics/",
+                view(self.refresh_statistics_view),
+                name=f"{prefix}_refresh_statistics",
+            ),
+            path(
                 "<path:object_id>/change-key/",
                 view(self.change_key_view),
                 name=f"{prefix}_change_key",
@@ -333,6 +353,25 @@ class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
             "admin/quiz/markdown_preview.html",
             {"html": choice_refs.render(source[:20000])},
         )
+
+    def scan_duplicates_view(self, request):
+        """The to-do's "Scan the bank now": no rows to select first."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        found = duplicates_scan()
+        self.message_user(request, f"{found} new suspected pair(s) found.")
+        return redirect("admin:index")
+
+    def refresh_statistics_view(self, request):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        changed = statistics_refresh()
+        self.message_user(request, f"Statistics recomputed: {changed} question(s) changed.")
+        return redirect("admin:index")
 
     def history_view(self, request, object_id, extra_context=None):
         """The question's versions (quiz.admin.versions), not simple_history's row list."""

@@ -80,6 +80,11 @@ class SuspectedDuplicateFilter(admin.SimpleListFilter):
         return queryset
 
 
+def stale_verification_cutoff():
+    """Verified before this day: more than six months ago (the editors' to-do)."""
+    return timezone.localdate() - timedelta(days=6 * 365 // 12)
+
+
 class LastVerifiedFilter(admin.SimpleListFilter):
     title = "last verified"
     parameter_name = "verified"
@@ -89,6 +94,7 @@ class LastVerifiedFilter(admin.SimpleListFilter):
             ("6", "More than 6 months ago or never"),
             ("12", "More than 12 months ago or never"),
             ("24", "More than 24 months ago or never"),
+            ("stale", "More than 6 months ago"),
             ("never", "Never"),
         ]
 
@@ -96,6 +102,8 @@ class LastVerifiedFilter(admin.SimpleListFilter):
         value = self.value()
         if value == "never":
             return queryset.filter(last_verified__isnull=True)
+        if value == "stale":
+            return queryset.filter(last_verified__lt=stale_verification_cutoff())
         if value in {"6", "12", "24"}:
             cutoff = timezone.localdate() - timedelta(days=int(value) * 365 // 12)
             return queryset.filter(Q(last_verified__lt=cutoff) | Q(last_verified__isnull=True))

@@ -134,6 +134,13 @@ class Question(models.Model):
         blank=True,
         help_text="This question repeats that one; only that one is shown.",
     )
+    # Item statistics (quiz.stats, on learners' first attempts), refreshed in bulk by
+    # quiz.services.statistics_refresh: the list sorts and filters on them.
+    first_attempts = models.PositiveIntegerField(default=0, editable=False)
+    facility = models.FloatField(null=True, blank=True, editable=False)
+    discrimination = models.FloatField(null=True, blank=True, editable=False)
+    needs_checking = models.BooleanField("statistics need checking", default=False, editable=False)
+    statistics_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The number of its latest version (QuestionVersion), kept by the services that save it.
     version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -141,7 +148,17 @@ class Question(models.Model):
 
     objects = QuestionQuerySet.as_manager()
     history = HistoricalRecords(
-        excluded_fields=["stem_html", "explanation_html", "updated_at", "version"]
+        excluded_fields=[
+            "stem_html",
+            "explanation_html",
+            "updated_at",
+            "version",
+            "first_attempts",
+            "facility",
+            "discrimination",
+            "needs_checking",
+            "statistics_at",
+        ]
     )
 
     class Meta:
@@ -161,6 +178,12 @@ class Question(models.Model):
                 fields=["duplicate_of"],
                 name="question_duplicates",
                 condition=models.Q(duplicate_of__isnull=False),
+            ),
+            # The few whose statistics need checking (the editors' to-do).
+            models.Index(
+                fields=["needs_checking"],
+                name="question_needs_checking",
+                condition=models.Q(needs_checking=True),
             ),
         ]
         constraints = [

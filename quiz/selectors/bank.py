@@ -31,7 +31,7 @@ from quiz.models import (
     Report,
     Vote,
 )
-from quiz.stats import LOW_DISCRIMINATION, discrimination_index
+from quiz.stats import item_statistics
 from study.extensions import TopicLink
 from study.models import Topic
 from study.selectors import search_words
@@ -245,46 +245,44 @@ CORRECT_NOW = Q(chosen_labels=F("question__key_labels"))
 
 @dataclass
 class QuestionStatistics:
-    answered: int
-    learners: int
-    percent_correct: int | None
+    answered: int  # answers, repeats included
+    learners: int  # first attempts: one per learner
+    percent_correct: int | None  # facility: first attempts right, as scored then
     distribution: list[tuple[str, int, int]]  # (labels, count, percent), most chosen first
     discrimination: float | None
     needs_checking: bool
+    checking: str  # why it may need checking ("" when it need not)
 
 
 def question_statistics(question: Question) -> QuestionStatistics:
-    """Answer statistics for editors; three queries whatever the number of answers."""
+    """Answer statistics for editors, by the rules of quiz.stats (first attempts, scored
+    against the key in force when answered), as statistics_refresh stores them for the
+    whole bank; three queries whatever the number of answers."""
     answers = AnswerRecord.objects.filter(question=question)
     rows = list(answers.values("chosen_labels").annotate(n=Count("pk")).order_by("-n"))
     total = sum(row["n"] for row in rows)
-    # Counted against today's key: answers given under an older key are not rewritten, but
-    # what they tell about the question is judged by the current one.
-    correct = sum(row["n"] for row in rows if row["chosen_labels"] == question.key_labels)
-
-    # Each learner's first answer to this question, against their score on everything else.
     first: dict[int, bool] = {}
-    for user_id, chosen in answers.order_by("answered_at").values_list("user", "chosen_labels"):
-        first.setdefault(user_id, chosen == question.key_labels)
+    for user_id, correct in answers.order_by("answered_at", "pk").values_list("user", "is_correct"):
+        first.setdefault(user_id, correct)
     rest = {
         row["user"]: row["correct"] / row["total"]
         for row in AnswerRecord.objects.filter(user__in=list(first))
         .exclude(question=question)
         .values("user")
-        .annotate(total=Count("pk"), correct=Count("pk", filter=CORRECT_NOW))
+        .annotate(total=Count("pk"), correct=Count("pk", filter=Q(is_correct=True)))
     }
-    learners = [user for user in first if user in rest]
-    index = discrimination_index([first[u] for u in learners], [rest[u] for u in learners])
+    stats = item_statistics(first, rest)
     return QuestionStatistics(
         answered=total,
-        learners=len(first),
-        percent_correct=round(100 * correct / total) if total else None,
+        learners=stats.first_attempts,
+        percent_correct=round(100 * stats.facility) if stats.facility is not None else None,
         distribution=[
             (row["chosen_labels"].replace(",", "+"), row["n"], round(100 * row["n"] / total))
             for row in rows
         ],
-        discrimination=round(index, 2) if index is not None else None,
-        needs_checking=index is not None and index < LOW_DISCRIMINATION,
+        discrimination=round(stats.discrimination, 2) if stats.discrimination is not None else None,
+        needs_checking=stats.needs_checking,
+        checking=stats.checking,
     )
 
 

@@ -122,6 +122,23 @@ class BlueprintFill:
         return sum(self.available.values())
 
     @property
+    def fragile_topics(self) -> list[str]:
+        """Topics where one question fewer (a key change leaves it out for a while) would
+        stop the exam from starting."""
+        if not self.can_start:
+            return []
+        fragile = []
+        for topic in self.topics:
+            fewer = {**self.available, topic: self.available.get(topic, 0) - 1}
+            if fewer[topic] < 0:
+                continue
+            try:
+                exam_rules.allocate(self.topics, fewer, self.blueprint.question_count)
+            except ValueError:
+                fragile.append(topic.title)
+        return fragile
+
+    @property
     def topic_names(self) -> str:
         titles = [topic.title for topic in self.topics]
         if not titles:

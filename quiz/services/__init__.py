@@ -72,6 +72,7 @@ from quiz.services.review import (
     srs_rate,
     srs_record,
 )
+from quiz.services.statistics import statistics_refresh, statistics_refresh_if_stale
 from quiz.services.throttle import throttle_blocked, throttle_hit, throttle_reset, throttle_undo
 from quiz.services.time_travel import srs_time_travel
 
@@ -134,6 +135,8 @@ __all__ = [
     "srs_rate",
     "srs_record",
     "srs_time_travel",
+    "statistics_refresh",
+    "statistics_refresh_if_stale",
     "strike_set",
     "throttle_blocked",
     "throttle_hit",

@@ -54,7 +54,7 @@ def test_merging_choices_listed_in_another_order_keeps_each_answer_on_its_choice
     page.click("input[name=confirm]")
     expect(page.locator(".messagelist")).to_contain_text("merged into")
     # Statistics on the survivor: 3 of 4 right, as the learners answered it.
-    expect(page.locator(".question-stats")).to_contain_text("75% correct")
+    expect(page.locator(".question-stats")).to_contain_text("as scored then): 75%.")
     texts = {
         record.user_id: survivor.choices.get(label=record.chosen_labels).text
         for record in AnswerRecord.objects.filter(question=survivor)
@@ -186,3 +186,27 @@ def test_reimporting_the_admins_own_csv_export_changes_nothing(editor_page, live
         Question.objects.values_list("ext_id", "stem", "status", "last_verified", "version")
     )
     assert after == before
+
+
+def test_the_question_list_fits_1366_pixels_with_its_useful_columns(editor_page, live_server):
+    from quiz.models import Question
+    from tests.factories import QuestionFactory, TopicFactory
+
+    page = editor_page
+    topic = TopicFactory(title="Amazon EC2 security groups and network access control lists")
+    for _ in range(5):
+        question = QuestionFactory(
+            topic=topic,
+            stem="A company runs a fleet of EC2 instances behind a load balancer and must "
+            "restrict inbound traffic to a known range. Which solution meets it?",
+            last_verified="2026-10-01",
+        )
+    Question.objects.update(first_attempts=40, facility=0.62, discrimination=0.41)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{live_server.url}/admin/quiz/question/")
+    for heading in ("Facility", "Discrim.", "Last verified"):
+        box = page.locator("#result_list thead th", has_text=heading).bounding_box()
+        assert box and box["x"] + box["width"] <= 1366, heading
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    expect(page.locator("#result_list")).to_contain_text("62% of 40")
+    assert question  # the last one made: its row is listed like the others

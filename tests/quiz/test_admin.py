@@ -361,9 +361,10 @@ def test_statistics_and_discrimination_on_the_change_page(editor_client):
         for _ in range(3):
             AnswerRecordFactory(user=learner, question=other, chosen_labels="B" if strong else "C")
     response = editor_client.get(change_url(question))
-    assertContains(response, "Answered 24 times by 24 learners, 50% correct.")
+    assertContains(response, "Answered 24 times by 24 learners. Facility (right at the first")
+    assertContains(response, "as scored then): 50%.")
     assertContains(response, "Discrimination index: 1.0")
-    assertNotContains(response, "needs checking")
+    assertNotContains(response, "Needs checking")
 
 
 def test_low_discrimination_is_flagged(editor_client):
@@ -376,7 +377,7 @@ def test_low_discrimination_is_flagged(editor_client):
         AnswerRecordFactory(user=learner, question=question, chosen_labels="A" if strong else "B")
         AnswerRecordFactory(user=learner, question=other, chosen_labels="B" if strong else "C")
     response = editor_client.get(change_url(question))
-    assertContains(response, "needs checking")
+    assertContains(response, "Needs checking: discrimination -1.00: very likely.")
 
 
 def test_editors_cannot_touch_users_or_permissions(editor_client):

@@ -47,7 +47,7 @@ def test_the_key_change_page_says_which_mock_exam_it_stops(editor_client, exam_o
 
 
 def test_with_questions_to_spare_the_exam_still_starts(editor_client, exam_of_four):
-    blueprint, questions = exam_of_four
+    _blueprint, questions = exam_of_four
     QuestionFactory(topic=questions[0].topic)
     page = editor_client.get(reverse("admin:quiz_question_change_key", args=[questions[0].pk]))
     assertContains(page, "Mini mock still starts (4 questions for 4)")

@@ -312,7 +312,7 @@ def test_key_change_resets_cards_to_relearning_due_now_with_a_notice(learner_cli
     )
 
 
-def test_past_answers_keep_their_verdict_but_statistics_use_the_current_key():
+def test_past_answers_keep_their_verdict_and_statistics_count_it():
     user = UserFactory()
     q2 = QuestionFactory()  # key B
     record = answer_record(user=user, question=q2, labels=["B"])
@@ -325,7 +325,8 @@ def test_past_answers_keep_their_verdict_but_statistics_use_the_current_key():
     assert q2.key_labels == "A"
     from quiz.selectors import question_statistics
 
-    assert question_statistics(q2).percent_correct == 0  # counted against today's key
+    # Scored against the key in force when answered (it was right then), not today's.
+    assert question_statistics(q2).percent_correct == 100
 
 
 def test_rating_override_reschedules_like_fsrs_and_only_the_latest(learner_client, user):

@@ -4,6 +4,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from content.library import Library, read_library
@@ -69,6 +70,23 @@ def content_import(*, root: Path, require_explanations: bool = False) -> ImportR
         raise ContentInvalid(errors)
     with transaction.atomic():
         return _write(library)
+
+
+def _synced(placements, placed):
+    """questions_sync, its refusals (a question learners answered made a duplicate: merge it
+    in the admin) reported at the line of the file that asks for it."""
+    try:
+        return questions_sync(placements=placements)
+    except ValidationError as error:
+        entries = {q.data.ext_id: q for _entry, _position, q in placed}
+        problems = []
+        for message in error.messages:
+            entry = entries.get(message.split(":", 1)[0])
+            if entry is None:
+                raise
+            line = entry.duplicate_of_line if "duplicate_of" in message else entry.line
+            problems.append(ImportProblem(entry.file, line, message))
+        raise ContentInvalid(problems) from None
 
 
 def _write(library: Library) -> ImportReport:
@@ -161,7 +179,7 @@ def _write(library: Library) -> ImportReport:
             for entry, position, question_entry in placed
             if bool(question_entry.duplicate_of) == duplicates
         ]
-        for question, outcome in questions_sync(placements=placements):
+        for question, outcome in _synced(placements, placed):
             questions[question.ext_id] = question
             report.add("questions", outcome)
 

@@ -145,6 +145,11 @@ class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
         ("This save", {"fields": ["change_reason"]}),
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        """A stored question's id never changes: files and links name it."""
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "ext_id"] if obj is not None else fields
+
     def get_fieldsets(self, request, obj=None):
         """A new question has no statistics yet, and a key change is recorded only once
         learners could see the question (published): those sections appear then."""

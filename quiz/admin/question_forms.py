@@ -79,6 +79,8 @@ class QuestionForm(KeyChangeFields, forms.ModelForm):
             "disputed": forms.Textarea(attrs={"rows": 2, "cols": 60}),
         }
         help_texts = {
+            "ext_id": "Never changes, never reused. Blank: made from the topic and number "
+            "(e.g. ec2-security-q17).",
             "question_set": "Blank: the topic's latest set.",
             "number": "Blank: the next number in its set.",
             "position": "Blank: after the topic's last question.",
@@ -89,8 +91,9 @@ class QuestionForm(KeyChangeFields, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Placed by quiz.services.question_place when left blank.
-        for name in ("number", "position"):
-            self.fields[name].required = False
+        for name in ("ext_id", "number", "position"):
+            if name in self.fields:  # the id is read-only once saved
+                self.fields[name].required = False
         if self.instance.pk is None:
             for name in ("number", "position"):
                 self.initial.pop(name, None)

@@ -384,3 +384,31 @@ def test_require_explanations_lists_every_unexplained_question_and_imports_nothi
         in printed
     )
     assert Question.objects.count() == 0
+
+
+def test_a_file_cannot_hide_an_answered_question_as_a_duplicate(library_copy):
+    """Merging moves learners' answers by choice; a file's duplicate_of would strand them."""
+    from quiz.models import AnswerRecord
+    from quiz.services import answer_record
+    from tests.factories import UserFactory
+
+    content_import(root=library_copy)
+    q05 = Question.objects.get(ext_id="ec2-security-q05")
+    answer_record(user=UserFactory(), question=q05, labels=[q05.key_labels.split(",")[0]])
+    edit(
+        library_copy,
+        "questions.yaml",
+        "- id: ec2-security-q05\n",
+        "- id: ec2-security-q05\n  duplicate_of: ec2-security-q01\n",
+    )
+    before = snapshot()
+    with pytest.raises(ContentInvalid) as refused:
+        content_import(root=library_copy)
+    line = line_number(library_copy, "questions.yaml", "duplicate_of: ec2-security-q01")
+    assert [str(error) for error in refused.value.errors] == [
+        f"library/{TOPIC}/questions.yaml:{line}: ec2-security-q05: duplicate_of "
+        "ec2-security-q01 would hide 1 answer(s) of learners; merge it in the admin (the "
+        "question's “Find duplicates”, then Merge) so they move to ec2-security-q01, then "
+        "export the library"
+    ]
+    assert snapshot() == before and AnswerRecord.objects.get().question == q05

@@ -153,6 +153,7 @@ def question_problems(
     one validator's problems, a stored choice's changed label, then the editing rule that a
     changed answer key of a published question says why (path ("key_change",)). The model's
     own rules (Question.clean) are full_clean's."""
+    question_place(question)
     choices_place(question=question, choices=choices)
     if any(not choice.label for choice in choices):
         return [Problem(("choices",), "no unused label is left for a new choice (A-Z)")]
@@ -209,9 +210,15 @@ def _render(question: Question, choices: Sequence[Choice]) -> None:
 def question_place(question: Question) -> None:
     """A new question's place when the editor left it blank: the topic's latest set, the next
     number in that set and the next position in the topic (never "Question 0", never a
-    heading of its own in the topic's list). Nothing is saved."""
+    heading of its own in the topic's list), and a stable id from the topic and that number
+    ("ec2-security-q17"; a free one). Nothing is saved."""
     if question.pk is not None or not question.topic_id:
         return
+    if question.position is None or not question.number or not question.ext_id:
+        _place(question)
+
+
+def _place(question: Question) -> None:
     if question.question_set_id is None:
         question.question_set = question.topic.question_sets.order_by("-position").first()
     if not question.number:
@@ -222,6 +229,16 @@ def question_place(question: Question) -> None:
     if question.position is None:
         top = Question.objects.filter(topic_id=question.topic_id).aggregate(n=Max("position"))
         question.position = (top["n"] or 0) + 1
+    if not question.ext_id:
+        base = f"{question.topic.slug}-q{question.number:02d}"[:90]
+        taken = set(
+            Question.objects.filter(ext_id__startswith=base).values_list("ext_id", flat=True)
+        )
+        question.ext_id = next(
+            candidate
+            for candidate in (base, *(f"{base}-{n}" for n in range(2, len(taken) + 3)))
+            if candidate not in taken
+        )
 
 
 @transaction.atomic

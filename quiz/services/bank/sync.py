@@ -9,13 +9,14 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from quiz import choice_refs
 from quiz.models import (
     AnswerKeyRevision,
+    AnswerRecord,
     Choice,
     Disclaimer,
     Question,
@@ -117,6 +118,7 @@ def questions_sync(
     for placement in placements:
         question_check(placement.data)
     stored = _stored_questions(ext_ids)
+    _refuse_stranding(placements, stored)
     # Questions from before versions existed: what they say now, before it changes.
     versions_record_many(
         questions=[q for q in stored.values() if not q.version], kind=QuestionVersion.Kind.RECORDED
@@ -138,6 +140,38 @@ def questions_sync(
         reason=reason,
     )
     return results
+
+
+def _refuse_stranding(placements: Sequence[QuestionPlacement], stored: dict[str, Question]) -> None:
+    """A file may record a new question as a duplicate, but a question learners have
+    answered is merged in the admin (choices paired, history moved): made a duplicate here,
+    its answers, votes and cards would stay behind on a hidden question."""
+    becoming = {
+        stored[p.data.ext_id].pk: p
+        for p in placements
+        if p.duplicate_of is not None
+        and p.data.ext_id in stored
+        and stored[p.data.ext_id].duplicate_of_id is None
+    }
+    if not becoming:
+        return
+    answered = dict(
+        AnswerRecord.objects.filter(question_id__in=becoming)
+        .values("question")
+        .annotate(n=Count("pk"))
+        .values_list("question", "n")
+        .order_by()
+    )
+    problems = [
+        f"{placement.data.ext_id}: duplicate_of {placement.duplicate_of.ext_id} would hide "
+        f"{answered[pk]} answer(s) of learners; merge it in the admin (the question's "
+        f"“Find duplicates”, then Merge) so they move to {placement.duplicate_of.ext_id}, "
+        "then export the library"
+        for pk, placement in becoming.items()
+        if answered.get(pk)
+    ]
+    if problems:
+        raise ValidationError(problems)
 
 
 def _stored_questions(ext_ids: list[str]) -> dict[str, Question]:

@@ -29,6 +29,15 @@ _CHOICE_TEXTS = (("text", "text"), ("explanation", "explanation"), ("source_note
 _TOKENS = re.compile(r"\s+|[^\s\w]|\w+")
 
 
+def question_fields(source, *, shuffle: str = "shuffle") -> dict:
+    """A snapshot's question fields read from an object's attributes (a Question names
+    its shuffle setting "shuffle_choices")."""
+    return {
+        name: getattr(source, shuffle if name == "shuffle" else name)
+        for name in QUESTION_TEXTS + QUESTION_SETTINGS
+    }
+
+
 def snapshot(question: Mapping, choices: Iterable[Mapping]) -> dict:
     """A version's content from the question's fields and its choices' (any mapping or
     object attributes turned into dicts by the caller)."""

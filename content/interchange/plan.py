@@ -12,7 +12,6 @@ the questions that were previewed.
 """
 
 import hashlib
-import json
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -27,28 +26,30 @@ from content.interchange.model import (
     ImportedQuestion,
     Parsed,
 )
+from content.interchange.updates import (
+    IMPORTED_SOURCE,
+    bank_questions,
+    stored_state,
+    updates_of,
+)
 from content.problems import ImportProblem
-from quiz.choice_refs import bracket_bare_letters, rename_references
-from quiz.duplicates import Fingerprint, find_duplicates, pair_choices
+from quiz.choice_refs import bracket_bare_letters
+from quiz.duplicates import Fingerprint, find_duplicates
 from quiz.models import Question
-from quiz.selectors.editing import version_content
 from quiz.services import questions_sync
-from quiz.services.bank import QuestionPlacement, labels_ever_used_many
+from quiz.services.bank import QuestionPlacement
 from quiz.services.duplicates import bank_fingerprints
 from quiz.validation import (
     ChoiceData,
     KeyRevisionData,
     QuestionData,
     ReferenceData,
-    unused_labels,
     validate_question,
 )
-from quiz.versions import differences, snapshot
 from study.models import Topic
 from study.text import clean_text
 
 CREATE, UPDATE, UNCHANGED, SKIP = "create", "update", "unchanged", "skip"
-IMPORTED_SOURCE = "Imported"  # a question file's questions say no more of where they are from
 LABELS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
 
@@ -303,42 +304,10 @@ def _mark_duplicates(new: list[PlanItem], skip: bool) -> None:
             item.action = SKIP
 
 
-# ---- updates: the bank's question as the plan found it, and what the file keeps of it ------
-
-
-def _bank_questions(ext_ids: list[str]) -> dict[str, Question]:
-    rows = (
-        Question.objects.filter(ext_id__in=ext_ids)
-        .select_related("question_set", "duplicate_of", "domain")
-        .prefetch_related("choices", "key_revisions", "references", "also_topics")
-    )
-    return {question.ext_id: question for question in rows}
-
-
-def stored_state(question: Question) -> str:
-    """A fingerprint of everything an import reads, changes or keeps of a stored question:
-    if it differs at confirmation, someone changed the question since the preview."""
-    choices = sorted(
-        (c.label, c.text, c.is_correct, c.explanation, c.source_note, c.position)
-        for c in question.choices.all()
-    )
-    state = [
-        question.version, question.status, question.topic_id, question.question_set_id,
-        question.number, question.position, question.duplicate_of_id, question.domain_id,
-        question.stem, question.explanation, question.disputed, question.choose,
-        question.shuffle_choices, question.difficulty, question.source, question.last_verified,
-        choices,
-        sorted(r.pk for r in question.key_revisions.all()),
-        sorted(r.pk for r in question.references.all()),
-        sorted(t.pk for t in question.also_topics.all()),
-    ]  # fmt: skip
-    return hashlib.sha256(json.dumps(state, default=str).encode()).hexdigest()[:32]
-
-
 def _changed_since(plan: ImportPlan) -> list[str]:
     """Ids of the plan's questions that are no longer as the plan found them."""
     items = [item for item in plan.items if item.action != SKIP and item.data]
-    now = _bank_questions([item.ext_id for item in items])
+    now = bank_questions([item.ext_id for item in items])
     return [
         item.ext_id
         for item in items
@@ -348,110 +317,15 @@ def _changed_since(plan: ImportPlan) -> list[str]:
 
 def _merge_with_bank(plan: ImportPlan, updates: list[PlanItem]) -> None:
     """Each update made to say, of the stored question, what the file says and keep what
-    the file has none of; its choices matched to the stored ones by text (their identity:
-    a learner's answer stays on its choice however the file orders or letters them)."""
-    stored = _bank_questions([item.ext_id for item in updates])
-    used = labels_ever_used_many([question.pk for question in stored.values()])
-    for item in updates:
-        question = stored[item.ext_id]
-        before = version_content(question)
-        item.data, item.keep_key_history, item.keep_references = _merged(
-            item.data, question, used[question.pk]
-        )
-        item.before = stored_state(question)
-        after = snapshot(_data_fields(item.data), _data_choices(item.data))
-        item.changes = [asdict(change) for change in differences(before, after)]
-        for name, old, new in (
-            ("Last verified", question.last_verified, item.data.last_verified),
-            ("Source", question.source, item.data.source),
-        ):
-            if old != new:
-                item.changes.append({"what": name, "segments": [], "before": str(old or "—"),
-                                     "after": str(new or "—")})  # fmt: skip
+    the file has none of (content.interchange.updates), checked again by the validator."""
+    for item, update in zip(
+        updates, updates_of([(i.ext_id, i.data) for i in updates]), strict=True
+    ):
+        item.data, item.before, item.changes = update.data, update.before, update.changes
+        item.keep_key_history = update.keep_key_history
+        item.keep_references = update.keep_references
         for problem in validate_question(item.data):
             plan.error(item.line, problem.message)
-
-
-def _merged(
-    data: QuestionData, question: Question, used: set[str]
-) -> tuple[QuestionData, bool, bool]:
-    stored = sorted(question.choices.all(), key=lambda c: (c.position, c.label))
-    pairing = pair_choices(
-        [(c.label, c.text) for c in data.choices], [(c.label, c.text) for c in stored]
-    )
-    fresh = iter(unused_labels(used | {c.label for c in stored}, len(data.choices)))
-    label_of = {label: partner or next(fresh) for label, partner in pairing.items()}
-    by_label = {c.label: c for c in stored}
-
-    def refs(text: str) -> str:
-        return rename_references(text, label_of)
-
-    def text(new: str, old: str) -> str:
-        """The file's text in the bank's labels; the stored one when the file has none or
-        the same (files trim what a library file keeps, such as a final line break)."""
-        new = refs(new)
-        return old if not new.strip() or new.strip() == old.strip() else new
-
-    choices = []
-    for choice in data.choices:
-        label = label_of[choice.label]
-        kept = by_label.get(label)
-        choices.append(
-            ChoiceData(
-                label=label,
-                text=text(choice.text, kept.text if kept else ""),
-                is_correct=choice.is_correct,
-                explanation=text(choice.explanation, kept.explanation if kept else ""),
-                source_note=text(choice.source_note, kept.source_note if kept else ""),
-            )
-        )
-    history = [
-        KeyRevisionData([label_of.get(x, x) for x in r.labels], r.until, r.precision, refs(r.note))
-        for r in data.key_history
-    ]
-    merged = QuestionData(
-        ext_id=data.ext_id,
-        stem=text(data.stem, question.stem),
-        choices=choices,
-        choose=data.choose,
-        explanation=text(data.explanation, question.explanation),
-        disputed=text(data.disputed, question.disputed),
-        key_history=history,
-        references=data.references,
-        difficulty=data.difficulty or question.difficulty,
-        last_verified=data.last_verified or question.last_verified,
-        source=question.source
-        if data.source in ("", IMPORTED_SOURCE) and question.source
-        else data.source,
-        shuffle=data.shuffle,
-    )
-    return merged, not history, not data.references
-
-
-def _data_fields(data: QuestionData) -> dict:
-    return {
-        "stem": data.stem,
-        "explanation": data.explanation,
-        "disputed": data.disputed,
-        "choose": data.choose,
-        "shuffle": data.shuffle,
-        "difficulty": data.difficulty,
-        "source": data.source,
-    }
-
-
-def _data_choices(data: QuestionData) -> list[dict]:
-    return [
-        {
-            "label": c.label,
-            "text": c.text,
-            "is_correct": c.is_correct,
-            "explanation": c.explanation,
-            "source_note": c.source_note,
-            "position": i,
-        }
-        for i, c in enumerate(data.choices)
-    ]
 
 
 class _Rollback(Exception):
@@ -479,7 +353,7 @@ def _write(plan: ImportPlan) -> dict[str, str]:
     # after the last, as drafts (publishing is the editor's deliberate step).
     positions = Question.objects.filter(topic=plan.topic).values_list("position", flat=True)
     last = max(positions, default=0)
-    stored = _bank_questions([item.ext_id for item in items])
+    stored = bank_questions([item.ext_id for item in items])
     placements = []
     for item in items:
         question = stored.get(item.ext_id)

@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from config.ids import parse_id
+from quiz.admin.pages import page_context
 from quiz.models import Question
 from quiz.selectors.editing import merge_plan
 from quiz.services import question_merge
@@ -49,12 +50,11 @@ def merge_view(model_admin, request, duplicate_id: int):
                 "and vote on the same choice text.",
             )
             return redirect(reverse("admin:quiz_question_change", args=[survivor.pk]))
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "opts": model_admin.opts,
-        "original": duplicate,
-        "plan": plan,
-        "checked": request.method == "POST",
-        "title": f"Merge {duplicate.ext_id} into {survivor.ext_id}",
-    }
+    context = page_context(
+        model_admin,
+        request,
+        duplicate,
+        f"Merge {duplicate.ext_id} into {survivor.ext_id}",
+        plan=plan,
+    )
     return TemplateResponse(request, "admin/quiz/question/merge.html", context)

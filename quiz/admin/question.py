@@ -18,6 +18,7 @@ from quiz import choice_refs, selectors
 from quiz.admin import versions
 from quiz.admin.limits import IdAutocomplete
 from quiz.admin.merge import merge_view
+from quiz.admin.pages import page_context
 from quiz.admin.question_filters import (
     AnswerTypeFilter,
     DisputedFilter,
@@ -361,21 +362,23 @@ class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
 
     def scan_duplicates_view(self, request):
         """The to-do's "Scan the bank now": no rows to select first."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        if not self.has_change_permission(request):
-            raise PermissionDenied
-        found = duplicates_scan()
-        self.message_user(request, f"{found} new suspected pair(s) found.")
-        return redirect("admin:index")
+        return self._todo_action(
+            request, lambda: f"{duplicates_scan()} new suspected pair(s) found."
+        )
 
     def refresh_statistics_view(self, request):
+        return self._todo_action(
+            request,
+            lambda: f"Statistics recomputed: {statistics_refresh()} question(s) changed.",
+        )
+
+    def _todo_action(self, request, work):
+        """A button of the editors' to-do: POST only, for editors; back to the to-do."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         if not self.has_change_permission(request):
             raise PermissionDenied
-        changed = statistics_refresh()
-        self.message_user(request, f"Statistics recomputed: {changed} question(s) changed.")
+        self.message_user(request, work())
         return redirect("admin:index")
 
     def history_view(self, request, object_id, extra_context=None):
@@ -416,16 +419,15 @@ class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
             else:
                 self.message_user(request, "Answer key changed; the revision is recorded.")
                 return redirect(reverse("admin:quiz_question_change", args=[question.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": question,
-            "question": question,
-            "form": form,
-            "effects": key_change_effects(question),
-            "left_out_days": RECENT_KEY_CHANGE_DAYS,
-            "title": f"Change the answer key of {question.ext_id}",
-        }
+        context = page_context(
+            self,
+            request,
+            question,
+            f"Change the answer key of {question.ext_id}",
+            form=form,
+            effects=key_change_effects(question),
+            left_out_days=RECENT_KEY_CHANGE_DAYS,
+        )
         return TemplateResponse(request, "admin/quiz/question/change_key.html", context)
 
     def merge_view(self, request, object_id):
@@ -435,14 +437,13 @@ class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
         question = get_object_or_404(Question, pk=_question_id(object_id))
         if not self.has_view_permission(request, question):
             raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": question,
-            "question": question,
-            "found": duplicates_of(question),
-            "title": f"Questions like {question.ext_id}",
-        }
+        context = page_context(
+            self,
+            request,
+            question,
+            f"Questions like {question.ext_id}",
+            found=duplicates_of(question),
+        )
         return TemplateResponse(request, "admin/quiz/question/duplicates.html", context)
 
 

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from quiz.admin.pages import page_context
 from quiz.models import Question, QuestionVersion
 from quiz.selectors.editing import question_history, restore_changes
 from quiz.services import question_revert
@@ -24,25 +25,18 @@ class RestoreForm(forms.Form):
     )
 
 
-def _context(model_admin, request, question, title):
-    return {
-        **model_admin.admin_site.each_context(request),
-        "opts": model_admin.opts,
-        "original": question,
-        "question": question,
-        "title": title,
-    }
-
-
 def history_view(model_admin, request, question_id: int):
     question = get_object_or_404(Question, pk=question_id)
     if not model_admin.has_view_or_change_permission(request, question):
         raise PermissionDenied
-    context = {
-        **_context(model_admin, request, question, f"History of {question.ext_id}"),
-        "entries": question_history(question),
-        "can_restore": model_admin.has_change_permission(request, question),
-    }
+    context = page_context(
+        model_admin,
+        request,
+        question,
+        f"History of {question.ext_id}",
+        entries=question_history(question),
+        can_restore=model_admin.has_change_permission(request, question),
+    )
     return TemplateResponse(request, "admin/quiz/question/versions.html", context)
 
 
@@ -69,12 +63,13 @@ def restore_view(model_admin, request, question_id: int, number: int):
                 "see it now.",
             )
             return redirect(reverse("admin:quiz_question_history", args=[question.pk]))
-    context = {
-        **_context(
-            model_admin, request, question, f"Restore version {number} of {question.ext_id}"
-        ),
-        "version": version,
-        "changes": restore_changes(question, version),
-        "form": form,
-    }
+    context = page_context(
+        model_admin,
+        request,
+        question,
+        f"Restore version {number} of {question.ext_id}",
+        version=version,
+        changes=restore_changes(question, version),
+        form=form,
+    )
     return TemplateResponse(request, "admin/quiz/question/restore.html", context)

@@ -19,7 +19,7 @@ from quiz.models import (
     ReviewCard,
     Vote,
 )
-from quiz.versions import CHOICE_FIELDS, Change, differences, snapshot
+from quiz.versions import CHOICE_FIELDS, Change, differences, question_fields, snapshot
 
 
 @dataclass(frozen=True)
@@ -133,18 +133,6 @@ def _problems(duplicate: Question, survivor: Question, pairs: list[ChoicePair]) 
 # ---- versions --------------------------------------------------------------------------------
 
 
-def _question_fields(question: Question) -> dict:
-    return {
-        "stem": question.stem,
-        "explanation": question.explanation,
-        "disputed": question.disputed,
-        "choose": question.choose,
-        "shuffle": question.shuffle_choices,
-        "difficulty": question.difficulty,
-        "source": question.source,
-    }
-
-
 def _choice_fields(choice: Choice) -> dict:
     return {name: getattr(choice, name) for name in CHOICE_FIELDS}
 
@@ -153,7 +141,9 @@ def version_content(question: Question, choices: Sequence[Choice] | None = None)
     """The question as a version holds it: its fields and its stored choices (or these)."""
     if choices is None:
         choices = Choice.objects.filter(question_id=question.pk)
-    return snapshot(_question_fields(question), [_choice_fields(c) for c in choices])
+    return snapshot(
+        question_fields(question, shuffle="shuffle_choices"), [_choice_fields(c) for c in choices]
+    )
 
 
 @dataclass(frozen=True)

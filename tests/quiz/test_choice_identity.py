@@ -103,9 +103,7 @@ def test_a_new_question_is_a_draft_placed_after_the_last_of_its_topic(editor_cli
     assert form["status"].value() == Question.Status.DRAFT
     assert form["number"].value() in (None, "") and form["position"].value() in (None, "")
     data = form_data(topic=topic, choices=[("A", "one", True), ("B", "two", False)])
-    data.update(
-        {"ext_id": "", "number": "", "position": "", "question_set": "", "status": "draft"}
-    )
+    data.update({"ext_id": "", "number": "", "position": "", "question_set": "", "status": "draft"})
     assert editor_client.post(ADD_URL, data).status_code == 302
     question = Question.objects.get(ext_id=f"{topic.slug}-q08")  # made from topic and number
     assert (question.status, question.question_set, question.number, question.position) == (

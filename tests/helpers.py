@@ -168,3 +168,28 @@ def assert_fragment(response, element_id: str) -> str:
     assert "<html" not in html and "<!doctype" not in html.lower(), "got a whole page"
     assert f'id="{element_id}"' in html, f"no element #{element_id} in the fragment"
     return html
+
+
+# The migrations that make the Editors group and grant it permissions, in order: replayed by
+# editors_group() when a flush (transactional tests) has removed what they wrote.
+_EDITOR_MIGRATIONS = [
+    ("quiz.migrations.0003_editors_group", "create_editors"),
+    ("quiz.migrations.0019_editors_edit_domains", "grant"),
+    ("quiz.migrations.0025_editors_view_blueprints", "grant"),
+    ("content.migrations.0003_editors_view_uploads", "grant"),
+]
+
+
+def editors_group():
+    """The Editors group exactly as the migrations make it (made again if a flush removed it)."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.filter(name="Editors").first()
+    if group is None:
+        for module, function in _EDITOR_MIGRATIONS:
+            getattr(importlib.import_module(module), function)(apps, None)
+        group = Group.objects.get(name="Editors")
+    return group

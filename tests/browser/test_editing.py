@@ -5,20 +5,18 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import PASSWORD
 
-# Serialized rollback: the Editors group comes from migrations, which a flush would remove.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def editor_page(page, live_server):
-    from django.contrib.auth.models import Group
-
     from tests.factories import UserFactory
+    from tests.helpers import editors_group
 
     editor = UserFactory(username="editor", is_staff=True)
     editor.set_password(PASSWORD)
     editor.save()
-    editor.groups.add(Group.objects.get(name="Editors"))
+    editor.groups.add(editors_group())  # a flush by an earlier test removes the migrations' rows
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", "editor")
     page.fill("#id_password", PASSWORD)

@@ -1,11 +1,16 @@
 from django import forms
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from quiz import choice_refs
 
 
 class MarkdownPreviewTextarea(forms.Textarea):
     """A textarea whose rendered markdown appears below it as the editor types (htmx).
 
-    The preview is rendered by the same renderer and sanitizer as the learner pages.
+    The preview is rendered by the same renderer and sanitizer as the learner pages: with the
+    page for the text as it is (a question form has a dozen of them, which must not each
+    post on load), then by the preview view as the editor types.
     """
 
     template_name = "admin/quiz/markdown_preview_widget.html"
@@ -16,4 +21,6 @@ class MarkdownPreviewTextarea(forms.Textarea):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["preview_url"] = reverse("admin:quiz_question_preview")
+        # Sanitized by render (nh3), as on learners' pages.
+        context["preview_html"] = mark_safe(choice_refs.render(str(value or "")[:20000]))
         return context

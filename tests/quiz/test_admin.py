@@ -484,3 +484,12 @@ def test_a_question_counts_toward_another_domain_of_its_certification_only(edito
     assert saved.status_code == 302
     question.refresh_from_db()
     assert question.exam_domain == own
+
+
+def test_change_form_shows_each_preview_without_a_request_and_sanitized(editor_client):
+    """A question form has a dozen markdown fields: each posted its preview on load."""
+    question = QuestionFactory(stem="Pick **one** <img src=x onerror=alert(1)>")
+    page = editor_client.get(change_url(question)).content.decode()
+    assert 'hx-trigger="input changed delay:400ms"' in page and "load," not in page
+    assert "Pick <strong>one</strong>" in page
+    assert "onerror" not in page.split('aria-label="Preview">', 1)[1].split("</div>", 1)[0]

@@ -13,6 +13,7 @@ class ImportProblem:
     line: int  # 1-based
     message: str
     unsupported: bool = False  # a question kind we don't import: skippable, not wrong
+    warning: bool = False  # imported anyway, but the editor should know (listed, not blocking)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.file else f"line {self.line}"

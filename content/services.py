@@ -31,6 +31,7 @@ def upload_check(
     skip_unsupported: bool = False,
     skip_duplicates: bool = False,
     preview: bool = True,
+    file_name: str = "",
 ) -> ImportPlan:
     """What importing this file into the topic would do, with every error and its line.
     Writes nothing. With preview, each question's action comes from the real write, rolled
@@ -41,6 +42,7 @@ def upload_check(
         skip_unsupported=skip_unsupported,
         skip_duplicates=skip_duplicates,
         preview=preview,
+        file_name=file_name,
     )
 
 
@@ -68,6 +70,7 @@ def upload_create(
         skip_unsupported=skip_unsupported,
         skip_duplicates=skip_duplicates,
         preview=preview,
+        file_name=file_name,
     )
     upload = QuestionUpload(
         file_name=file_name[:255],
@@ -97,6 +100,7 @@ def upload_plan(*, upload: QuestionUpload) -> ImportPlan:
             topic=upload.topic,
             skip_unsupported=upload.skip_unsupported,
             skip_duplicates=upload.skip_duplicates,
+            file_name=upload.file_name,
         )
         upload.plan = plan_to_json(plan)
         upload.save(update_fields=["plan"])

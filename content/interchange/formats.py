@@ -32,7 +32,9 @@ def parse_bytes(data: bytes, file_format: str) -> Parsed:
     if not text.strip():
         parsed.error(1, "the file is empty")
         return parsed
-    return parser(file_format)(text)
+    # One kind of line break, whatever the file was saved with (Windows CRLF, old Mac CR):
+    # a bare CR would otherwise stay inside a text and be lost on export.
+    return parser(file_format)(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def parser(file_format: str):

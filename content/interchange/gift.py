@@ -11,8 +11,9 @@ Moodle's own importer (qformat_gift) does, so a file reads here as it would in M
   answer. With an `=` answer a question is single-answer; without one, its correct answers
   are the positive `~%w%` weights, which must add up to 100.
 - A `[format]` tag on an answer or feedback is dropped: one format per question, the stem's.
-Where Moodle would import something we cannot represent honestly (two `=` answers, partial
-credit in a single-answer question), we report it instead of guessing.
+Where Moodle would import something we cannot represent honestly (two `=` answers), we
+report it instead of guessing; partial credit beside an `=` answer is read as Moodle reads
+it, the `=` answer the key, with a warning that the partial credit is not kept.
 """
 
 import re
@@ -170,9 +171,9 @@ def _read_gift(text: str, parsed: Parsed) -> None:
             if not lines:
                 continue
         chunk = _Chunk(lines, numbers)
-        before = len(parsed.problems)
+        before = parsed.blocking
         question = _QuestionReader(chunk, parsed).read()
-        if question and len(parsed.problems) == before:
+        if question and parsed.blocking == before:
             question.category = category
             parsed.add(question)
 
@@ -377,11 +378,15 @@ class _QuestionReader:
                 f"{self.label} marks {markers.count('=')} answers with =: a question with "
                 "several correct answers gives each a weight instead, like ~%50%A ~%50%B ~%-100%C",
             )
-        if any((weight or 0) > 0 for weight in weights):
-            self.error(
-                None,
-                f"{self.label} has an = answer and a partly right ~%…% answer; partial credit "
-                "is not supported: make the other answers plain ~ (wrong)",
+        if markers.count("=") == 1 and any((weight or 0) > 0 for weight in weights):
+            # Moodle: a single-answer question, the = answer fully right, the others worth
+            # part of the mark. Answers here are right or wrong: the = answer is the key.
+            partial = [f"{weight:g}%" for weight in weights if (weight or 0) > 0]
+            self.parsed.warn(
+                self.start,
+                f"{self.label} gives partial credit ({', '.join(partial)}) beside its = answer; "
+                "imported with the = answer as the key, the partly right answers as wrong "
+                "(answers here are right or wrong)",
             )
 
     def check_weights(self, weights: list[float | None]) -> None:

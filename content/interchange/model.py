@@ -112,6 +112,16 @@ class Parsed:
         self._errors += 1
         self.problems.append(ImportProblem("", line, message))
 
+    @property
+    def blocking(self) -> int:
+        """Problems that keep a question out (errors and unsupported kinds, not warnings)."""
+        return sum(1 for problem in self.problems if not problem.warning)
+
+    def warn(self, line: int, message: str) -> None:
+        """Something read as Moodle reads it but not kept whole (partial credit, say): listed
+        with the preview, it stops nothing."""
+        self.problems.append(ImportProblem("", line, message, warning=True))
+
     def unsupported(self, line: int, message: str) -> None:
         self._count_question(line)
         self.problems.append(ImportProblem("", line, message, unsupported=True))

@@ -13,7 +13,7 @@ the questions that were previewed.
 
 import hashlib
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 
 from django.db import transaction
@@ -25,6 +25,7 @@ from content.interchange.model import (
     SOURCE_NOTE,
     ImportedQuestion,
     Parsed,
+    brief,
 )
 from content.interchange.updates import (
     IMPORTED_SOURCE,
@@ -62,6 +63,7 @@ class PlanItem:
     action: str
     note: str = ""  # why skipped, or the duplicate it resembles
     data: QuestionData | None = None
+    name: str = ""  # the question's name in its file (GIFT ::name::, <name>, CSV id)
     # The bank's question as the plan found it (stored_state), None when it did not exist:
     # the confirmation applies the plan only while every such question is still so.
     before: str | None = None
@@ -78,6 +80,8 @@ class ImportPlan:
     items: list[PlanItem] = field(default_factory=list)
     errors: list[ImportProblem] = field(default_factory=list)  # the first MAX_ERRORS
     unlisted: int = 0  # errors beyond those
+    warnings: list[ImportProblem] = field(default_factory=list)  # imported, but say so
+    file_name: str = ""  # the file's name: with a question's name, its identity
 
     @property
     def ok(self) -> bool:
@@ -100,10 +104,14 @@ class ImportPlan:
     def importable(self) -> int:
         return sum(1 for item in self.items if item.action != SKIP and item.data)
 
+    def warn(self, line: int, message: str) -> None:
+        self.warnings.append(ImportProblem("", line, message, warning=True))
+
     @property
     def summary(self) -> str:
         parts = [f"{self.count(a)} {a}" for a in (CREATE, UPDATE, UNCHANGED, SKIP)]
-        return ", ".join(parts) + (f"; {self.error_count} error(s)" if not self.ok else "")
+        warned = f"; {len(self.warnings)} warning(s)" if self.warnings else ""
+        return ", ".join(parts) + warned + (f"; {self.error_count} error(s)" if not self.ok else "")
 
 
 _OUTDATED = re.compile(
@@ -198,15 +206,34 @@ def _as_markdown(text: str, text_format: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text) if text_format == PLAIN else text
 
 
+_DASHES = re.compile(r"[-_\s]+")
+
+
+def name_slug(name: str) -> str:
+    """A name as id letters: lowercase ASCII letters and digits between single dashes
+    ("EE_mod_05_T39_P079" -> "ee-mod-05-t39-p079"). A name with letters that have no ASCII
+    form (ß, 漢) keeps what it can and gains a short hash of the whole name, so two such
+    names never meet."""
+    slug = _DASHES.sub("-", slugify(_DASHES.sub("-", name))).strip("-")
+    foreign = any(char.isalnum() and not char.isascii() for char in name)
+    if name.strip() and (foreign or not slug):
+        digest = hashlib.sha1(name.encode()).hexdigest()[:6]
+        slug = f"{slug[:50]}-{digest}".strip("-")
+    return slug
+
+
 def ext_id_for(topic: Topic, question: ImportedQuestion) -> str:
-    """A stable id: from the question's name when it has one, else from its text, so
-    importing the same file again updates instead of duplicating."""
-    base = slugify(question.name)[:100].strip("-")
+    """The id a question of a file starts from (deterministic): our own id when the name is
+    one (exported and imported back into its topic), else the topic's slug and the name's
+    letters, or without a name a hash of all it says (text, answers, feedback). Which
+    stored question it is, if any, _identify decides (the same name from the same file)."""
+    base = name_slug(question.name)[:100].strip("-")
     if base.startswith(f"{topic.slug}-"):
         return base  # our own id, exported and imported back into its topic: the same question
     base = base[:60].strip("-")
-    if not base:
-        base = "q" + hashlib.sha1(question.stem.strip().encode()).hexdigest()[:10]
+    if not base:  # unnamed: the question is what it says, feedback included
+        text = repr(replace(question, line=0, category=""))
+        base = "q" + hashlib.sha1(text.encode()).hexdigest()[:10]
     return f"{topic.slug}-{base}"[:100].strip("-")
 
 
@@ -217,16 +244,20 @@ def import_plan(
     skip_unsupported: bool = False,
     skip_duplicates: bool = False,
     preview: bool = True,
+    file_name: str = "",
 ) -> ImportPlan:
     """Check parsed questions for this topic. With preview, each item's action comes from
     the real write, rolled back; without (the plan is about to be applied, which sets them)
-    new questions say create."""
-    plan = ImportPlan(topic=topic)
+    new questions say create. file_name: with a question's name, which stored question it
+    is (a question is updated only from the file, and under the name, it came from)."""
+    plan = ImportPlan(topic=topic, file_name=file_name[:255])
     problems = list(parsed.problems)
     if parsed.stopped:  # the note saying where reading stopped is listed whatever else is
         problems.insert(0, problems.pop())
     for problem in problems:
-        if problem.unsupported and skip_unsupported:
+        if problem.warning:
+            plan.warnings.append(problem)
+        elif problem.unsupported and skip_unsupported:
             plan.items.append(PlanItem(problem.line, "", "", SKIP, problem.message))
         elif problem.unsupported:
             plan.error(
@@ -238,18 +269,18 @@ def import_plan(
             plan.error(problem.line, problem.message)
     if parsed.stopped:
         return plan  # the file was not read to its end: checking what was read is no use
-    seen: dict[str, int] = {}
     candidates: list[PlanItem] = []
-    for question in parsed.questions:
+    for question in _once(parsed.questions, topic, plan, skip_unsupported):
         ext_id = ext_id_for(topic, question)
         data = question_data(question, ext_id)
-        item = PlanItem(question.line, ext_id, question.stem.strip()[:200], CREATE, data=data)
-        if ext_id in seen:
-            plan.error(
-                question.line, f"the same question as line {seen[ext_id]} (same name or text)"
-            )
-            continue
-        seen[ext_id] = question.line
+        item = PlanItem(
+            question.line,
+            ext_id,
+            question.stem.strip()[:200],
+            CREATE,
+            data=data,
+            name=question.name,
+        )
         # The bank's messages name the choice or field; the validator's path (0-based
         # indexes into its own data structure) would only confuse someone fixing a file.
         for problem in validate_question(data):
@@ -257,6 +288,7 @@ def import_plan(
         if len(question.choices) > len(LABELS):
             plan.error(question.line, f"more than {len(LABELS)} choices")
         candidates.append(item)
+    _identify(candidates, topic, plan.file_name)
     stored = dict(
         Question.objects.filter(ext_id__in=[item.ext_id for item in candidates]).values_list(
             "ext_id", "topic__slug"
@@ -275,6 +307,86 @@ def import_plan(
     if plan.ok and preview:
         _dry_run(plan)
     return plan
+
+
+def _once(
+    questions: list[ImportedQuestion], topic: Topic, plan: ImportPlan, skip_repeats: bool
+) -> list[ImportedQuestion]:
+    """The file's questions, each once. A question repeated whole (Moodle's own examples do
+    it) is imported once, with a warning; two different questions under one name (or one
+    text, unnamed) are both left out: refused, or skipped like unsupported kinds."""
+    groups: dict[str, list[ImportedQuestion]] = {}
+    for question in questions:
+        groups.setdefault(ext_id_for(topic, question), []).append(question)
+    kept = []
+    for group in groups.values():
+        first, *others = group
+        if all(_same(first, other) for other in others):
+            kept.append(first)
+            for other in others:
+                plan.warn(other.line, f"repeats the question of line {first.line}: imported once")
+            continue
+        lines = ", ".join(str(q.line) for q in group)
+        what = f"the name {brief(first.name, 60)!r}" if first.name else "the same text"
+        for question in group:
+            message = (
+                f"the questions of lines {lines} are different but have {what}, which "
+                "names one question: rename one"
+            )
+            if skip_repeats:
+                plan.items.append(PlanItem(question.line, "", "", SKIP, message))
+            else:
+                plan.error(
+                    question.line,
+                    f'{message} (or tick "Skip question kinds we don\'t support", or use '
+                    "--skip-unsupported, to import the rest)",
+                )
+    return sorted(kept, key=lambda question: question.line)
+
+
+def _same(a: ImportedQuestion, b: ImportedQuestion) -> bool:
+    return replace(a, line=0) == replace(b, line=0)
+
+
+def _identify(items: list[PlanItem], topic: Topic, file_name: str) -> None:
+    """Which stored question each item is: our own export's id is itself; any other name
+    is the question imported earlier from the same file under the same name (or, made
+    before files were recorded, the plain import with exactly that id); anything else is
+    a new question, under the first free id from its own (id, id-2, id-3 ...)."""
+    taken_here: set[str] = set()
+    for item in items:
+        base = item.ext_id
+        if base.startswith(f"{topic.slug}-") and name_slug(item.name) == base:
+            taken_here.add(base)
+            continue  # our own id
+        stored = {
+            question.ext_id: question
+            for question in Question.objects.filter(ext_id__startswith=base).only(
+                "ext_id", "import_file", "import_name", "source"
+            )
+            if question.ext_id == base or re.fullmatch(rf"{re.escape(base)}-\d+", question.ext_id)
+        }
+        same = next(
+            (
+                ext_id
+                for ext_id, question in sorted(stored.items())
+                if (question.import_file, question.import_name) == (file_name, item.name)
+                and file_name
+            ),
+            None,
+        )
+        legacy = stored.get(base)
+        if same is None and legacy and not legacy.import_file and legacy.source == IMPORTED_SOURCE:
+            same = base
+        if same is None:
+            same = next(
+                candidate
+                for candidate in (base, *(f"{base}-{n}" for n in range(2, len(stored) + 3)))
+                if candidate not in stored and candidate not in taken_here
+            )
+        taken_here.add(same)
+        if same != item.ext_id:
+            item.ext_id = item.data.ext_id = same
 
 
 def _mark_duplicates(new: list[PlanItem], skip: bool) -> None:
@@ -365,6 +477,8 @@ def _write(plan: ImportPlan) -> dict[str, str]:
                     data=item.data,
                     position=last,
                     status=Question.Status.DRAFT,
+                    import_name=item.name[:255],
+                    import_file=plan.file_name,
                 )
             )
             continue
@@ -423,7 +537,7 @@ def import_apply(plan: ImportPlan) -> ImportPlan:
 
 # Keeping a plan between preview and confirmation (the admin stores it with the upload).
 
-_PLAN_FORMAT = 2  # a stored plan in another format is made again from the file
+_PLAN_FORMAT = 3  # a stored plan in another format is made again from the file
 
 
 def plan_to_json(plan: ImportPlan) -> dict:
@@ -438,6 +552,7 @@ def plan_to_json(plan: ImportPlan) -> dict:
                 "note": item.note,
                 "data": _data_to_json(item.data) if item.data else None,
                 "before": item.before,
+                "name": item.name,
                 "keep_key_history": item.keep_key_history,
                 "keep_references": item.keep_references,
                 "changes": item.changes,
@@ -446,6 +561,8 @@ def plan_to_json(plan: ImportPlan) -> dict:
         ],
         "errors": [[error.line, error.message] for error in plan.errors],
         "unlisted": plan.unlisted,
+        "warnings": [[warning.line, warning.message] for warning in plan.warnings],
+        "file_name": plan.file_name,
     }
 
 
@@ -464,6 +581,7 @@ def plan_from_json(stored: dict | None, *, topic: Topic) -> ImportPlan | None:
                 note=item["note"],
                 data=_data_from_json(item["data"]) if item["data"] else None,
                 before=item["before"],
+                name=item["name"],
                 keep_key_history=item["keep_key_history"],
                 keep_references=item["keep_references"],
                 changes=item["changes"],
@@ -472,6 +590,10 @@ def plan_from_json(stored: dict | None, *, topic: Topic) -> ImportPlan | None:
         ],
         errors=[ImportProblem("", line, message) for line, message in stored["errors"]],
         unlisted=stored["unlisted"],
+        warnings=[
+            ImportProblem("", line, message, warning=True) for line, message in stored["warnings"]
+        ],
+        file_name=stored["file_name"],
     )
 
 

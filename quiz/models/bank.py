@@ -119,6 +119,10 @@ class Question(models.Model):
     source = models.CharField(
         max_length=300, blank=True, help_text="Where the question comes from."
     )
+    # A question file's question: its name there and the file's name. A later import updates
+    # it only from that file under that name (content.interchange.plan._identify).
+    import_name = models.CharField(max_length=255, blank=True, editable=False)
+    import_file = models.CharField(max_length=255, blank=True, editable=False)
     # The current key as sorted labels ("A,B"), kept by the services that change choices, so
     # statistics can count every past answer against today's key in SQL.
     key_labels = models.CharField(max_length=60, blank=True, editable=False)
@@ -158,6 +162,8 @@ class Question(models.Model):
             "discrimination",
             "needs_checking",
             "statistics_at",
+            "import_name",
+            "import_file",
         ]
     )
 

@@ -65,6 +65,7 @@ class Command(BaseCommand):
             "topic": target,
             "skip_unsupported": options["skip_unsupported"],
             "skip_duplicates": options["skip_duplicates"],
+            "file_name": path.name,
         }
         if options["dry_run"]:
             plan = upload_check(**file_options)  # writes nothing, not even the upload
@@ -75,7 +76,6 @@ class Command(BaseCommand):
             # One transaction: a file with errors leaves no upload behind either.
             with transaction.atomic():
                 upload = upload_create(
-                    file_name=path.name,
                     **file_options,
                     user=None,
                     preview=False,  # applied at once, which finds what each question does
@@ -107,6 +107,8 @@ class Command(BaseCommand):
             self.stderr.write(f"{path}: … and {plan.unlisted} more problem(s), not listed")
         if not plan.ok:
             raise CommandError(f"{plan.error_count} problem(s) in {path}; nothing was imported.")
+        for warning in plan.warnings:
+            self.stdout.write(f"{path}:{warning.line}: warning: {warning.message}")
         for item in plan.items:
             if item.action == SKIP or item.note:
                 self.stdout.write(f"{path}:{item.line}: {item.action}: {item.note}")

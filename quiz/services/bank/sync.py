@@ -81,6 +81,10 @@ class QuestionPlacement:
     # has none of its own must not delete them).
     keep_key_history: bool = False
     keep_references: bool = False
+    # Where a question file's question came from (its name there, the file's name): set on
+    # the questions an import creates; None leaves what is stored.
+    import_name: str | None = None
+    import_file: str | None = None
 
 
 @dataclass
@@ -217,6 +221,14 @@ def _question_values(placement: QuestionPlacement) -> dict:
         "duplicate_of_id": placement.duplicate_of.pk if placement.duplicate_of else None,
         "domain_id": placement.domain.pk if placement.domain else None,
         "status": placement.status,
+        **{
+            name: value
+            for name, value in (
+                ("import_name", placement.import_name),
+                ("import_file", placement.import_file),
+            )
+            if value is not None
+        },
     }
 
 

@@ -171,10 +171,10 @@ def test_the_preview_lists_100_errors_and_says_how_many_more(editor_client):
     topic = TopicFactory()
     data = b"".join(b"::same:: Question %d? {=yes ~no}\n\n" % n for n in range(150))
     preview = editor_client.get(upload(editor_client, "same.gift", data, topic).url)
-    assertContains(preview, "149 errors: nothing can be imported")
-    assertContains(preview, "<li>Line 3: the same question as line 1")
-    assertContains(preview, "… and 49 more errors, not listed")
-    assert preview.content.decode().count("the same question as line 1") == 100
+    assertContains(preview, "150 errors: nothing can be imported")
+    assertContains(preview, "<li>Line 3: the questions of lines 1, 3, 5")
+    assertContains(preview, "… and 50 more errors, not listed")
+    assert preview.content.decode().count("are different but have the name") == 100
 
 
 def test_an_upload_of_200000_questions_is_refused_in_the_preview(editor_client):

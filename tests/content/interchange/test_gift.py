@@ -22,7 +22,11 @@ def choices(question):
 
 
 def errors(parsed):
-    return [(p.line, p.message) for p in parsed.problems]
+    return [(p.line, p.message) for p in parsed.problems if not p.warning]
+
+
+def warnings(parsed):
+    return [(p.line, p.message) for p in parsed.problems if p.warning]
 
 
 def test_multiple_choice_reads_answers_feedback_names_and_lines():
@@ -198,14 +202,27 @@ def test_malformed_file_reports_every_error_with_its_line_and_keeps_the_good_que
         (17, 'the weights of the correct answers of question "bad-sum" add up to 90%, not 100%: split 100 among them (~%50% each for two, ~%33.33333% for three)'),
         (19, 'question "no-right" has no correct answer: mark the right one with = instead of ~ (or, for several, give each a positive weight like ~%50%)'),
         (21, 'question "two-equals" marks 2 answers with =: a question with several correct answers gives each a weight instead, like ~%50%A ~%50%B ~%-100%C'),
-        (23, 'question "partial" has an = answer and a partly right ~%…% answer; partial credit is not supported: make the other answers plain ~ (wrong)'),
         (25, '"CloudFront" comes before the first answer of question "lead": start every answer with = (right) or ~ (wrong)'),
         (27, 'the name of question "::no-name-end Which is a firewall? {=AWS…" has no closing "::"'),
         (29, 'the answer block "{is a {=VPC ~EC2} network?" is not closed before the next "{": end the answers with "}", or write \\{ for a literal brace'),
         # A multi-line question: reported where its "{" is, not where it starts (31).
         (32, 'the answer block "{ =Secrets Manager ~CloudTrail" is never closed: add "}" after its last answer (before the blank line that ends the question)'),
     ]  # fmt: skip
-    assert [(q.line, q.name) for q in parsed.questions] == [(5, "fine-1"), (36, "fine-2")]
+    # Partial credit beside an = answer is read as Moodle reads it, the = answer the key.
+    assert warnings(parsed) == [
+        (23, 'question "partial" gives partial credit (50%) beside its = answer; imported with the = answer as the key, the partly right answers as wrong (answers here are right or wrong)'),
+    ]  # fmt: skip
+    assert [(q.line, q.name) for q in parsed.questions] == [
+        (5, "fine-1"),
+        (23, "partial"),
+        (36, "fine-2"),
+    ]
+    partial = parsed.questions[1]
+    assert [(c.text, c.is_correct) for c in partial.choices] == [
+        ("Glacier Deep Archive", True),
+        ("Glacier Flexible Retrieval", False),
+        ("S3 Standard", False),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -58,7 +58,7 @@ def test_an_edit_between_preview_and_confirm_stops_the_import(editor_client):
     editor_client.post(_preview(editor_client, GIFT, topic)[0])
     Question.objects.update(status=Question.Status.PUBLISHED)
     changed = GIFT.replace(b"number 2 keeps", b"number two keeps")
-    url, preview = _preview(editor_client, changed, topic, name="again.gift")
+    url, preview = _preview(editor_client, changed, topic)  # the same file, corrected
     assertContains(preview, "1 update, 4 unchanged")
     assertContains(preview, "<del>2</del><ins>two</ins>", html=False)
     question = Question.objects.get(ext_id="secrets-q2")
@@ -82,7 +82,7 @@ def test_an_update_keeps_each_answer_on_its_choice_whatever_the_files_order(edit
     reordered = GIFT.replace(
         b"{=Secrets Manager ~IAM user ~S3 ~EBS}", b"{~EBS ~IAM users =Secrets Manager ~S3}", 1
     )
-    url, preview = _preview(editor_client, reordered, topic, name="reordered.gift")
+    url, preview = _preview(editor_client, reordered, topic)
     assertContains(preview, "1 update")
     editor_client.post(url)
     question.refresh_from_db()

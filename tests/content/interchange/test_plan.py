@@ -99,12 +99,29 @@ def test_every_invalid_question_is_an_error_with_its_line_and_nothing_is_written
     assert Question.objects.count() == 0
 
 
-def test_the_same_question_twice_in_a_file_is_an_error_at_the_second():
+def test_two_different_questions_under_one_name_are_both_refused_or_skipped():
     topic = TopicFactory()
-    plan = import_plan(parsed(mcq(1, "Same?", name="x"), mcq(4, "Other?", name="x")), topic=topic)
-    assert [str(error) for error in plan.errors] == [
-        "line 4: the same question as line 1 (same name or text)"
+    source = parsed(mcq(1, "Same?", name="x"), mcq(4, "Other?", name="x"), mcq(7, "Fine?"))
+    plan = import_plan(source, topic=topic)
+    message = "the questions of lines 1, 4 are different but have the name 'x', which names one question: rename one"
+    assert [(e.line, e.message.split(" (or tick")[0]) for e in plan.errors] == [
+        (1, message),
+        (4, message),
     ]
+    skipped = import_plan(source, topic=topic, skip_unsupported=True)
+    assert skipped.ok
+    assert [(i.line, i.action) for i in skipped.items] == [(1, SKIP), (4, SKIP), (7, CREATE)]
+
+
+def test_a_question_repeated_whole_is_imported_once_with_a_warning():
+    topic = TopicFactory()
+    plan = import_plan(parsed(mcq(1, "Same?"), mcq(4, "Same?"), mcq(7, "Same?")), topic=topic)
+    assert plan.ok and [(i.line, i.action) for i in plan.items] == [(1, CREATE)]
+    assert [str(w) for w in plan.warnings] == [
+        "line 4: repeats the question of line 1: imported once",
+        "line 7: repeats the question of line 1: imported once",
+    ]
+    assert plan.summary == "1 create, 0 update, 0 unchanged, 0 skip; 2 warning(s)"
 
 
 def test_unsupported_kinds_stop_the_import_unless_skipped():
@@ -162,11 +179,22 @@ def test_a_likely_duplicate_is_reported_against_the_most_similar_bank_question()
     assert plan.items[0].note.startswith(f"looks like {exact.ext_id} (100% similar)")
 
 
-def test_an_id_of_another_topic_is_an_error():
+def test_a_foreign_name_never_takes_a_question_it_did_not_make():
+    """A file's "creds" is the question an earlier import of that file made under that name,
+    or a new one: never a question of the library or another file that happens to have
+    the id the name becomes."""
     QuestionFactory(ext_id="iam-creds")
     topic = TopicFactory(slug="iam")
-    plan = import_plan(parsed(mcq(1, "Creds?", name="creds")), topic=topic)
-    assert plan.errors and "already belongs to topic" in plan.errors[0].message
+    plan = import_plan(parsed(mcq(1, "Creds?", name="creds")), topic=topic, file_name="a.gift")
+    assert plan.ok and [(i.ext_id, i.action) for i in plan.items] == [("iam-creds-2", CREATE)]
+
+
+def test_an_own_id_of_another_topic_is_an_error():
+    QuestionFactory(ext_id="iam-q01")
+    topic = TopicFactory(slug="iam")
+    Question.objects.filter(ext_id="iam-q01").update(topic=TopicFactory(slug="other"))
+    plan = import_plan(parsed(mcq(1, "Creds?", name="iam-q01")), topic=topic)
+    assert plan.errors and "already belongs to topic other" in plan.errors[0].message
 
 
 def test_plain_text_is_escaped_so_markdown_does_not_reinterpret_it():
@@ -181,9 +209,9 @@ def test_plain_text_is_escaped_so_markdown_does_not_reinterpret_it():
 def test_at_most_100_errors_are_listed_and_the_rest_counted():
     topic = TopicFactory()
     plan = import_plan(parsed(*(mcq(n, f"Q{n}?", name="same") for n in range(1, 151))), topic=topic)
-    assert len(plan.errors) == MAX_ERRORS and plan.unlisted == 49
-    assert not plan.ok and plan.error_count == 149
-    assert plan.summary.endswith("; 149 error(s)")
+    assert len(plan.errors) == MAX_ERRORS and plan.unlisted == 50
+    assert not plan.ok and plan.error_count == 150
+    assert plan.summary.endswith("; 150 error(s)")
 
 
 def test_a_file_whose_reading_stopped_lists_why_and_checks_nothing_more():

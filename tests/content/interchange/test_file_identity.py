@@ -1,0 +1,128 @@
+"""Question files from the real world: any name becomes an id the same way every time, a
+question is updated only from the file (and under the name) it came from, repeats are
+forgiven as Moodle forgives them, and line endings are all one."""
+
+import pytest
+from django.core.management import call_command
+
+from content.interchange.formats import parse_bytes
+from content.interchange.model import Parsed
+from content.interchange.plan import CREATE, UNCHANGED, UPDATE, import_apply, import_plan, name_slug
+from quiz.models import Question
+from tests.factories import QuestionFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def gift(text: str) -> Parsed:
+    return parse_bytes(text.encode(), "gift")
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("EE_mod_05_T39_P079", "ee-mod-05-t39-p079"),
+        ("my_q1", "my-q1"),
+        ("Jesus' hometown", "jesus-hometown"),
+        ("Grant's Tomb", "grants-tomb"),
+        ("  Kanji  Origins ", "kanji-origins"),
+    ],
+)
+def test_any_name_becomes_id_letters(name, slug):
+    assert name_slug(name) == slug
+
+
+def test_names_with_letters_beyond_ascii_keep_apart():
+    assert name_slug("Straße 1") != name_slug("Strasse 1")
+    assert name_slug("漢字") and name_slug("漢字") != name_slug("仮名")
+    assert name_slug("Straße 1") == name_slug("Straße 1")  # the same every time
+
+
+def test_an_underscored_name_is_imported_not_refused():
+    topic = TopicFactory(slug="moodle")
+    plan = import_plan(gift("::my_q1:: Pick one?{=a ~b}"), topic=topic, file_name="a.gift")
+    assert plan.ok, plan.errors
+    assert [(i.ext_id, i.action) for i in plan.items] == [("moodle-my-q1", CREATE)]
+
+
+def test_a_generic_name_from_another_file_is_a_new_question():
+    topic = TopicFactory(slug="t")
+    import_apply(import_plan(gift("::Q1:: The sky is blue.{T}"), topic=topic, file_name="tf.gift"))
+    other = gift("::Q1:: What is 2+2?{=4 ~5 ~22}")
+    plan = import_plan(other, topic=topic, file_name="sums.gift")
+    assert [(i.ext_id, i.action) for i in plan.items] == [("t-q1-2", CREATE)]
+    import_apply(plan)
+    assert Question.objects.get(ext_id="t-q1").stem == "The sky is blue."
+    # Each file's Q1 is then found again, by file and name.
+    again = import_plan(gift("::Q1:: What is 2+2?{=4 ~5 ~22}"), topic=topic, file_name="sums.gift")
+    assert [(i.ext_id, i.action) for i in again.items] == [("t-q1-2", UNCHANGED)]
+    fixed = import_plan(
+        gift("::Q1:: The sky is blue at noon.{T}"), topic=topic, file_name="tf.gift"
+    )
+    assert [(i.ext_id, i.action) for i in fixed.items] == [("t-q1", UPDATE)]
+    stored = Question.objects.get(ext_id="t-q1-2")
+    assert (stored.import_name, stored.import_file) == ("Q1", "sums.gift")
+
+
+def test_the_librarys_question_is_never_taken_by_a_files_name():
+    topic = TopicFactory(slug="ec2")
+    library = QuestionFactory(topic=topic, ext_id="ec2-q01", stem="The library's own")
+    plan = import_plan(gift("::q01:: Pick one?{=a ~b}"), topic=topic, file_name="x.gift")
+    assert [(i.ext_id, i.action) for i in plan.items] == [("ec2-q01-2", CREATE)]
+    library.refresh_from_db()
+    assert library.stem == "The library's own"
+
+
+def test_our_own_export_ids_update_whatever_the_file_is_called():
+    topic = TopicFactory(slug="ec2")
+    QuestionFactory(topic=topic, ext_id="ec2-q01", stem="Old text?")
+    plan = import_plan(gift("::ec2-q01:: New text?{=a ~b}"), topic=topic, file_name="any.gift")
+    assert [(i.ext_id, i.action) for i in plan.items] == [("ec2-q01", UPDATE)]
+
+
+def test_questions_imported_before_files_were_recorded_are_still_updated():
+    topic = TopicFactory(slug="t")
+    QuestionFactory(topic=topic, ext_id="t-q1", stem="Old?", source="Imported")
+    plan = import_plan(gift("::Q1:: New?{=a ~b}"), topic=topic, file_name="tf.gift")
+    assert [(i.ext_id, i.action) for i in plan.items] == [("t-q1", UPDATE)]
+
+
+def test_bare_carriage_returns_are_line_breaks():
+    parsed = parse_bytes(b"::a:: One?\r{=x ~y}\r\r::b:: Two\rlines?{=x ~y}\r\n", "gift")
+    assert [(q.name, q.stem) for q in parsed.questions] == [("a", "One?"), ("b", "Two\nlines?")]
+    assert not parsed.problems
+
+
+def test_moodle_style_examples_come_in_with_every_skip_and_warning_named(tmp_path, capsys):
+    """Our own file with what Moodle's examples.txt does: repeats, partial credit beside =,
+    a name reused by a short-answer question, kinds we do not import."""
+    text = "\n\n".join(
+        [
+            "Who's buried in Grant's tomb?{~Grant ~Jefferson =no one}",
+            "Grant is buried in Grant's tomb.{FALSE}",
+            "Who's buried in Grant's tomb?{=no one =nobody}",
+            "Who's buried in Grant's tomb?{~Grant ~Jefferson =no one}",
+            "Grant is buried in Grant's tomb.{F}",
+            "Difficult question.{~wrong answer ~%50%half credit answer =full credit answer}",
+            "::Hometown::Jesus Christ was from {~Jerusalem ~%50%Galilee =Nazareth}.",
+            "::Hometown:: Jesus Christ was from {=Nazareth =%75%Nazereth}.",
+            "When was Ulysses S. Grant born?{#1822:1}",
+        ]
+    )
+    path = tmp_path / "examples.txt"
+    path.write_text(text)
+    topic = TopicFactory(slug="moodle")
+    call_command("import_questions", str(path), "--topic", topic.slug, "--skip-unsupported")
+    out = capsys.readouterr().out
+    assert "Imported into" in out and "4 create" in out
+    for expected in [
+        "examples.txt:7: warning: repeats the question of line 1: imported once",
+        "examples.txt:9: warning: repeats the question of line 3: imported once",
+        'examples.txt:11: warning: question "Difficult question.{~wrong answer ~%50%h…" gives partial credit (50%)',
+        'examples.txt:13: warning: question "Hometown" gives partial credit (50%)',
+        "examples.txt:5: skip: short-answer question",
+        'examples.txt:15: skip: short-answer question "Hometown"',
+        "examples.txt:17: skip: numerical question",
+    ]:
+        assert expected in out, expected
+    assert Question.objects.filter(topic=topic).count() == 4

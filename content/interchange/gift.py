@@ -22,6 +22,7 @@ from collections.abc import Iterator, Sequence
 from itertools import chain, pairwise
 
 from content.interchange.model import (
+    AUTO,
     HTML,
     MARKDOWN,
     MAX_CHOICES,
@@ -33,10 +34,11 @@ from content.interchange.model import (
     brief,
 )
 
-# `[moodle]` is Moodle's auto-format: text in which HTML tags are allowed. Read as html, the
-# tags render (sanitized like all our HTML); read as plain they would show as literal tags.
-_FORMATS = {"markdown": MARKDOWN, "html": HTML, "plain": PLAIN, "moodle": HTML}
-_TAGS = {MARKDOWN: "markdown", HTML: "html", PLAIN: "plain"}
+# `[moodle]`, and untagged text, is Moodle's auto-format: plain text with its line breaks, in
+# which HTML tags are allowed (they render, sanitized like all our HTML) and markdown's signs
+# are plain characters (plan._as_markdown writes it so).
+_FORMATS = {"markdown": MARKDOWN, "html": HTML, "plain": PLAIN, "moodle": AUTO}
+_TAGS = {MARKDOWN: "markdown", HTML: "html", PLAIN: "plain", AUTO: "moodle"}
 _FORMAT_TAG = re.compile(r"\[(markdown|html|plain|moodle)\]")
 _WEIGHT = re.compile(r"%([^%]*)%")
 _NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)")
@@ -207,7 +209,7 @@ class _QuestionReader:
                 return None
             name, pos = _restore(text[2:end]).strip(), end + 2
         pos = len(text) - len(text[pos:].lstrip())
-        text_format = MARKDOWN
+        text_format = AUTO  # untagged text, as Moodle reads it
         if tag := _FORMAT_TAG.match(text, pos):
             text_format, pos = _FORMATS[tag.group(1)], tag.end()
         self.quoted = _quote(name) if name else _quote(text, pos)
@@ -233,6 +235,14 @@ class _QuestionReader:
             return None
         if not question.stem:
             self.error(None, f"{self.label} has no text before its answers")
+        texts = [question.stem, question.explanation]
+        texts += [t for c in question.choices for t in (c.text, c.feedback)]
+        if any("@@PLUGINFILE@@" in text.upper() for text in texts):
+            self.parsed.warn(
+                self.start,
+                f"{self.label} refers to a file of its Moodle course (@@PLUGINFILE@@) that a "
+                "GIFT file does not hold: that image or link will not work",
+            )
         return question
 
     def answer_block(self, pos: int) -> tuple[int, int] | tuple[()] | None:

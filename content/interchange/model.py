@@ -14,6 +14,9 @@ from content.problems import ImportProblem
 from quiz.choice_refs import relabel_text
 
 MARKDOWN, HTML, PLAIN = "markdown", "html", "plain"
+# Moodle's auto-format (FORMAT_MOODLE), what untagged GIFT text is: plain text whose line
+# breaks are kept and in which HTML tags are allowed; markdown's signs are plain characters.
+AUTO = "moodle"
 # An uploaded file is untrusted: its reading is bounded whatever it holds. A parser stops at
 # the first question over MAX_QUESTIONS or the first error over MAX_ERRORS, with one error
 # saying so; the bank's questions have at most MAX_CHOICES choices (lettered A to Z).

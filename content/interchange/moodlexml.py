@@ -4,8 +4,10 @@ Reading keeps every text in the format the file gives it (html, markdown, plain_
 moodle_auto_format becomes HTML with its line breaks kept). When one question mixes
 formats, it becomes HTML with plain pieces escaped, since the bank renders HTML and
 Markdown alike. Images are not imported: Moodle ships them as `<file>` elements referred
-to by `@@PLUGINFILE@@`, and those `<img>` tags are dropped without a word, the rest of
-the text kept.
+to by `@@PLUGINFILE@@` (older files as `<image>`/`<image_base64>`); those `<img>` tags are
+dropped, the rest of the text kept, and each question that loses one gets a warning naming
+it. Combined feedback (right, partly right, wrong) and hints are kept as labelled parts of
+the explanation.
 
 The file is untrusted. It is read by expat directly (SAX's layers cost more than the
 parsing), refusing what defusedxml refuses: entity declarations (billion laughs) and any
@@ -16,7 +18,7 @@ every pattern applied to a text reads each character a bounded number of times.
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from xml.parsers import expat
 from xml.sax.saxutils import escape
 
@@ -42,11 +44,13 @@ _FORMAT_NAMES = {MARKDOWN: "markdown", HTML: "html", PLAIN: "plain_text"}
 MAX_DEPTH = 32
 MAX_ELEMENTS = 60 * MAX_QUESTIONS
 MAX_QUESTION_ELEMENTS = 1000
-# What a question's reader looks at; other elements (grades, hints, tags, files) are only
-# counted, and anything inside <text> is kept to be reported.
+# What a question's reader looks at (files and images only to say they are left out); other
+# elements (grades, tags) are only counted, and anything inside <text> is kept to be reported.
 _READ = {
     "name", "questiontext", "generalfeedback", "answer", "feedback", "text",
     "single", "shuffleanswers", "category",
+    "correctfeedback", "partiallycorrectfeedback", "incorrectfeedback", "hint",
+    "file", "image", "image_base64",
 }  # fmt: skip
 # Images are found without a pattern that can rescan text: an <img ...> tag ends at the
 # first ">" after it (a scan that only moves forward), and a markdown image's alt text and
@@ -84,10 +88,18 @@ class _Element:
 
 
 class _Errors(list[ImportProblem]):
-    """One question's problems, reported only if the whole question was read."""
+    """One question's problems, reported only if the whole question was read; and what was
+    left out of it (`warnings`), reported with it when it is imported."""
+
+    def __init__(self):
+        super().__init__()
+        self.warnings: list[ImportProblem] = []
 
     def add(self, line: int, message: str) -> None:
         self.append(ImportProblem("", line, message))
+
+    def left_out(self, line: int, message: str) -> None:
+        self.warnings.append(ImportProblem("", line, message, warning=True))
 
 
 class _Refused(Exception):
@@ -238,6 +250,8 @@ class _QuizReader:
         if question and not errors:
             question.category = self.category
             parsed.add(question)
+            for warning in errors.warnings:
+                parsed.warn(warning.line, warning.message)
 
 
 def parse_moodle_xml(text: str) -> Parsed:
@@ -270,6 +284,8 @@ class _Piece:
     format: str
     had_image: bool = False  # an image was dropped from it
     had_markup: bool = False  # XML elements inside <text>: already reported
+    # The general feedback's companions: combined feedback and hints, (label, piece).
+    parts: list = field(default_factory=list)
 
 
 def _text(element: _Element | None) -> str:
@@ -298,6 +314,15 @@ def _piece(element: _Element | None, default_format: str, errors: _Errors, what:
     text = _drop_images(raw)
     if text != raw:  # a paragraph that only held the image goes with it
         text = _EMPTY_PARAGRAPH.sub("", text)
+        errors.left_out(
+            element.line, f"{what} shows an image of the Moodle course: images are not imported"
+        )
+    files = element.elements("file")
+    if files and text == raw:
+        errors.left_out(
+            files[0].line,
+            f"{what} comes with {len(files)} file(s) (<file>) that are not imported",
+        )
     return _Piece(text.strip(), text_format, had_image=text != raw, had_markup=bool(markup))
 
 
@@ -345,7 +370,55 @@ def _header(element: _Element, errors: _Errors) -> tuple[str, str, _Piece, _Piec
     elif not stem.text and not stem.had_markup:
         errors.add(element.line, f"{who} has no question text; write it in <questiontext><text>")
     general = _piece(element.child("generalfeedback"), stem.format, errors, f"feedback of {who}")
+    for old in ("image", "image_base64"):
+        if (image := element.child(old)) is not None:
+            errors.left_out(image.line, f"{who} has an <{old}>: images are not imported")
+    general.parts = _feedback_parts(element, stem.format, errors, who)
     return name, who, stem, general
+
+
+# Moodle's feedback for any right, partly right or wrong response, and its hints: kept as
+# parts of the question's explanation (one explanation is shown after every answer here).
+_COMBINED = [
+    ("correctfeedback", "For a right answer"),
+    ("partiallycorrectfeedback", "For a partly right answer"),
+    ("incorrectfeedback", "For a wrong answer"),
+]
+
+
+def _feedback_parts(
+    element: _Element, text_format: str, errors: _Errors, who: str
+) -> list[tuple[str, _Piece]]:
+    parts = [
+        (label, _piece(element.child(tag), text_format, errors, f"{label.lower()} of {who}"))
+        for tag, label in _COMBINED
+    ]
+    parts += [
+        (f"Hint {n}", _piece(hint, text_format, errors, f"hint {n} of {who}"))
+        for n, hint in enumerate(element.elements("hint"), 1)
+    ]
+    return [
+        (label, piece)
+        for label, piece in parts
+        if piece.text and _TAGS_IN_TEXT.sub("", piece.text).strip() not in _MOODLE_DEFAULTS
+    ]
+
+
+# What Moodle fills combined feedback with unless the author writes their own: nothing to keep.
+_MOODLE_DEFAULTS = {
+    "Your answer is correct.",
+    "Your answer is partially correct.",
+    "Your answer is incorrect.",
+}
+_TAGS_IN_TEXT = re.compile(r"<[^<>]*>")
+
+
+def _labelled(label: str, piece: _Piece, text_format: str) -> str:
+    if text_format == HTML:
+        return f"<p><strong>{label}:</strong></p>\n{piece.text}"
+    if text_format == MARKDOWN:
+        return f"**{label}:** {piece.text}"
+    return f"{label}: {piece.text}"
 
 
 def _question(
@@ -353,8 +426,13 @@ def _question(
 ) -> ImportedQuestion:
     """`choices`: (text piece, is_correct, feedback piece) in file order."""
     pieces = [stem, general] + [piece for choice in choices for piece in (choice[0], choice[2])]
-    text_format = _one_format(pieces)
+    text_format = _one_format(pieces + [piece for _label, piece in general.parts])
     explanation, outdated = _key_history(general.text)
+    explanation = "\n\n".join(
+        text
+        for text in [explanation, *(_labelled(label, p, text_format) for label, p in general.parts)]
+        if text
+    )
     return ImportedQuestion(
         line=element.line,
         stem=stem.text,

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from content.interchange.model import (
+    AUTO,
     MAX_ERRORS,
     PLAIN,
     SOURCE_NOTE,
@@ -203,7 +204,34 @@ def _as_markdown(text: str, text_format: str) -> str:
     read; a text kept exactly (a CSV cell that our export protected) stays as it is. NUL
     and other control characters are dropped (study.text.clean_text), as from comments."""
     text = clean_text(text)
+    if text_format == AUTO:
+        return auto_as_markdown(text)
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text) if text_format == PLAIN else text
+
+
+# Moodle's auto-format as markdown: what markdown would read as structure is escaped (a
+# line's leading #, >, list marker or number, a setext underline; emphasis, code and link
+# signs anywhere), HTML tags stay, and each line break is kept as one.
+_INLINE_SIGNS = re.compile(r"([\\`*_\[\]])")
+_LINE_START = re.compile(r"^(\s*)(#|>|[-+*](?=\s)|\d+[.)](?=\s)|=+\s*$|-+\s*$)", re.MULTILINE)
+_HTML_TAG = re.compile(r"(<[^<>]*>)")
+
+
+def auto_as_markdown(text: str) -> str:
+    parts = _HTML_TAG.split(text)
+    for index in range(0, len(parts), 2):  # the text between tags
+        parts[index] = _INLINE_SIGNS.sub(r"\\\1", parts[index])
+    text = _LINE_START.sub(lambda m: m.group(1) + _escape_lead(m.group(2)), "".join(parts))
+    # A line break is kept (two spaces end a markdown line); a blank line stays a paragraph.
+    return re.sub(r"(?<!\n)\n(?!\n)", "  \n", text)
+
+
+def _escape_lead(lead: str) -> str:
+    if lead[0].isdigit():
+        return lead[:-1] + "\\" + lead[-1]  # "1. first": the dot makes it a list
+    if (lead[0] in "=-" and len(lead.strip()) > 1) or lead[0] == "=":
+        return f"&#{ord(lead[0])};{lead[1:]}"  # an underline: markdown cannot escape "="
+    return "\\" + lead
 
 
 _DASHES = re.compile(r"[-_\s]+")

@@ -126,3 +126,27 @@ def test_moodle_style_examples_come_in_with_every_skip_and_warning_named(tmp_pat
     ]:
         assert expected in out, expected
     assert Question.objects.filter(topic=topic).count() == 4
+
+
+@pytest.mark.parametrize(
+    ("gift_text", "shown"),
+    [
+        (r"\# of instances: which is right?", "<p># of instances: which is right?</p>"),
+        ("Order them:\n1. first\n2. second", "<p>Order them:<br>\n1. first<br>\n2. second</p>"),
+        ("Is **this** bold? Use <b>tags</b>", "<p>Is **this** bold? Use <b>tags</b></p>"),
+        ("- not a list\n> not a quote", "<p>- not a list<br>\n&gt; not a quote</p>"),
+        ("Which is 2 * 3_4?", "<p>Which is 2 * 3_4?</p>"),
+    ],
+)
+def test_untagged_gift_text_reads_as_moodles_auto_format(gift_text, shown):
+    """Moodle reads untagged GIFT as plain text with its line breaks, HTML allowed: no
+    heading from a "#", no list from "1.", no bold from "**"."""
+    topic = TopicFactory(slug="auto")
+    import_apply(import_plan(gift(f"::a:: {gift_text}{{=yes ~no}}"), topic=topic))
+    assert Question.objects.get().stem_html == shown
+
+
+def test_a_markdown_tagged_gift_text_is_still_markdown():
+    topic = TopicFactory(slug="md")
+    import_apply(import_plan(gift("::a:: [markdown]Is **this** bold?{=yes ~no}"), topic=topic))
+    assert Question.objects.get().stem_html == "<p>Is <strong>this</strong> bold?</p>"

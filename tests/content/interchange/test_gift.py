@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from content.interchange.gift import parse_gift, write_gift
-from content.interchange.model import HTML, MARKDOWN, PLAIN, ImportedChoice, ImportedQuestion
+from content.interchange.model import AUTO, HTML, MARKDOWN, PLAIN, ImportedChoice, ImportedQuestion
 from quiz.duplicates import Fingerprint, find_duplicates
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -34,7 +34,7 @@ def test_multiple_choice_reads_answers_feedback_names_and_lines():
     assert parsed.problems == []
     purchase, storage, root, _missing_word = parsed.questions
 
-    assert (purchase.line, purchase.name, purchase.text_format) == (3, "ec2-purchase", MARKDOWN)
+    assert (purchase.line, purchase.name, purchase.text_format) == (3, "ec2-purchase", AUTO)
     assert purchase.stem == "Which EC2 purchase option fits a steady 24/7 workload for three years?"
     assert choices(purchase) == [
         ("Reserved Instances", True, ""),
@@ -158,15 +158,15 @@ def test_escaped_characters_and_newlines_are_read_as_text():
     assert markdown.choices[0].text == "\\*stars\\*"
 
 
-def test_format_tag_sets_the_text_format_and_moodle_auto_format_reads_as_html():
+def test_format_tag_sets_the_text_format_and_untagged_text_is_moodles_auto_format():
     parsed = parse_fixture("gift_formats.gift")
     assert parsed.problems == []
     assert [(q.line, q.name, q.text_format) for q in parsed.questions] == [
         (3, "fmt-md", MARKDOWN),
         (5, "fmt-html", HTML),
         (7, "fmt-plain", PLAIN),
-        (9, "fmt-moodle", HTML),
-        (11, "fmt-none", MARKDOWN),
+        (9, "fmt-moodle", AUTO),
+        (11, "fmt-none", AUTO),
     ]
     html = parsed.questions[1]
     assert html.stem == "<p>Which <b>VPC</b> component is stateful?</p>"
@@ -423,3 +423,11 @@ def test_fixed_acceptance_file_has_forty_distinct_valid_questions():
     assert sum(any(c.feedback for c in q.choices) for q in questions) >= 5
     fingerprints = [Fingerprint.of(q.name, q.stem, [c.text for c in q.choices]) for q in questions]
     assert find_duplicates(fingerprints) == []
+
+
+def test_a_moodle_course_file_named_in_gift_is_reported_not_silently_broken():
+    parsed = parse_gift('::pic:: Look: <img src="@@PLUGINFILE@@/vpc.png"> Which?{=a ~b}')
+    assert [q.name for q in parsed.questions] == ["pic"]
+    assert warnings(parsed) == [
+        (1, 'question "pic" refers to a file of its Moodle course (@@PLUGINFILE@@) that a GIFT file does not hold: that image or link will not work')
+    ]  # fmt: skip

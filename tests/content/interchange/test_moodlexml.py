@@ -31,7 +31,15 @@ def problems(parsed) -> list[tuple[int, str]]:
 @pytest.fixture(scope="module")
 def supported():
     parsed = parse_moodle_xml(fixture("moodle_supported.xml"))
-    assert parsed.problems == []
+    # The one image of the file is left out, and the import says so (never silently).
+    assert [(p.line, p.message, p.warning) for p in parsed.problems] == [
+        (
+            17,
+            'the text of question "EC2 credentials & roles" shows an image of the Moodle '
+            "course: images are not imported",
+            True,
+        )
+    ]
     return {question.name: question for question in parsed.questions}
 
 
@@ -224,7 +232,7 @@ def test_a_question_whose_text_was_only_an_image_is_an_error():
 def test_an_upload_with_a_byte_order_mark_reaches_the_parser():
     data = "\ufeff".encode() + fixture("moodle_supported.xml").encode()
     parsed = parse_bytes(data, "moodlexml")
-    assert parsed.problems == [] and len(parsed.questions) == 5
+    assert not [p for p in parsed.problems if not p.warning] and len(parsed.questions) == 5
 
 
 def bank_questions() -> list[ImportedQuestion]:
@@ -342,3 +350,32 @@ def test_a_question_mixing_formats_becomes_html_with_plain_text_escaped():
     assert question.text_format == HTML
     assert question.stem == "Which tag makes text **bold**?"
     assert [c.text for c in question.choices] == ["&lt;b&gt;", "<i>&lt;i&gt;</i>"]
+
+
+def test_combined_feedback_and_hints_are_kept_in_the_explanation_and_old_images_are_named():
+    xml = """<?xml version="1.0"?><quiz><question type="multichoice">
+      <name><text>Roles</text></name>
+      <questiontext format="html"><text><![CDATA[<p>Which gives an app credentials?</p>]]></text></questiontext>
+      <generalfeedback format="html"><text><![CDATA[<p>Roles rotate.</p>]]></text></generalfeedback>
+      <correctfeedback format="html"><text>Well done.</text></correctfeedback>
+      <partiallycorrectfeedback format="html"><text></text></partiallycorrectfeedback>
+      <incorrectfeedback format="html"><text>Read the notes on roles.</text></incorrectfeedback>
+      <hint format="html"><text>Think of what rotates by itself.</text></hint>
+      <image_base64>iVBORw0KGgo=</image_base64>
+      <answer fraction="100"><text>An IAM role</text></answer>
+      <answer fraction="0"><text>Keys in the code</text></answer>
+    </question></quiz>"""
+    parsed = parse_moodle_xml(xml)
+    assert [p.message for p in parsed.problems if not p.warning] == []
+    assert [p.message for p in parsed.problems if p.warning] == [
+        'question "Roles" has an <image_base64>: images are not imported'
+    ]
+    explanation = parsed.questions[0].explanation
+    assert explanation.startswith("<p>Roles rotate.</p>")
+    for part in (
+        "<p><strong>For a right answer:</strong></p>\nWell done.",
+        "<p><strong>For a wrong answer:</strong></p>\nRead the notes on roles.",
+        "<p><strong>Hint 1:</strong></p>\nThink of what rotates by itself.",
+    ):
+        assert part in explanation
+    assert "partly right" not in explanation  # empty: nothing to keep

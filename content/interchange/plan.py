@@ -139,6 +139,16 @@ def _key_history(notes: list[str]) -> tuple[list[KeyRevisionData], list[str]]:
     return history, other
 
 
+def _trailing_notes(explanation: str) -> tuple[str, list[str]]:
+    """The explanation without the outdated-answer notes that end it ("D was correct until
+    Feb 2017: why", a paragraph each, as our exports write them), and those notes."""
+    paragraphs = explanation.split("\n\n")
+    notes = []
+    while paragraphs and _OUTDATED.match(paragraphs[-1].strip()):
+        notes.insert(0, paragraphs.pop().strip())
+    return "\n\n".join(paragraphs), notes
+
+
 def question_data(question: ImportedQuestion, ext_id: str) -> QuestionData:
     """The bank's form of a parsed question: choices lettered A, B, ... in file order.
 
@@ -146,9 +156,12 @@ def question_data(question: ImportedQuestion, ext_id: str) -> QuestionData:
     order they get their labels in: those letters become choice references ([[D]]), so they
     follow each learner's shuffled order (and our own exports come back as they went out).
     """
-    history, other_notes = _key_history(question.outdated)
+    explanation, outdated = question.explanation, question.outdated
+    if not outdated:  # GIFT has no place for them: our export ends the feedback with them
+        explanation, outdated = _trailing_notes(explanation)
+    history, other_notes = _key_history(outdated)
     explanation = "\n\n".join(
-        part for part in [question.explanation.strip(), *other_notes] if part.strip()
+        part for part in [explanation.strip(), *other_notes] if part.strip()
     )
     data = _question_data(question, ext_id, explanation, history)
     labels = [choice.label for choice in data.choices]

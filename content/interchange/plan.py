@@ -160,9 +160,7 @@ def question_data(question: ImportedQuestion, ext_id: str) -> QuestionData:
     if not outdated:  # GIFT has no place for them: our export ends the feedback with them
         explanation, outdated = _trailing_notes(explanation)
     history, other_notes = _key_history(outdated)
-    explanation = "\n\n".join(
-        part for part in [explanation.strip(), *other_notes] if part.strip()
-    )
+    explanation = "\n\n".join(part for part in [explanation.strip(), *other_notes] if part.strip())
     data = _question_data(question, ext_id, explanation, history)
     labels = [choice.label for choice in data.choices]
 

@@ -235,8 +235,10 @@ def _lock_open(attempt: Attempt, now: datetime) -> None:
 @transaction.atomic
 def attempt_finalize(*, attempt: Attempt, reason: str, now: datetime | None = None) -> Attempt:
     """Score what was saved, once; then feed every answer to spaced repetition."""
-    now = now or timezone.now()
     locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    # The time is read once the lock is held: a save that got the lock first, a moment
+    # after this call began, is then never stamped after the finish.
+    now = now or timezone.now()
     if locked.is_finished:
         return locked  # a double submit, or the expiry sweep got here first
     items = list(locked.questions.select_related("question").prefetch_related("question__choices"))

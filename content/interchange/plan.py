@@ -387,24 +387,34 @@ def _same(a: ImportedQuestion, b: ImportedQuestion) -> bool:
     return replace(a, line=0) == replace(b, line=0)
 
 
+_NUMBERED = re.compile(r"(.+)-(\d+)")
+
+
 def _identify(items: list[PlanItem], topic: Topic, file_name: str) -> None:
     """Which stored question each item is: our own export's id is itself; any other name
     is the question imported earlier from the same file under the same name (or, made
     before files were recorded, the plain import with exactly that id); anything else is
     a new question, under the first free id from its own (id, id-2, id-3 ...)."""
     taken_here: set[str] = set()
+    # Every id these can take starts with the topic's slug: one query for all of them,
+    # indexed by the id each stands for ("t-q1" and "t-q1-2" both under "t-q1").
+    bank = {
+        question.ext_id: question
+        for question in Question.objects.filter(ext_id__startswith=f"{topic.slug}-").only(
+            "ext_id", "import_file", "import_name", "source"
+        )
+    }
+    under: dict[str, list[str]] = {}
+    for ext_id in bank:
+        under.setdefault(ext_id, []).append(ext_id)
+        if numbered := _NUMBERED.fullmatch(ext_id):
+            under.setdefault(numbered.group(1), []).append(ext_id)
     for item in items:
         base = item.ext_id
         if base.startswith(f"{topic.slug}-") and name_slug(item.name) == base:
             taken_here.add(base)
             continue  # our own id
-        stored = {
-            question.ext_id: question
-            for question in Question.objects.filter(ext_id__startswith=base).only(
-                "ext_id", "import_file", "import_name", "source"
-            )
-            if question.ext_id == base or re.fullmatch(rf"{re.escape(base)}-\d+", question.ext_id)
-        }
+        stored = {ext_id: bank[ext_id] for ext_id in under.get(base, [])}
         same = next(
             (
                 ext_id

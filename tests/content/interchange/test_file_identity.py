@@ -150,3 +150,21 @@ def test_a_markdown_tagged_gift_text_is_still_markdown():
     topic = TopicFactory(slug="md")
     import_apply(import_plan(gift("::a:: [markdown]Is **this** bold?{=yes ~no}"), topic=topic))
     assert Question.objects.get().stem_html == "<p>Is <strong>this</strong> bold?</p>"
+
+
+def test_finding_which_question_each_is_takes_one_query_for_a_whole_file(
+    django_assert_num_queries,
+):
+    from content.interchange.plan import PlanItem, _identify, question_data
+
+    topic = TopicFactory(slug="t")
+    QuestionFactory(topic=topic, ext_id="t-q1", stem="Stored", source="Imported")
+    items = []
+    for n in range(1, 51):
+        question = gift(f"::Q{n}:: Which is {n}?{{=a ~b}}").questions[0]
+        items.append(
+            PlanItem(n, f"t-q{n}", "", CREATE, question_data(question, f"t-q{n}"), f"Q{n}")
+        )
+    with django_assert_num_queries(1):
+        _identify(items, topic, "f.gift")
+    assert items[0].ext_id == "t-q1" and items[1].ext_id == "t-q2"

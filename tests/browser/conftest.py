@@ -4,8 +4,26 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # pytest-playwright runs an event loop
+
+
+class _OneRequestAtATime(WSGIServer):
+    """The live server on SQLite: the tests' in-memory database is one connection, shared
+    with the server's threads, and SQLite refuses two requests using it at once ("bad
+    parameter or other API misuse" when a page and its htmx requests overlap). Served one
+    at a time, in the server's thread, which Django already gave that connection; Django
+    closes each HTTP connection after its response when the server is not threaded."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+if "sqlite" in settings.DATABASES["default"]["ENGINE"]:
+    LiveServerThread.server_class = _OneRequestAtATime
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

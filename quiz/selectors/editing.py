@@ -164,9 +164,10 @@ def question_history(question: Question) -> list[HistoryEntry]:
     entries, before = [], None
     for version in versions:
         user = version.created_by
-        editor = (user.get_full_name() or user.get_username()) if user else "content import"
-        if version.kind == QuestionVersion.Kind.RECORDED:
-            editor = "—"
+        if user:
+            editor = user.get_full_name() or user.get_username()
+        else:  # saved by no one signed in: an import names itself, anything else is unknown
+            editor = "content import" if version.kind == QuestionVersion.Kind.IMPORTED else "—"
         entries.append(HistoryEntry(version, differences(before, version.content), editor))
         before = version.content
     return entries[::-1]

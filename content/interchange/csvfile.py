@@ -16,14 +16,24 @@ import csv
 import io
 import re
 
-from content.interchange.model import ImportedChoice, ImportedQuestion, Parsed, brief
+from content.interchange.model import BankExtras, ImportedChoice, ImportedQuestion, Parsed, brief
 
 LETTERS = "ABCDEF"
 _EXPLAINED = [f"{letter}_explanation" for letter in LETTERS]
-_COLUMNS = ["id", "topic", "stem", *LETTERS, "correct", "explanation", *_EXPLAINED]
+# What only the bank keeps of a question (model.BankExtras, bank_id being our id), and its
+# answer key history ("D was correct until Feb 2017: why", one a paragraph): our exports
+# write the columns some question fills, so a re-import reproduces the question.
+_EXTRA_TEXTS = ["set", "source", "disputed", "domain", "difficulty", "last_verified"]
+_EXTRAS = ["bank_id", "set", "number", "source", "disputed", "domain", "difficulty"]
+_EXTRAS += ["last_verified", "references", "key_history"]
+_COLUMNS = ["id", "topic", "stem", *LETTERS, "correct", "explanation", *_EXPLAINED, *_EXTRAS]
 _REQUIRED = ["stem", "A", "B", "correct"]
 _CANONICAL = {name.lower(): name for name in _COLUMNS}
-_KNOWN = "stem, A–F, correct, explanation, topic, id, A_explanation–F_explanation"
+_KNOWN = (
+    "stem, A–F, correct, explanation, topic, id, A_explanation–F_explanation; from our "
+    "exports also bank_id, set, number, source, disputed, domain, difficulty, last_verified, "
+    "references, key_history"
+)
 # A cell a spreadsheet would run, after any "'"s we added before it; one "'" is ours.
 _FORMULA = re.compile(r"'*[=+\-@\t\r]")
 _NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
@@ -167,6 +177,7 @@ def _row(
         if cell.get(f"{letter}_explanation") and not cell.get(letter):
             errors.append(f"{letter}_explanation is filled but choice {letter} is empty")
     correct = _correct(cell["correct"], set(filled), errors)
+    extras = _extras(cell, errors)
     if errors:
         for message in errors:
             parsed.error(line, message)
@@ -182,8 +193,26 @@ def _row(
             name=cell.get("id", ""),
             category=cell.get("topic", ""),
             explanation=cell.get("explanation", ""),
+            outdated=[n.strip() for n in cell.get("key_history", "").split("\n\n") if n.strip()],
+            extras=extras,
         )
     )
+
+
+def _extras(cell: dict[str, str], errors: list[str]) -> BankExtras:
+    number = cell.get("number", "")
+    if number and not number.isdigit():
+        errors.append(f'number "{brief(number, 20)}" is not a whole number')
+        number = ""
+    extras = BankExtras(
+        id=cell.get("bank_id", ""),
+        number=int(number or 0) if len(number) < 10 else -1,
+        references=[ref.strip() for ref in cell.get("references", "").split("\n") if ref.strip()],
+        **{name: cell.get(name, "") for name in _EXTRA_TEXTS},
+    )
+    if problem := extras.problem():
+        errors.append(problem)
+    return extras
 
 
 def _cell(row: list[str], position: int) -> str:
@@ -232,10 +261,13 @@ def write_csv(questions: list[ImportedQuestion]) -> str:
     used = LETTERS[: max([2, *(len(q.choices) for q in questions)])]
     header = ["id", "topic", "stem", *used, "correct", "explanation"]
     header += [f"{letter}_explanation" for letter in used]
+    extras = [_extra_cells(q) for q in questions]
+    extra_columns = [name for name in _EXTRAS if any(cells[name] for cells in extras)]
+    header += extra_columns
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
-    for question in questions:
+    for question, extra in zip(questions, extras, strict=True):
         choices = dict(zip(used, question.choices, strict=False))
         row = [
             question.name,
@@ -245,6 +277,18 @@ def write_csv(questions: list[ImportedQuestion]) -> str:
             ",".join(x for x, choice in choices.items() if choice.is_correct),
             question.explanation,
             *(choices[x].feedback if x in choices else "" for x in used),
+            *(extra[name] for name in extra_columns),
         ]
         writer.writerow([_neutralised(cell) for cell in row])
     return "\ufeff" + out.getvalue()
+
+
+def _extra_cells(question: ImportedQuestion) -> dict[str, str]:
+    extras = question.extras
+    return {
+        "bank_id": extras.id,
+        "number": str(extras.number or ""),
+        "references": "\n".join(extras.references),
+        "key_history": "\n\n".join(" ".join(note.split()) for note in question.outdated),
+        **{name: getattr(extras, name) for name in _EXTRA_TEXTS},
+    }

@@ -5,8 +5,15 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
-from content.interchange.model import MARKDOWN, SOURCE_NOTE, ImportedChoice, ImportedQuestion
-from quiz.models import AnswerKeyRevision, Choice, Question
+from content.interchange.model import (
+    MARKDOWN,
+    SOURCE_NOTE,
+    BankExtras,
+    ImportedChoice,
+    ImportedQuestion,
+    reference_line,
+)
+from quiz.models import AnswerKeyRevision, Choice, Question, QuestionReference
 
 LETTERS = string.ascii_uppercase
 EXPORT_FORMATS = {
@@ -25,22 +32,27 @@ class ExportFile:
 
 
 def export_queryset(questions: QuerySet[Question]) -> list[Question]:
-    """Questions with everything an export writes, in bank order, in four queries."""
+    """Questions with everything an export writes, in bank order, in five queries."""
     return list(
-        questions.select_related("topic__certification")
+        questions.select_related("topic__certification", "question_set", "domain")
         .prefetch_related(
             Prefetch("choices", queryset=Choice.objects.order_by("position", "label")),
             Prefetch("key_revisions", queryset=AnswerKeyRevision.objects.order_by("position")),
+            Prefetch(
+                "references",
+                queryset=QuestionReference.objects.select_related("note").order_by("position"),
+            ),
         )
         .order_by("topic__certification__position", "topic__position", "position", "pk")
     )
 
 
 def from_question(question: Question) -> ImportedQuestion:
-    """A bank question in the interchange form (markdown text, our id as its name)."""
+    """A bank question in the interchange form: markdown text, named as it was in the file it
+    came from (else by our id), with what only the bank keeps (our id first) as extras."""
     return ImportedQuestion(
         line=0,
-        name=question.ext_id,
+        name=question.import_name or question.ext_id,
         # "/" separates category levels in GIFT and Moodle: keep names one level each.
         category="/".join(
             name.replace("/", "-")
@@ -65,6 +77,20 @@ def from_question(question: Question) -> ImportedQuestion:
             f"{rev.until_display}: {rev.note}"
             for rev in question.key_revisions.all()
         ],
+        extras=BankExtras(
+            id=question.ext_id,
+            set=question.question_set.title if question.question_set else "",
+            number=question.number,
+            source=question.source,
+            disputed=question.disputed,
+            domain=question.domain.slug if question.domain else "",
+            difficulty=question.difficulty,
+            last_verified=question.last_verified.isoformat() if question.last_verified else "",
+            references=[
+                reference_line(r.note.anchor if r.note else "", r.url, r.title)
+                for r in question.references.all()
+            ],
+        ),
     )
 
 

@@ -4,6 +4,8 @@ Reference: https://docs.moodle.org/en/GIFT_format. Where the page is silent we d
 Moodle's own importer (qformat_gift) does, so a file reads here as it would in Moodle:
 - Questions are separated by blank lines; every line is trimmed and a line starting with
   `//` is a comment (also inside a question, where it is dropped).
+- A `// exam-prep: {...}` comment line right above a question is what our own exports
+  carry of it beyond GIFT (model.BankExtras); Moodle skips it like any comment.
 - `\\` is a backslash, `\n` a newline, `\~ \= \# \{ \} \:` the plain characters; any other
   backslash is kept as written (so markdown escapes like `\*` survive).
 - The kind of question follows Moodle's order: `{}` essay, `{#...}` numerical, any `~`
@@ -28,6 +30,7 @@ from content.interchange.model import (
     MAX_CHOICES,
     MAX_QUESTIONS,
     PLAIN,
+    BankExtras,
     ImportedChoice,
     ImportedQuestion,
     Parsed,
@@ -45,6 +48,9 @@ _NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)")
 _CONTEXT = re.compile(r"^\$[a-z0-9]+\$/?")  # $course$/, $system$/, $cat1$/ ...
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 _BLANK = "_____"
+# What only the bank keeps of a question (model.BankExtras), as our exports write it: a
+# comment line of JSON right above the question, which Moodle skips like any comment.
+EXTRAS_COMMENT = "// exam-prep: "
 _BRACE = re.compile(r"[{}]")
 # A line break, a blank line (white space only), then any more white space up to the last
 # line break before the next text: what separates questions. Every match starts at a line
@@ -110,10 +116,10 @@ class _Chunk:
         return self.numbers[bisect_right(self._starts, offset) - 1]
 
 
-def _chunks(text: str) -> Iterator[tuple[list[str], Sequence[int]]]:
+def _chunks(text: str) -> Iterator[tuple[list[str], Sequence[int], tuple[str, int] | None]]:
     """Each run of non-blank lines: its lines trimmed, without `//` comments (so none for a
-    block of comments), and their numbers. The blank lines between are found by the regex
-    engine, not line by line."""
+    block of comments), their numbers, and its extras comment with its line if it has one.
+    The blank lines between are found by the regex engine, not line by line."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     number, start = 1, 0
     for blank in chain(_BLANK_LINES.finditer(text), [None]):
@@ -125,12 +131,16 @@ def _chunks(text: str) -> Iterator[tuple[list[str], Sequence[int]]]:
             lines, numbers = lines[:-1], numbers[:-1]
         if lines and not lines[0]:
             lines, numbers = lines[1:], numbers[1:]
+        extras = None
         if "//" in paragraph:
-            kept = [
-                (ln, n) for ln, n in zip(lines, numbers, strict=True) if not ln.startswith("//")
-            ]
+            kept = []
+            for ln, n in zip(lines, numbers, strict=True):
+                if not ln.startswith("//"):
+                    kept.append((ln, n))
+                elif ln.startswith(EXTRAS_COMMENT):
+                    extras = (ln.removeprefix(EXTRAS_COMMENT), n)
             lines, numbers = [ln for ln, _ in kept], [n for _, n in kept]
-        yield lines, numbers
+        yield lines, numbers, extras
         if blank:
             number += paragraph.count("\n") + blank.group().count("\n")
             start = blank.end()
@@ -154,7 +164,7 @@ def parse_gift(text: str) -> Parsed:
 
 def _read_gift(text: str, parsed: Parsed) -> None:
     category, line = "", 1
-    for block, (lines, numbers) in enumerate(_chunks(text), start=1):
+    for block, (lines, numbers, extras) in enumerate(_chunks(text), start=1):
         line = numbers[0] if numbers else line
         if block > MAX_BLOCKS:
             parsed.error(
@@ -175,6 +185,10 @@ def _read_gift(text: str, parsed: Parsed) -> None:
         chunk = _Chunk(lines, numbers)
         before = parsed.blocking
         question = _QuestionReader(chunk, parsed).read()
+        if question and extras:
+            question.extras, problem = BankExtras.from_json(extras[0])
+            if problem:
+                parsed.error(extras[1], problem)
         if question and parsed.blocking == before:
             question.category = category
             parsed.add(question)
@@ -439,7 +453,8 @@ def _weight(correct: int) -> str:
 
 def _write_question(question: ImportedQuestion) -> str:
     tag = _TAGS.get(question.text_format, "markdown")
-    head = f"::{_escape(question.name)}::" if question.name else ""
+    head = f"{EXTRAS_COMMENT}{question.extras.to_json()}\n" if question.extras else ""
+    head += f"::{_escape(question.name)}::" if question.name else ""
     head += f"[{tag}]{_escape(question.stem)}"
     # Outdated keys go into the general feedback, a paragraph each, so they are not lost.
     general = "\n\n".join(t.strip() for t in [question.explanation, *question.outdated] if t)

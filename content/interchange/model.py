@@ -6,12 +6,14 @@ database; `content.interchange.plan` decides what the questions become in the ba
 Writers take the same `ImportedQuestion`s (made from bank questions by `from_question`).
 """
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import date
 
 from content.problems import ImportProblem
-from quiz.choice_refs import relabel_text
+from quiz.choice_refs import relabel_text, rename_references
 
 MARKDOWN, HTML, PLAIN = "markdown", "html", "plain"
 # Moodle's auto-format (FORMAT_MOODLE), what untagged GIFT text is: plain text whose line
@@ -40,6 +42,92 @@ class ImportedChoice:
 
 
 @dataclass
+class BankExtras:
+    """What the bank keeps of a question that no question format has a place for, carried
+    by our own exports in each format's extension (a GIFT comment, a Moodle XML element
+    Moodle ignores, CSV columns), so that importing an export reproduces the question: our
+    id (the question's identity, its name being the one it was imported under), its set
+    and number, source, disputed note, exam domain, difficulty, last verification and
+    references. Empty in files others write."""
+
+    id: str = ""
+    set: str = ""  # the question set's title
+    number: int = 0
+    source: str = ""
+    disputed: str = ""
+    domain: str = ""  # the exam domain's slug in the certification
+    difficulty: str = ""
+    last_verified: str = ""  # ISO date
+    references: list[str] = field(default_factory=list)  # reference_line()s
+
+    def __bool__(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self))
+
+    def to_json(self) -> str:
+        """One line of JSON with only the fields that say something."""
+        return json.dumps(
+            {name: value for name, value in asdict(self).items() if value}, ensure_ascii=False
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> "tuple[BankExtras, str]":
+        """(extras, "") or (empty extras, why the text cannot be read): the text comes from
+        an uploaded file, so every field is checked for its kind and size."""
+        try:
+            value = json.loads(text)
+        except ValueError as error:
+            return cls(), f"the bank's data is not valid JSON ({error})"
+        if not isinstance(value, dict):
+            return cls(), "the bank's data must be a JSON object"
+        known = {f.name for f in fields(cls)}
+        if unknown := sorted(set(value) - known):
+            return cls(), f"the bank's data has unknown field(s) {', '.join(unknown)[:200]}"
+        extras = cls(**value)
+        return extras, extras.problem()
+
+    def problem(self) -> str:
+        for name in ("id", "set", "source", "disputed", "domain", "difficulty", "last_verified"):
+            value = getattr(self, name)
+            if not isinstance(value, str):
+                return f"the bank's data field {name} must be a text"
+            if len(value) > (10_000 if name == "disputed" else 255):
+                return f"the bank's data field {name} is too long"
+        if isinstance(self.number, bool) or not isinstance(self.number, int):
+            return "the bank's data field number must be a whole number"
+        if not 0 <= self.number < 2**31:
+            return "the bank's data field number must be 0 or more"
+        if self.last_verified:
+            try:
+                date.fromisoformat(self.last_verified)
+            except ValueError:
+                return f"last_verified {brief(self.last_verified, 30)!r} is not a date (YYYY-MM-DD)"
+        references = self.references
+        if not isinstance(references, list) or len(references) > MAX_REFERENCES:
+            return f"the bank's data field references must be a list of up to {MAX_REFERENCES}"
+        for line in references:
+            if not isinstance(line, str) or len(line) > 2000 or not line.strip():
+                return "each of the bank's references is one line: a #section or a URL, a title"
+        return ""
+
+
+MAX_REFERENCES = 50
+
+
+def reference_line(anchor: str, url: str, title: str) -> str:
+    """A reference as our exports write it: `#notes-section Title` or `https://… Title`."""
+    target = f"#{anchor}" if anchor else url
+    return f"{target} {' '.join(title.split())}".strip()
+
+
+def reference_parts(line: str) -> tuple[str, str, str]:
+    """(anchor, url, title) of a reference_line()."""
+    target, _space, title = line.strip().partition(" ")
+    if target.startswith("#"):
+        return target[1:], "", title.strip()
+    return "", target, title.strip()
+
+
+@dataclass
 class ImportedQuestion:
     line: int  # 1-based line where the question starts in its file (0: not from a file)
     stem: str
@@ -50,6 +138,7 @@ class ImportedQuestion:
     text_format: str = MARKDOWN  # how stem, choices and feedback are written: markdown|html|plain
     outdated: list[str] = field(default_factory=list)  # export only: "correct until ..." notes
     shuffle: bool = True  # False: the choices keep their order (Moodle <shuffleanswers>)
+    extras: BankExtras = field(default_factory=BankExtras)
 
     @property
     def correct_count(self) -> int:
@@ -68,6 +157,10 @@ class ImportedQuestion:
             stem=text(self.stem),
             explanation=text(self.explanation),
             outdated=[text(note) for note in self.outdated],
+            # The extras are for this app only: references keep brackets, in the file's letters.
+            extras=replace(
+                self.extras, disputed=rename_references(self.extras.disputed, letter_of)
+            ),
             choices=[
                 replace(choice, text=text(choice.text), feedback=text(choice.feedback))
                 for choice in self.choices

@@ -29,6 +29,7 @@ from content.interchange.model import (
     MAX_QUESTIONS,
     PLAIN,
     TOO_MANY_QUESTIONS,
+    BankExtras,
     ImportedChoice,
     ImportedQuestion,
     Parsed,
@@ -44,13 +45,18 @@ _FORMAT_NAMES = {MARKDOWN: "markdown", HTML: "html", PLAIN: "plain_text"}
 MAX_DEPTH = 32
 MAX_ELEMENTS = 60 * MAX_QUESTIONS
 MAX_QUESTION_ELEMENTS = 1000
+# What only the bank keeps of a question (model.BankExtras), as our exports write it: JSON
+# in an element of its own, which Moodle's importer skips like every element it does not
+# know. Our id also goes in <idnumber>, which Moodle keeps and exports, so a question that
+# went through Moodle and back is still known here.
+EXTRAS_ELEMENT = "examprep"
 # What a question's reader looks at (files and images only to say they are left out); other
 # elements (grades, tags) are only counted, and anything inside <text> is kept to be reported.
 _READ = {
     "name", "questiontext", "generalfeedback", "answer", "feedback", "text",
     "single", "shuffleanswers", "category",
     "correctfeedback", "partiallycorrectfeedback", "incorrectfeedback", "hint",
-    "file", "image", "image_base64",
+    "file", "image", "image_base64", "idnumber", EXTRAS_ELEMENT,
 }  # fmt: skip
 # Images are found without a pattern that can rescan text: an <img ...> tag ends at the
 # first ">" after it (a scan that only moves forward), and a markdown image's alt text and
@@ -245,6 +251,8 @@ class _QuizReader:
             return
         errors = _Errors()
         question = read(element, errors)
+        if question:
+            question.extras = _extras(element, errors)
         for problem in errors:
             parsed.error(problem.line, problem.message)
         if question and not errors:
@@ -461,6 +469,17 @@ def _key_history(feedback: str) -> tuple[str, list[str]]:
     return feedback[: max(start, 0)].strip(), [line[2:] for line in notes.split("\n")]
 
 
+def _extras(element: _Element, errors: _Errors) -> BankExtras:
+    extras, problem = BankExtras(), ""
+    if (holder := element.child(EXTRAS_ELEMENT)) is not None:
+        extras, problem = BankExtras.from_json(_text(holder))
+    if problem:
+        errors.add(holder.line, problem)
+    if not extras.id:
+        extras.id = _text(element.child("idnumber"))[:255]
+    return extras
+
+
 def _fraction(answer: _Element, number: int, who: str, errors: _Errors) -> float | None:
     raw = answer.attrs.get("fraction", "0").strip() or "0"  # Moodle's default is 0
     try:
@@ -615,6 +634,7 @@ def _question_xml(question: ImportedQuestion) -> list[str]:
     lines = [
         '  <question type="multichoice">',
         f"    <name><text>{escape(_clean(question.name))}</text></name>",
+        *_extras_xml(question),
         f'    <questiontext format="{text_format}">',
         f"      <text>{_cdata(question.stem)}</text>",
         "    </questiontext>",
@@ -641,6 +661,15 @@ def _question_xml(question: ImportedQuestion) -> list[str]:
             "    </answer>",
         ]
     lines.append("  </question>")
+    return lines
+
+
+def _extras_xml(question: ImportedQuestion) -> list[str]:
+    if not question.extras:
+        return []
+    lines = [f"    <{EXTRAS_ELEMENT}>{_cdata(question.extras.to_json())}</{EXTRAS_ELEMENT}>"]
+    if question.extras.id:
+        lines.append(f"    <idnumber>{escape(_clean(question.extras.id))}</idnumber>")
     return lines
 
 

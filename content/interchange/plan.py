@@ -11,14 +11,14 @@ confirmation, so the file is read and checked once and the confirmation writes e
 the questions that were previewed.
 """
 
-import hashlib
 import re
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 
 from django.db import transaction
-from django.utils.text import slugify
 
+from content.interchange.extras import extras_in_topic, places_for
+from content.interchange.identity import ext_id_for, identify, own_id
 from content.interchange.model import (
     AUTO,
     MAX_ERRORS,
@@ -27,6 +27,7 @@ from content.interchange.model import (
     ImportedQuestion,
     Parsed,
     brief,
+    reference_parts,
 )
 from content.interchange.updates import (
     IMPORTED_SOURCE,
@@ -73,6 +74,11 @@ class PlanItem:
     keep_references: bool = False
     # For an update, what it changes (quiz.versions.Change as plain data), for the preview.
     changes: list[dict] = field(default_factory=list)
+    # Where the file places it (our exports' extras): set title, number, exam domain slug;
+    # empty keeps a stored question's, and puts a new one in no set and its topic's domain.
+    set_title: str = ""
+    number: int = 0
+    domain: str = ""
 
 
 @dataclass
@@ -168,6 +174,7 @@ def question_data(question: ImportedQuestion, ext_id: str) -> QuestionData:
         return bracket_bare_letters(text, labels)
 
     data.stem, data.explanation = refs(data.stem), refs(data.explanation)
+    data.disputed = refs(data.disputed)
     for choice in data.choices:
         choice.text, choice.explanation = refs(choice.text), refs(choice.explanation)
     for revision in data.key_history:
@@ -178,6 +185,7 @@ def question_data(question: ImportedQuestion, ext_id: str) -> QuestionData:
 def _question_data(
     question: ImportedQuestion, ext_id: str, explanation: str, history: list[KeyRevisionData]
 ) -> QuestionData:
+    extras = question.extras
     return QuestionData(
         ext_id=ext_id,
         stem=_as_markdown(question.stem, question.text_format),
@@ -196,7 +204,12 @@ def _question_data(
         shuffle=question.shuffle,
         explanation=_as_markdown(explanation, question.text_format),
         key_history=history,
-        source=IMPORTED_SOURCE,
+        # What only the bank keeps, from our own exports: written in the bank's markdown.
+        source=clean_text(extras.source) or IMPORTED_SOURCE,
+        disputed=clean_text(extras.disputed),
+        difficulty=extras.difficulty,
+        last_verified=date.fromisoformat(extras.last_verified) if extras.last_verified else None,
+        references=[ReferenceData(*reference_parts(line)) for line in extras.references],
     )
 
 
@@ -245,37 +258,6 @@ def _escape_lead(lead: str) -> str:
     return "\\" + lead
 
 
-_DASHES = re.compile(r"[-_\s]+")
-
-
-def name_slug(name: str) -> str:
-    """A name as id letters: lowercase ASCII letters and digits between single dashes
-    ("EE_mod_05_T39_P079" -> "ee-mod-05-t39-p079"). A name with letters that have no ASCII
-    form (ß, 漢) keeps what it can and gains a short hash of the whole name, so two such
-    names never meet."""
-    slug = _DASHES.sub("-", slugify(_DASHES.sub("-", name))).strip("-")
-    foreign = any(char.isalnum() and not char.isascii() for char in name)
-    if name.strip() and (foreign or not slug):
-        digest = hashlib.sha1(name.encode()).hexdigest()[:6]
-        slug = f"{slug[:50]}-{digest}".strip("-")
-    return slug
-
-
-def ext_id_for(topic: Topic, question: ImportedQuestion) -> str:
-    """The id a question of a file starts from (deterministic): our own id when the name is
-    one (exported and imported back into its topic), else the topic's slug and the name's
-    letters, or without a name a hash of all it says (text, answers, feedback). Which
-    stored question it is, if any, _identify decides (the same name from the same file)."""
-    base = name_slug(question.name)[:100].strip("-")
-    if base.startswith(f"{topic.slug}-"):
-        return base  # our own id, exported and imported back into its topic: the same question
-    base = base[:60].strip("-")
-    if not base:  # unnamed: the question is what it says, feedback included
-        text = repr(replace(question, line=0, category=""))
-        base = "q" + hashlib.sha1(text.encode()).hexdigest()[:10]
-    return f"{topic.slug}-{base}"[:100].strip("-")
-
-
 def import_plan(
     parsed: Parsed,
     *,
@@ -309,7 +291,13 @@ def import_plan(
     if parsed.stopped:
         return plan  # the file was not read to its end: checking what was read is no use
     candidates: list[PlanItem] = []
+    known = extras_in_topic(topic)
+    questions = []
     for question in _once(parsed.questions, topic, plan, skip_unsupported):
+        question, warnings = known.check(question)
+        for line, message in warnings:
+            plan.warn(line, message)
+        questions.append(question)
         ext_id = ext_id_for(topic, question)
         data = question_data(question, ext_id)
         item = PlanItem(
@@ -319,6 +307,9 @@ def import_plan(
             CREATE,
             data=data,
             name=question.name,
+            set_title=question.extras.set,
+            number=question.extras.number,
+            domain=question.extras.domain,
         )
         # The bank's messages name the choice or field; the validator's path (0-based
         # indexes into its own data structure) would only confuse someone fixing a file.
@@ -327,7 +318,12 @@ def import_plan(
         if len(question.choices) > len(LABELS):
             plan.error(question.line, f"more than {len(LABELS)} choices")
         candidates.append(item)
-    _identify(candidates, topic, plan.file_name)
+    wanted = [
+        (item.ext_id, question.name, bool(own_id(topic, question)))
+        for item, question in zip(candidates, questions, strict=True)
+    ]
+    for item, ext_id in zip(candidates, identify(wanted, topic, plan.file_name), strict=True):
+        item.ext_id = item.data.ext_id = ext_id
     stored = dict(
         Question.objects.filter(ext_id__in=[item.ext_id for item in candidates]).values_list(
             "ext_id", "topic__slug"
@@ -387,57 +383,6 @@ def _same(a: ImportedQuestion, b: ImportedQuestion) -> bool:
     return replace(a, line=0) == replace(b, line=0)
 
 
-_NUMBERED = re.compile(r"(.+)-(\d+)")
-
-
-def _identify(items: list[PlanItem], topic: Topic, file_name: str) -> None:
-    """Which stored question each item is: our own export's id is itself; any other name
-    is the question imported earlier from the same file under the same name (or, made
-    before files were recorded, the plain import with exactly that id); anything else is
-    a new question, under the first free id from its own (id, id-2, id-3 ...)."""
-    taken_here: set[str] = set()
-    # Every id these can take starts with the topic's slug: one query for all of them,
-    # indexed by the id each stands for ("t-q1" and "t-q1-2" both under "t-q1").
-    bank = {
-        question.ext_id: question
-        for question in Question.objects.filter(ext_id__startswith=f"{topic.slug}-").only(
-            "ext_id", "import_file", "import_name", "source"
-        )
-    }
-    under: dict[str, list[str]] = {}
-    for ext_id in bank:
-        under.setdefault(ext_id, []).append(ext_id)
-        if numbered := _NUMBERED.fullmatch(ext_id):
-            under.setdefault(numbered.group(1), []).append(ext_id)
-    for item in items:
-        base = item.ext_id
-        if base.startswith(f"{topic.slug}-") and name_slug(item.name) == base:
-            taken_here.add(base)
-            continue  # our own id
-        stored = {ext_id: bank[ext_id] for ext_id in under.get(base, [])}
-        same = next(
-            (
-                ext_id
-                for ext_id, question in sorted(stored.items())
-                if (question.import_file, question.import_name) == (file_name, item.name)
-                and file_name
-            ),
-            None,
-        )
-        legacy = stored.get(base)
-        if same is None and legacy and not legacy.import_file and legacy.source == IMPORTED_SOURCE:
-            same = base
-        if same is None:
-            same = next(
-                candidate
-                for candidate in (base, *(f"{base}-{n}" for n in range(2, len(stored) + 3)))
-                if candidate not in stored and candidate not in taken_here
-            )
-        taken_here.add(same)
-        if same != item.ext_id:
-            item.ext_id = item.data.ext_id = same
-
-
 def _mark_duplicates(new: list[PlanItem], skip: bool) -> None:
     """New questions that look like a bank question (the bank's duplicate finder); the note
     names the most similar one."""
@@ -483,6 +428,16 @@ def _merge_with_bank(plan: ImportPlan, updates: list[PlanItem]) -> None:
         updates, updates_of([(i.ext_id, i.data) for i in updates]), strict=True
     ):
         item.data, item.before, item.changes = update.data, update.before, update.changes
+        for what, old, new in zip(
+            ("Set", "Number", "Exam domain"),
+            update.place,
+            (item.set_title, item.number, item.domain),
+            strict=True,
+        ):
+            if new and new != old:
+                item.changes.append(
+                    {"what": what, "segments": [], "before": str(old or "—"), "after": str(new)}
+                )
         item.keep_key_history = update.keep_key_history
         item.keep_references = update.keep_references
         for problem in validate_question(item.data):
@@ -515,6 +470,7 @@ def _write(plan: ImportPlan) -> dict[str, str]:
     positions = Question.objects.filter(topic=plan.topic).values_list("position", flat=True)
     last = max(positions, default=0)
     stored = bank_questions([item.ext_id for item in items])
+    places = places_for(plan.topic, {item.set_title for item in items})
     placements = []
     for item in items:
         question = stored.get(item.ext_id)
@@ -524,23 +480,27 @@ def _write(plan: ImportPlan) -> dict[str, str]:
                 QuestionPlacement(
                     topic=plan.topic,
                     data=item.data,
+                    question_set=places.sets.get(item.set_title),
+                    number=item.number,
                     position=last,
+                    domain=places.domains.get(item.domain),
                     status=Question.Status.DRAFT,
                     import_name=item.name[:255],
                     import_file=plan.file_name,
                 )
             )
             continue
+        # What the file says of its place, else what is stored.
         placements.append(
             QuestionPlacement(
                 topic=plan.topic,
                 data=item.data,
-                question_set=question.question_set,
-                number=question.number,
+                question_set=places.sets.get(item.set_title, question.question_set),
+                number=item.number or question.number,
                 position=question.position,
                 duplicate_of=question.duplicate_of,
                 also_topics=list(question.also_topics.all()),
-                domain=question.domain,
+                domain=places.domains.get(item.domain, question.domain),
                 status=question.status,
                 keep_key_history=item.keep_key_history,
                 keep_references=item.keep_references,
@@ -586,7 +546,7 @@ def import_apply(plan: ImportPlan) -> ImportPlan:
 
 # Keeping a plan between preview and confirmation (the admin stores it with the upload).
 
-_PLAN_FORMAT = 3  # a stored plan in another format is made again from the file
+_PLAN_FORMAT = 4  # a stored plan in another format is made again from the file
 
 
 def plan_to_json(plan: ImportPlan) -> dict:
@@ -605,6 +565,9 @@ def plan_to_json(plan: ImportPlan) -> dict:
                 "keep_key_history": item.keep_key_history,
                 "keep_references": item.keep_references,
                 "changes": item.changes,
+                "set_title": item.set_title,
+                "number": item.number,
+                "domain": item.domain,
             }
             for item in plan.items
         ],
@@ -634,6 +597,9 @@ def plan_from_json(stored: dict | None, *, topic: Topic) -> ImportPlan | None:
                 keep_key_history=item["keep_key_history"],
                 keep_references=item["keep_references"],
                 changes=item["changes"],
+                set_title=item["set_title"],
+                number=item["number"],
+                domain=item["domain"],
             )
             for item in stored["items"]
         ],

@@ -32,6 +32,7 @@ class Update:
     keep_key_history: bool
     keep_references: bool
     before: str  # stored_state when the plan was made
+    place: tuple[str, int, str]  # the stored set's title, number and exam domain's slug
     changes: list[dict] = field(default_factory=list)  # quiz.versions.Change as plain data
 
 
@@ -50,6 +51,11 @@ def updates_of(files: list[tuple[str, QuestionData]]) -> list[Update]:
                 keep_history,
                 keep_references,
                 stored_state(question),
+                (
+                    question.question_set.title if question.question_set else "",
+                    question.number,
+                    question.domain.slug if question.domain else "",
+                ),
                 _changes(question, merged),
             )
         )

@@ -74,6 +74,12 @@ def test_a_semicolon_separated_file_from_excel_is_read():
     assert [c.is_correct for c in question.choices] == [False, True]
 
 
+OURS = (
+    "; from our exports also bank_id, set, number, source, disputed, domain, difficulty, "
+    "last_verified, references, key_history"
+)
+
+
 def test_missing_required_columns_are_named_with_the_columns_found():
     parsed = parse_csv(fixture("csv_wrong_columns.csv"))
     assert parsed.questions == []
@@ -82,22 +88,23 @@ def test_missing_required_columns_are_named_with_the_columns_found():
             1,
             'missing required columns stem, A, correct; the header has "question", "Answer A", '
             '"B", "right answer". The first row names the columns: stem, A–F, correct, '
-            "explanation, topic, id, A_explanation–F_explanation",
+            "explanation, topic, id, A_explanation–F_explanation" + OURS,
         ),
         (
             1,
             'unknown columns "question", "Answer A", "right answer"; the columns are: stem, A–F, '
-            "correct, explanation, topic, id, A_explanation–F_explanation",
+            "correct, explanation, topic, id, A_explanation–F_explanation" + OURS,
         ),
     ]
 
 
 def test_an_unknown_column_is_an_error_and_the_rows_are_still_checked():
-    parsed = parse_csv("stem,A,B,correct,difficulty\nQ?,One,Two,A,hard\nR?,One,Two,,easy\n")
+    parsed = parse_csv("stem,A,B,correct,level\nQ?,One,Two,A,hard\nR?,One,Two,,easy\n")
     assert problems(parsed) == [
         (
             1,
-            'unknown column "difficulty"; the columns are: stem, A–F, correct, explanation, topic, id, A_explanation–F_explanation',
+            'unknown column "level"; the columns are: stem, A–F, correct, explanation, topic, id, '
+            "A_explanation–F_explanation" + OURS,
         ),
         (3, "correct is empty; give the right choice's letter, e.g. B or A,C"),
     ]

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import date
 
 import pytest
 from django.core.management import call_command
@@ -10,9 +11,9 @@ from content.interchange.export import export_queryset, export_questions
 from content.interchange.formats import parse_bytes
 from content.interchange.model import ImportedChoice, ImportedQuestion, Parsed
 from content.interchange.plan import CREATE, UNCHANGED, import_apply, import_plan
-from quiz.models import Question
+from quiz.models import Question, QuestionReference
 from study.models import Topic
-from tests.factories import TopicFactory
+from tests.factories import CertificationFactory, ExamDomainFactory, NoteFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,35 +29,101 @@ def shape(question: Question) -> dict:
     }
 
 
+def everything(question: Question) -> dict:
+    """All a question is, but its id, topic, status and place in the topic's order (texts
+    without the white space around them, which files trim)."""
+    return {
+        "stem": question.stem.strip(),
+        "choose": question.choose,
+        "choices": [
+            (c.text.strip(), c.is_correct, c.explanation.strip(), c.source_note.strip())
+            for c in question.choices.order_by("label")
+        ],
+        "explanation": question.explanation.strip(),
+        "shuffle": question.shuffle_choices,
+        "set": question.question_set.title if question.question_set else "",
+        "number": question.number,
+        "source": question.source,
+        "disputed": question.disputed,
+        "domain": question.domain.slug if question.domain else "",
+        "difficulty": question.difficulty,
+        "last_verified": question.last_verified,
+        "key_history": [
+            (r.correct_labels, r.valid_until, r.until_precision, r.note)
+            for r in question.key_revisions.all()
+        ],
+        "references": [
+            (r.note.anchor if r.note else "", r.url, r.title) for r in question.references.all()
+        ],
+    }
+
+
+def _enrich_the_seed(source: Topic) -> None:
+    """What the seed leaves empty but a bank holds: a domain, difficulty, verification date,
+    a disputed note naming a choice, a documentation link beside the notes references."""
+    domain = ExamDomainFactory(
+        certification=source.certification, slug="extra-domain", name="Extra"
+    )
+    questions = list(Question.objects.filter(topic=source).order_by("position"))
+    Question.objects.filter(pk=questions[0].pk).update(
+        domain=domain, difficulty="hard", last_verified=date(2026, 10, 1),
+        disputed="Readers argue for [[C]] since the 2017 change.",
+    )  # fmt: skip
+    QuestionReference.objects.create(
+        question=questions[1], url="https://docs.aws.amazon.com/iam/", title="IAM", position=9
+    )
+
+
 @pytest.mark.parametrize("file_format", ["gift", "moodlexml", "csv"])
-def test_the_seed_topic_survives_a_round_trip(library, file_format):
+def test_a_topic_exported_and_imported_into_a_fresh_topic_is_reproduced_whole(library, file_format):
+    """Issue: an export carried only what the format has places for; the bank's own data
+    (references, set and number, source, disputed note, domain, key history) was lost."""
     source = Topic.objects.get(slug="ec2-security")
+    _enrich_the_seed(source)
     originals = export_queryset(Question.objects.live().filter(topic=source))
     exported = export_questions(originals, file_format, name="EC2 Security", key="ec2")
     parsed = parse_bytes(exported.data, file_format)
     assert parsed.problems == []
+    # The fresh topic has the same notes sections, so references to them can be kept.
     target = TopicFactory(slug="copy", certification=source.certification)
-    plan = import_plan(parsed, topic=target)
+    for note in source.notes.all():
+        NoteFactory(topic=target, anchor=note.anchor, heading=note.heading)
+    plan = import_plan(parsed, topic=target, file_name="ec2.x")
     assert plan.ok, plan.errors
+    assert plan.warnings == []
     assert [item.action for item in plan.items] == [CREATE] * len(originals)
     import_apply(plan)
     copies = {q.ext_id.removeprefix("copy-"): q for q in Question.objects.filter(topic=target)}
+    assert len(copies) == len(originals)
     for original in originals:
-        copy = copies[original.ext_id]
-        assert shape(copy) == shape(original)
-        assert copy.explanation.startswith(original.explanation.strip())
-        history = [
-            (r.correct_labels, r.until_display, r.note) for r in original.key_revisions.all()
-        ]
-        if file_format in ("moodlexml", "gift"):  # the answer key history comes back as history
-            # (GIFT has no place for it: our export ends the feedback with the notes, and
-            # the import reads them back)
-            copied = [(r.correct_labels, r.until_display, r.note) for r in copy.key_revisions.all()]
-            assert copied == history
-            for _labels, until, _note in history:
-                assert until not in copy.explanation
-    again = import_plan(parse_bytes(exported.data, file_format), topic=target)
+        assert everything(copies[original.ext_id]) == everything(original), original.ext_id
+    assert any(everything(q)["references"] for q in originals)
+    assert any(everything(q)["key_history"] for q in originals)
+    again = import_plan(parse_bytes(exported.data, file_format), topic=target, file_name="ec2.x")
     assert {item.action for item in again.items} == {UNCHANGED}
+
+
+def test_what_a_fresh_topic_cannot_hold_is_named_and_the_rest_kept(library):
+    source = Topic.objects.get(slug="ec2-security")
+    _enrich_the_seed(source)
+    originals = export_queryset(Question.objects.live().filter(topic=source))
+    exported = export_questions(originals, "moodlexml", name="EC2", key="ec2")
+    other = CertificationFactory()  # no domains, and the topic has no notes
+    target = TopicFactory(slug="bare", certification=other)
+    plan = import_plan(parse_bytes(exported.data, "moodlexml"), topic=target)
+    assert plan.ok, plan.errors
+    messages = [warning.message for warning in plan.warnings]
+    assert any("exam domain 'extra-domain'" in m and "topic's domain" in m for m in messages)
+    assert any("notes section #" in m and "left out" in m for m in messages)
+    import_apply(plan)
+    second = Question.objects.get(ext_id=f"bare-{originals[1].ext_id}")
+    links = [(r.url, r.title) for r in originals[1].references.all() if r.url]
+    assert ("https://docs.aws.amazon.com/iam/", "IAM") in links
+    assert [(r.note_id, r.url, r.title) for r in second.references.all()] == [
+        (None, url, title) for url, title in links
+    ]
+    first = Question.objects.get(ext_id=f"bare-{originals[0].ext_id}")
+    assert first.domain is None and first.difficulty == "hard"
 
 
 def test_export_command_writes_a_topic_file(library, tmp_path, capsys):
@@ -116,7 +183,7 @@ def test_texts_a_spreadsheet_would_run_go_out_neutralised_and_come_back_exactly(
     assert plan.ok, plan.errors
     import_apply(plan)
     copy = Question.objects.get(topic=target)
-    assert copy.ext_id == "copy-formulas-cells"
+    assert copy.ext_id == "copy-cells"  # named as in the file it first came from
     assert shape(copy) == shape(original)
     assert copy.explanation == original.explanation == "@mention and \tmore"
 

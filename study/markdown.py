@@ -20,9 +20,29 @@ _EXTENSION_CONFIGS = {
     "toc": {"permalink": False},
 }
 
+# data: URLs only as raster images in <img src> (images imported with a question are kept
+# in its text, see content.interchange.media); any other data: URL (a link to data:text/html,
+# an SVG that can run script) loses its attribute. URLs are compared as browsers read them:
+# white space and control characters inside the scheme do not count.
+_DATA_IMAGE = re.compile(r"data:image/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/]+={0,2}")
+_URL_NOISE = re.compile(r"[\x00-\x20]+")
+
+
+def _data_urls_only_for_images(element: str, attribute: str, value: str) -> str | None:
+    if ":" not in value:
+        return value
+    compact = _URL_NOISE.sub("", value)
+    if compact[:5].lower() != "data:":
+        return value
+    if element == "img" and attribute == "src" and _DATA_IMAGE.fullmatch(compact):
+        return compact
+    return None
+
+
 _CLEANER = nh3.Cleaner(
     attributes={**nh3.ALLOWED_ATTRIBUTES, "*": {"id", "class", "title"}},
-    url_schemes={"http", "https", "mailto"},
+    url_schemes={"http", "https", "mailto", "data"},
+    attribute_filter=_data_urls_only_for_images,
     link_rel="noopener noreferrer nofollow",
 )
 

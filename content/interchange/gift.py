@@ -23,6 +23,7 @@ from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from itertools import chain, pairwise
 
+from content.interchange.media import resolve
 from content.interchange.model import (
     AUTO,
     HTML,
@@ -249,15 +250,31 @@ class _QuestionReader:
             return None
         if not question.stem:
             self.error(None, f"{self.label} has no text before its answers")
-        texts = [question.stem, question.explanation]
-        texts += [t for c in question.choices for t in (c.text, c.feedback)]
-        if any("@@PLUGINFILE@@" in text.upper() for text in texts):
+        self.without_course_files(question)
+        return question
+
+    def without_course_files(self, question: ImportedQuestion) -> None:
+        """A GIFT file holds no files: images and links to its Moodle course's files
+        (@@PLUGINFILE@@) are taken out (a link keeps its words) and named, not left broken."""
+        left_out: list[str] = []
+
+        def resolved(text: str) -> str:
+            result = resolve(text, {})
+            left_out.extend(result.left_out)
+            return result.text.strip()
+
+        question.stem, question.explanation = (
+            resolved(question.stem),
+            resolved(question.explanation),
+        )
+        for choice in question.choices:
+            choice.text, choice.feedback = resolved(choice.text), resolved(choice.feedback)
+        if left_out:
             self.parsed.warn(
                 self.start,
-                f"{self.label} refers to a file of its Moodle course (@@PLUGINFILE@@) that a "
-                "GIFT file does not hold: that image or link will not work",
+                f"{self.label} refers to files of its Moodle course (@@PLUGINFILE@@), which a "
+                f"GIFT file does not hold: left out {brief(', '.join(left_out), 300)}",
             )
-        return question
 
     def answer_block(self, pos: int) -> tuple[int, int] | tuple[()] | None:
         """Where the one `{...}` is; () when there is none, None after reporting errors."""

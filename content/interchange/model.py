@@ -7,6 +7,7 @@ Writers take the same `ImportedQuestion`s (made from bank questions by `from_que
 """
 
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -39,6 +40,45 @@ class ImportedChoice:
     is_correct: bool = False
     feedback: str = ""  # why this choice is right or wrong (GIFT "#", Moodle <feedback>)
     label: str = ""  # export only: the bank's stable label, named by references ([[D]])
+
+
+# Moodle's feedback for a right, partly right or wrong response, and its hints ("Hint 1"):
+# one explanation is shown after every answer here, so they are labelled parts of it,
+# each a "**label:**" paragraph and its text, after the general feedback.
+FEEDBACK_LABELS = ("For a right answer", "For a partly right answer", "For a wrong answer")
+_PART_LABEL = re.compile(
+    r"\*\*(For a right answer|For a partly right answer|For a wrong answer|Hint (\d{1,3})):\*\*"
+)
+
+
+def joined_feedback(explanation: str, parts: list[tuple[str, str]]) -> str:
+    texts = [f"**{label}:**\n\n{text.strip()}" for label, text in parts if text.strip()]
+    return "\n\n".join(text for text in [explanation.strip(), *texts] if text)
+
+
+def split_feedback(explanation: str) -> tuple[str, list[tuple[str, str]]]:
+    """(general feedback, labelled parts) of an explanation joined_feedback made; the whole
+    text as general feedback when its labels are not in the order Moodle has them."""
+    paragraphs = explanation.split("\n\n")
+    parts: list[tuple[str, list[str]]] = []
+    general: list[str] = []
+    rank = -1
+    for paragraph in paragraphs:
+        label = _PART_LABEL.fullmatch(paragraph.strip())
+        if label is None:
+            (parts[-1][1] if parts else general).append(paragraph)
+            continue
+        hint = label.group(2)
+        order = 2 + int(hint) if hint else FEEDBACK_LABELS.index(label.group(1))
+        if order <= rank:
+            return explanation, []
+        rank = order
+        parts.append((label.group(1), []))
+    if any(not "\n\n".join(texts).strip() for _label, texts in parts):
+        return explanation, []
+    return "\n\n".join(general).strip(), [
+        (label, "\n\n".join(texts).strip()) for label, texts in parts
+    ]
 
 
 @dataclass
@@ -139,6 +179,8 @@ class ImportedQuestion:
     outdated: list[str] = field(default_factory=list)  # export only: "correct until ..." notes
     shuffle: bool = True  # False: the choices keep their order (Moodle <shuffleanswers>)
     extras: BankExtras = field(default_factory=BankExtras)
+    # Moodle XML's combined feedback and hints: (label, text), written as the question's.
+    feedback_parts: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def correct_count(self) -> int:
@@ -157,6 +199,7 @@ class ImportedQuestion:
             stem=text(self.stem),
             explanation=text(self.explanation),
             outdated=[text(note) for note in self.outdated],
+            feedback_parts=[(label, text(part)) for label, part in self.feedback_parts],
             # The extras are for this app only: references keep brackets, in the file's letters.
             extras=replace(
                 self.extras, disputed=rename_references(self.extras.disputed, letter_of)

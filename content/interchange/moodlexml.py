@@ -3,11 +3,11 @@
 Reading keeps every text in the format the file gives it (html, markdown, plain_text;
 moodle_auto_format becomes HTML with its line breaks kept). When one question mixes
 formats, it becomes HTML with plain pieces escaped, since the bank renders HTML and
-Markdown alike. Images are not imported: Moodle ships them as `<file>` elements referred
-to by `@@PLUGINFILE@@` (older files as `<image>`/`<image_base64>`); those `<img>` tags are
-dropped, the rest of the text kept, and each question that loses one gets a warning naming
-it. Combined feedback (right, partly right, wrong) and hints are kept as labelled parts of
-the explanation.
+Markdown alike. Images embedded in the file (`<file>` elements a text refers to as
+`@@PLUGINFILE@@/name`, older files' `<image_base64>`) are kept in the text as data: URLs
+when they can be (content.interchange.media); what cannot be kept is taken out and named in
+a warning. Combined feedback (right, partly right, wrong) and hints are kept as labelled
+parts of the explanation, and written back to their elements on export.
 
 The file is untrusted. It is read by expat directly (SAX's layers cost more than the
 parsing), refusing what defusedxml refuses: entity declarations (billion laughs) and any
@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from xml.parsers import expat
 from xml.sax.saxutils import escape
 
+from content.interchange.media import data_url, decode, resolve
 from content.interchange.model import (
+    FEEDBACK_LABELS,
     HTML,
     MARKDOWN,
     MAX_CHOICES,
@@ -34,6 +36,7 @@ from content.interchange.model import (
     ImportedQuestion,
     Parsed,
     brief,
+    split_feedback,
 )
 from content.problems import ImportProblem
 
@@ -58,12 +61,6 @@ _READ = {
     "correctfeedback", "partiallycorrectfeedback", "incorrectfeedback", "hint",
     "file", "image", "image_base64", "idnumber", EXTRAS_ELEMENT,
 }  # fmt: skip
-# Images are found without a pattern that can rescan text: an <img ...> tag ends at the
-# first ">" after it (a scan that only moves forward), and a markdown image's alt text and
-# address may not hold the brackets that start another one.
-_IMG_TAG = re.compile(r"<img\b", re.IGNORECASE)
-_PLUGINFILE_SRC = re.compile(r"\bsrc\s*=\s*[\"']?@@PLUGINFILE@@", re.IGNORECASE)
-_PLUGINFILE_MARKDOWN = re.compile(r"!\[[^\[\]]*\]\(@@PLUGINFILE@@[^()]*\)", re.IGNORECASE)
 _EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|&nbsp;|<br\s*/?>)*</p>", re.IGNORECASE)
 _INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 # Outdated answer keys travel in the general feedback, under this heading, so that Moodle
@@ -290,7 +287,7 @@ def _read_quiz(text: str, parsed: Parsed) -> None:
 class _Piece:
     text: str
     format: str
-    had_image: bool = False  # an image was dropped from it
+    left_out: list = field(default_factory=list)  # images and files taken out of it
     had_markup: bool = False  # XML elements inside <text>: already reported
     # The general feedback's companions: combined feedback and hints, (label, piece).
     parts: list = field(default_factory=list)
@@ -319,38 +316,28 @@ def _piece(element: _Element | None, default_format: str, errors: _Errors, what:
             "<![CDATA[ ... ]]> or escape it as &lt;",
         )
     raw = _text(element)
-    text = _drop_images(raw)
-    if text != raw:  # a paragraph that only held the image goes with it
+    files = {
+        file.attrs.get("name", ""): decode(file.own_text())
+        for file in element.elements("file")
+        if file.attrs.get("encoding", "base64") == "base64"
+    }
+    resolved = resolve(raw, files)
+    text = resolved.text
+    if resolved.left_out:  # a paragraph that only held an image goes with it
         text = _EMPTY_PARAGRAPH.sub("", text)
         errors.left_out(
-            element.line, f"{what} shows an image of the Moodle course: images are not imported"
+            element.line,
+            f"{what} refers to files of its Moodle course that are not imported: "
+            f"{brief(', '.join(resolved.left_out), 300)}",
         )
-    files = element.elements("file")
-    if files and text == raw:
+    unused = [name for name in files if name not in resolved.kept and name not in raw]
+    if unused:
         errors.left_out(
-            files[0].line,
-            f"{what} comes with {len(files)} file(s) (<file>) that are not imported",
+            element.line,
+            f"{what} comes with file(s) its text does not show, not imported: "
+            f"{brief(', '.join(unused), 200)}",
         )
-    return _Piece(text.strip(), text_format, had_image=text != raw, had_markup=bool(markup))
-
-
-def _drop_images(text: str) -> str:
-    """The text without Moodle's embedded images (`<img src="@@PLUGINFILE@@/...">` and
-    `![alt](@@PLUGINFILE@@/...)`), in one forward pass."""
-    if "@@PLUGINFILE@@" not in text.upper():
-        return text
-    kept, pos = [], 0
-    while opening := _IMG_TAG.search(text, pos):
-        end = text.find(">", opening.end())
-        if end < 0:
-            break  # no tag closes after this point: the rest is text
-        if _PLUGINFILE_SRC.search(text, opening.end(), end):
-            kept.append(text[pos : opening.start()])
-        else:
-            kept.append(text[pos : end + 1])
-        pos = end + 1
-    kept.append(text[pos:])
-    return _PLUGINFILE_MARKDOWN.sub("", "".join(kept))
+    return _Piece(text.strip(), text_format, left_out=resolved.left_out, had_markup=bool(markup))
 
 
 def _one_format(pieces: list[_Piece]) -> str:
@@ -373,25 +360,49 @@ def _header(element: _Element, errors: _Errors) -> tuple[str, str, _Piece, _Piec
     name = _text(element.child("name"))
     who = f'question "{brief(name, 60)}"' if name else "the question"
     stem = _piece(element.child("questiontext"), HTML, errors, f"the text of {who}")
-    if not stem.text and stem.had_image:
-        errors.add(element.line, f"{who} has only an image as its text; images are not imported")
+    if not stem.text and stem.left_out:
+        errors.add(
+            element.line,
+            f"{who} has only an image as its text, which cannot be imported: "
+            f"{brief(', '.join(stem.left_out), 200)}",
+        )
     elif not stem.text and not stem.had_markup:
         errors.add(element.line, f"{who} has no question text; write it in <questiontext><text>")
     general = _piece(element.child("generalfeedback"), stem.format, errors, f"feedback of {who}")
-    for old in ("image", "image_base64"):
-        if (image := element.child(old)) is not None:
-            errors.left_out(image.line, f"{who} has an <{old}>: images are not imported")
+    _old_image(element, stem, errors, who)
     general.parts = _feedback_parts(element, stem.format, errors, who)
     return name, who, stem, general
 
 
-# Moodle's feedback for any right, partly right or wrong response, and its hints: kept as
-# parts of the question's explanation (one explanation is shown after every answer here).
-_COMBINED = [
-    ("correctfeedback", "For a right answer"),
-    ("partiallycorrectfeedback", "For a partly right answer"),
-    ("incorrectfeedback", "For a wrong answer"),
-]
+def _old_image(element: _Element, stem: _Piece, errors: _Errors, who: str) -> None:
+    """Moodle 1.x files: the question's image as <image_base64> (its name in <image>),
+    shown below the text; kept as an image at the end of the text when it can be."""
+    encoded = element.child("image_base64")
+    if encoded is None:
+        if (named := element.child("image")) is not None and _text(named):
+            errors.left_out(
+                named.line, f"{who} shows the image {brief(_text(named), 60)}, which the file "
+                "does not hold: not imported",
+            )  # fmt: skip
+        return
+    data = decode(_text(encoded))
+    url, why = data_url(data) if data else ("", "could not be decoded")
+    if not url:
+        errors.left_out(encoded.line, f"the image of {who} (<image_base64>) {why}: not imported")
+        return
+    if stem.format == PLAIN:
+        stem.text, stem.format = html.escape(stem.text, quote=False).replace("\n", "<br>\n"), HTML
+    stem.text = f'{stem.text}\n\n<p><img src="{url}" alt=""></p>'.strip()
+
+
+# Moodle's feedback for any right, partly right or wrong response, and its hints.
+_COMBINED = list(
+    zip(
+        ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback"),
+        FEEDBACK_LABELS,
+        strict=True,
+    )
+)
 
 
 def _feedback_parts(
@@ -421,14 +432,6 @@ _MOODLE_DEFAULTS = {
 _TAGS_IN_TEXT = re.compile(r"<[^<>]*>")
 
 
-def _labelled(label: str, piece: _Piece, text_format: str) -> str:
-    if text_format == HTML:
-        return f"<p><strong>{label}:</strong></p>\n{piece.text}"
-    if text_format == MARKDOWN:
-        return f"**{label}:** {piece.text}"
-    return f"{label}: {piece.text}"
-
-
 def _question(
     element: _Element, name: str, stem: _Piece, general: _Piece, choices: list[tuple]
 ) -> ImportedQuestion:
@@ -436,11 +439,6 @@ def _question(
     pieces = [stem, general] + [piece for choice in choices for piece in (choice[0], choice[2])]
     text_format = _one_format(pieces + [piece for _label, piece in general.parts])
     explanation, outdated = _key_history(general.text)
-    explanation = "\n\n".join(
-        text
-        for text in [explanation, *(_labelled(label, p, text_format) for label, p in general.parts)]
-        if text
-    )
     return ImportedQuestion(
         line=element.line,
         stem=stem.text,
@@ -449,6 +447,7 @@ def _question(
         explanation=explanation,
         text_format=text_format,
         outdated=outdated,
+        feedback_parts=[(label, piece.text) for label, piece in general.parts],
     )
 
 
@@ -627,7 +626,7 @@ def _question_xml(question: ImportedQuestion) -> list[str]:
     text_format = _FORMAT_NAMES.get(question.text_format, "markdown")
     right = question.correct_count
     single = right <= 1
-    feedback = question.explanation.strip()
+    feedback, parts = split_feedback(question.explanation)
     if question.outdated:
         notes = "\n".join(f"- {' '.join(note.split())}" for note in question.outdated)
         feedback = f"{feedback}\n\n{_HISTORY_HEADING}\n\n{notes}".strip()
@@ -641,6 +640,7 @@ def _question_xml(question: ImportedQuestion) -> list[str]:
         f'    <generalfeedback format="{text_format}">',
         f"      <text>{_cdata(feedback)}</text>",
         "    </generalfeedback>",
+        *_feedback_parts_xml(parts, text_format),
         "    <defaultgrade>1</defaultgrade>",
         f"    <single>{'true' if single else 'false'}</single>",
         f"    <shuffleanswers>{'true' if question.shuffle else 'false'}</shuffleanswers>",
@@ -661,6 +661,20 @@ def _question_xml(question: ImportedQuestion) -> list[str]:
             "    </answer>",
         ]
     lines.append("  </question>")
+    return lines
+
+
+def _feedback_parts_xml(parts: list[tuple[str, str]], text_format: str) -> list[str]:
+    """Combined feedback and hints in their own elements, as Moodle has them."""
+    tags = {label: tag for tag, label in _COMBINED}
+    lines = []
+    for label, text in parts:
+        tag = tags.get(label, "hint")
+        lines += [
+            f'    <{tag} format="{text_format}">',
+            f"      <text>{_cdata(text)}</text>",
+            f"    </{tag}>",
+        ]
     return lines
 
 

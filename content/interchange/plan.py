@@ -21,12 +21,14 @@ from content.interchange.extras import extras_in_topic, places_for
 from content.interchange.identity import ext_id_for, identify, own_id
 from content.interchange.model import (
     AUTO,
+    HTML,
     MAX_ERRORS,
     PLAIN,
     SOURCE_NOTE,
     ImportedQuestion,
     Parsed,
     brief,
+    joined_feedback,
     reference_parts,
 )
 from content.interchange.updates import (
@@ -202,7 +204,13 @@ def _question_data(
         ],
         choose=max(1, question.correct_count),
         shuffle=question.shuffle,
-        explanation=_as_markdown(explanation, question.text_format),
+        explanation=joined_feedback(
+            _as_markdown(explanation, question.text_format),
+            [
+                (label, _as_markdown(text, question.text_format))
+                for label, text in question.feedback_parts
+            ],
+        ),
         key_history=history,
         # What only the bank keeps, from our own exports: written in the bank's markdown.
         source=clean_text(extras.source) or IMPORTED_SOURCE,
@@ -223,14 +231,22 @@ def _split_source_note(feedback: str) -> tuple[str, str]:
 
 
 def _as_markdown(text: str, text_format: str) -> str:
-    """Markdown source for the bank. HTML passes through Markdown as it is and is sanitized
-    with everything else by render_markdown; plain text is escaped. Parsers trim what they
+    """Markdown source for the bank. HTML is kept in a block markdown leaves alone and is
+    sanitized with everything else by render_markdown; plain text is escaped. Parsers trim what they
     read; a text kept exactly (a CSV cell that our export protected) stays as it is. NUL
     and other control characters are dropped (study.text.clean_text), as from comments."""
     text = clean_text(text)
     if text_format == AUTO:
         return auto_as_markdown(text)
+    if text_format == HTML:
+        return html_as_markdown(text)
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text) if text_format == PLAIN else text
+
+
+def html_as_markdown(text: str) -> str:
+    """HTML that markdown leaves as it is: inside a block element of its own, so a line
+    that starts with "#" or "1." stays text and "*" stays a star, as in Moodle."""
+    return f"<div>\n{text.strip()}\n</div>" if text.strip() else ""
 
 
 # Moodle's auto-format as markdown: what markdown would read as structure is escaped (a

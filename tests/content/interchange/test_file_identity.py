@@ -165,3 +165,73 @@ def test_finding_which_question_each_is_takes_one_query_for_a_whole_file(
         ids = identify(wanted, topic, "f.gift")
     # t-q1 was imported before files were recorded: it is the file's Q1
     assert ids[0] == "t-q1" and ids[1] == "t-q2"
+
+
+@pytest.mark.parametrize(
+    ("html_text", "shown"),
+    [
+        (r"\# of instances: which is right?", "# of instances: which is right?"),
+        ("Order them:\n1. first\n2. second", "Order them:\n1. first\n2. second"),
+        ("Is 2 * 3 * 4 <b>24</b>?", "Is 2 * 3 * 4 <b>24</b>?"),
+        ("    indented, not code", "indented, not code"),
+    ],
+)
+def test_html_gift_text_is_html_not_markdown(html_text, shown):
+    """Moodle reads [html] text as HTML: a "#" is no heading, "1." no list, "*" no emphasis."""
+    topic = TopicFactory(slug="html")
+    import_apply(import_plan(gift(f"::a:: [html]{html_text}{{=yes ~no}}"), topic=topic))
+    html = Question.objects.get().stem_html
+    assert html == f"<div>\n{shown}\n</div>"
+
+
+def _moodle_named(name: str, stem: str, idnumber: str = "") -> bytes:
+    number = f"<idnumber>{idnumber}</idnumber>" if idnumber else ""
+    return f"""<quiz><question type="multichoice">
+  <name><text>{name}</text></name>{number}
+  <questiontext format="html"><text>{stem}</text></questiontext>
+  <answer fraction="100"><text>Yes</text></answer>
+  <answer fraction="0"><text>No</text></answer>
+</question></quiz>""".encode()
+
+
+def test_a_question_keeps_its_moodle_name_and_our_export_brings_it_back_to_itself(tmp_path):
+    from content.interchange.export import export_queryset, export_questions
+
+    topic = TopicFactory(slug="mods")
+    data = _moodle_named("EE_mod_05_T39_P079", "Is it?")
+    import_apply(import_plan(parse_bytes(data, "moodlexml"), topic=topic, file_name="ee.xml"))
+    stored = Question.objects.get()
+    assert (stored.ext_id, stored.import_name) == ("mods-ee-mod-05-t39-p079", "EE_mod_05_T39_P079")
+    for file_format in ("gift", "moodlexml", "csv"):
+        exported = export_questions(
+            export_queryset(Question.objects.all()), file_format, name="E", key="e"
+        )
+        assert "EE_mod_05_T39_P079" in exported.data.decode()  # its name, as Moodle had it
+        plan = import_plan(parse_bytes(exported.data, file_format), topic=topic, file_name="e.x")
+        assert [(i.ext_id, i.action) for i in plan.items] == [(stored.ext_id, UNCHANGED)]
+
+
+def test_moodles_idnumber_names_the_question_it_was_exported_as():
+    """Our export writes our id in <idnumber>, which Moodle keeps: a question that went to
+    Moodle and back (Moodle drops our own element) is still the same question."""
+    topic = TopicFactory(slug="ee")
+    QuestionFactory(topic=topic, ext_id="ee-roles", stem="Old text")
+    plan = import_plan(
+        parse_bytes(_moodle_named("Roles", "New text", idnumber="ee-roles"), "moodlexml"),
+        topic=topic,
+        file_name="from-moodle.xml",
+    )
+    assert [(i.ext_id, i.action) for i in plan.items] == [("ee-roles", UPDATE)]
+
+
+def test_the_banks_data_in_a_file_is_checked_like_the_rest(tmp_path):
+    bad = '// exam-prep: {"number": "three", "set": "S"}\n::a:: Which?{=a ~b}\n'
+    parsed = parse_bytes(bad.encode(), "gift")
+    assert parsed.questions == []
+    assert [(p.line, p.message) for p in parsed.problems] == [
+        (1, "the bank's data field number must be a whole number")
+    ]
+    broken = '// exam-prep: {"number": 3,\n::a:: Which?{=a ~b}\n'
+    assert "not valid JSON" in parse_bytes(broken.encode(), "gift").problems[0].message
+    unknown = '// exam-prep: {"owner": "x"}\n::a:: Which?{=a ~b}\n'
+    assert "unknown field(s) owner" in parse_bytes(unknown.encode(), "gift").problems[0].message

@@ -425,9 +425,14 @@ def test_fixed_acceptance_file_has_forty_distinct_valid_questions():
     assert find_duplicates(fingerprints) == []
 
 
-def test_a_moodle_course_file_named_in_gift_is_reported_not_silently_broken():
-    parsed = parse_gift('::pic:: Look: <img src="@@PLUGINFILE@@/vpc.png"> Which?{=a ~b}')
-    assert [q.name for q in parsed.questions] == ["pic"]
+def test_a_moodle_course_file_named_in_gift_is_taken_out_and_named_not_left_broken():
+    parsed = parse_gift(
+        '::pic:: Look: <img src="@@PLUGINFILE@@/vpc.png"> Which? '
+        '<a href="@@PLUGINFILE@@/guide%20v2.pdf">the guide</a>{=a ~b#See ![m](@@PLUGINFILE@@/m.png)}'
+    )
+    [question] = parsed.questions
+    assert question.stem == "Look:  Which? the guide</a>"  # the sanitizer drops the lone </a>
+    assert question.choices[1].feedback == "See"
     assert warnings(parsed) == [
-        (1, 'question "pic" refers to a file of its Moodle course (@@PLUGINFILE@@) that a GIFT file does not hold: that image or link will not work')
+        (1, 'question "pic" refers to files of its Moodle course (@@PLUGINFILE@@), which a GIFT file does not hold: left out vpc.png (not in the file), guide v2.pdf (a file, not an image), m.png (not in the file)')
     ]  # fmt: skip

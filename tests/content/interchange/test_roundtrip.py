@@ -214,3 +214,43 @@ def test_reimporting_a_topics_own_export_into_it_changes_nothing(library, file_f
     assert {item.action for item in plan.items} == {UNCHANGED}, plan.summary
     import_apply(plan)
     assert state() == before
+
+
+COMBINED = """<?xml version="1.0"?><quiz><question type="multichoice">
+  <name><text>Roles</text></name>
+  <questiontext format="markdown"><text>Which gives an app **credentials**?</text></questiontext>
+  <generalfeedback format="markdown"><text>Roles rotate.</text></generalfeedback>
+  <correctfeedback format="markdown"><text>Well done.</text></correctfeedback>
+  <incorrectfeedback format="markdown"><text>Read the notes on roles.</text></incorrectfeedback>
+  <hint format="markdown"><text>Think of what rotates by itself.</text></hint>
+  <answer fraction="100"><text>An IAM role</text></answer>
+  <answer fraction="0"><text>Keys in the code</text></answer>
+</question></quiz>"""
+
+
+def test_moodle_feedback_and_hints_are_shown_and_exported_back_to_their_elements():
+    topic = TopicFactory(slug="fb")
+    import_apply(import_plan(parse_bytes(COMBINED.encode(), "moodlexml"), topic=topic))
+    question = Question.objects.get()
+    assert question.explanation == (
+        "Roles rotate.\n\n**For a right answer:**\n\nWell done.\n\n**For a wrong answer:**"
+        "\n\nRead the notes on roles.\n\n**Hint 1:**\n\nThink of what rotates by itself."
+    )
+    assert "<p><strong>Hint 1:</strong></p>" in question.explanation_html
+    exported = export_questions(
+        export_queryset(Question.objects.all()), "moodlexml", name="F", key="f"
+    )
+    text = exported.data.decode()
+    for element in (
+        '<generalfeedback format="markdown">\n      <text><![CDATA[Roles rotate.]]></text>',
+        '<correctfeedback format="markdown">\n      <text><![CDATA[Well done.]]></text>',
+        '<incorrectfeedback format="markdown">\n      <text><![CDATA[Read the notes on roles.]]>',
+        '<hint format="markdown">\n      <text><![CDATA[Think of what rotates by itself.]]>',
+    ):
+        assert element in text
+    for file_format in ("moodlexml", "gift", "csv"):
+        exported = export_questions(
+            export_queryset(Question.objects.all()), file_format, name="F", key="f"
+        )
+        again = import_plan(parse_bytes(exported.data, file_format), topic=topic)
+        assert [item.action for item in again.items] == [UNCHANGED], file_format

@@ -355,6 +355,7 @@ def import_plan(
     plan.items.extend(candidates)
     plan.items.sort(key=lambda item: item.line)
     plan.errors.sort()
+    plan.warnings.sort(key=lambda warning: warning.line)
     if plan.ok and preview:
         _dry_run(plan)
     return plan

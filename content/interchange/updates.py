@@ -65,15 +65,39 @@ def updates_of(files: list[tuple[str, QuestionData]]) -> list[Update]:
 def _changes(question: Question, data: QuestionData) -> list[dict]:
     after = snapshot(question_fields(data), _data_choices(data))
     changes = [asdict(change) for change in differences(version_content(question), after)]
+    stored_references = _lines(
+        _reference(r.note.anchor if r.note else "", r.url, r.title)
+        for r in sorted(question.references.all(), key=lambda r: r.position)
+    )
+    stored_history = _lines(
+        _revision(r.labels, r.valid_until, r.note)
+        for r in sorted(question.key_revisions.all(), key=lambda r: r.position)
+    )
+    file_references = _lines(_reference(r.note_anchor, r.url, r.title) for r in data.references)
+    file_history = _lines(_revision(r.labels, r.until, r.note) for r in data.key_history)
     for name, old, new in (
         ("Last verified", question.last_verified, data.last_verified),
-        ("Source", question.source, data.source),
+        # A file without any keeps the stored ones (see _merged).
+        ("References", stored_references, file_references or stored_references),
+        ("Answer key history", stored_history, file_history or stored_history),
     ):
         if old != new:
             changes.append(
                 {"what": name, "segments": [], "before": str(old or "—"), "after": str(new or "—")}
             )
     return changes
+
+
+def _reference(anchor: str, url: str, title: str) -> str:
+    return f"#{anchor} {title}" if anchor else f"{url} {title}"
+
+
+def _revision(labels: list[str], until, note: str) -> str:
+    return f"{', '.join(sorted(labels))} until {until}: {note}"
+
+
+def _lines(texts) -> str:
+    return "\n".join(" ".join(text.split()) for text in texts)
 
 
 def bank_questions(ext_ids: list[str]) -> dict[str, Question]:

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 from datetime import date
 
 import pytest
@@ -10,7 +11,7 @@ from django.core.management import call_command
 from content.interchange.export import export_queryset, export_questions
 from content.interchange.formats import parse_bytes
 from content.interchange.model import ImportedChoice, ImportedQuestion, Parsed
-from content.interchange.plan import CREATE, UNCHANGED, import_apply, import_plan
+from content.interchange.plan import CREATE, UNCHANGED, UPDATE, import_apply, import_plan
 from quiz.models import Question, QuestionReference
 from study.models import Topic
 from tests.factories import CertificationFactory, ExamDomainFactory, NoteFactory, TopicFactory
@@ -254,3 +255,26 @@ def test_moodle_feedback_and_hints_are_shown_and_exported_back_to_their_elements
         )
         again = import_plan(parse_bytes(exported.data, file_format), topic=topic)
         assert [item.action for item in again.items] == [UNCHANGED], file_format
+
+
+def test_the_preview_lists_what_an_update_changes_of_the_banks_own_data(library):
+    topic = Topic.objects.get(slug="ec2-security")
+    first = Question.objects.filter(topic=topic).order_by("position").first()
+    rows = export_queryset(Question.objects.filter(pk=first.pk))
+    text = export_questions(rows, "gift", name="EC2", key="ec2").data.decode()
+    line = next(line for line in text.splitlines() if line.startswith("// exam-prep: "))
+    extras = json.loads(line.removeprefix("// exam-prep: "))
+    extras.update(number=99, references=["https://docs.aws.amazon.com/ec2/ EC2 guide"])
+    edited = text.replace(line, "// exam-prep: " + json.dumps(extras))
+    plan = import_plan(parse_bytes(edited.encode(), "gift"), topic=topic)
+    assert plan.ok, plan.errors
+    [item] = plan.items
+    assert item.action == UPDATE
+    changed = {change["what"]: change for change in item.changes}
+    assert set(changed) == {"Number", "References"}
+    assert changed["References"]["after"] == "https://docs.aws.amazon.com/ec2/ EC2 guide"
+    assert (changed["Number"]["before"], changed["Number"]["after"]) == (str(first.number), "99")
+    import_apply(plan)
+    first.refresh_from_db()
+    assert first.number == 99
+    assert [r.url for r in first.references.all()] == ["https://docs.aws.amazon.com/ec2/"]

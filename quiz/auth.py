@@ -22,6 +22,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.db.models import Q
 from django.views.decorators.debug import sensitive_variables
 
+from config.prepared import PreparedQuery
 from quiz.usernames import username_skeleton
 
 
@@ -58,6 +59,11 @@ def username_taken(username: str) -> bool:
     return any(username_skeleton(name) == skeleton for name in candidates)
 
 
+_USER_WITH_PROFILE = PreparedQuery(
+    lambda pk: get_user_model()._default_manager.select_related("profile").filter(pk=pk), int
+)
+
+
 class ProfileBackend(ModelBackend):
     """Django's model backend, finding the account with user_for_username, and loading the
     learner's study settings with the user: one query for both on every signed-in request
@@ -83,9 +89,7 @@ class ProfileBackend(ModelBackend):
         )
 
     def get_user(self, user_id):
-        User = get_user_model()
-        try:
-            user = User._default_manager.select_related("profile").get(pk=user_id)
-        except User.DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
+        """The signed-in user with their profile, on every request: a query compiled once
+        per process (config.prepared)."""
+        found = _USER_WITH_PROFILE(int(user_id))
+        return found[0] if found and self.user_can_authenticate(found[0]) else None

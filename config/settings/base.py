@@ -185,6 +185,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions, read with a query compiled once per process.
+SESSION_ENGINE = "config.sessions"
 
 # Per-process memory by default (it holds only rendered notes, which a token keeps fresh);
 # DJANGO_CACHE=db shares one (after `manage.py createcachetable`). Room for two rendered

@@ -10,7 +10,6 @@ from django.db.models import (
     Exists,
     F,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     StringAgg,
@@ -20,6 +19,7 @@ from django.db.models import (
 from django.urls import reverse
 from django.utils.html import strip_tags
 
+from config.prepared import PreparedQuery, prefetched
 from quiz.models import (
     AnswerKeyRevision,
     AnswerRecord,
@@ -85,53 +85,86 @@ def topic_disclaimer(topic: Topic) -> Disclaimer | None:
     return Disclaimer.objects.filter(topic=topic).first()
 
 
+def _question_page_query(staff: bool, signed_in: bool) -> PreparedQuery:
+    def build(ext_id, user_id=None):
+        # Drafts are an editor's work in progress: staff may open them, learners may not.
+        statuses = [Question.Status.PUBLISHED] + ([Question.Status.DRAFT] if staff else [])
+        queryset = (
+            Question.objects.filter(status__in=statuses, topic__is_active=True, ext_id=ext_id)
+            .select_related(
+                "topic",
+                "topic__certification",
+                "topic__question_disclaimer",
+                "question_set",
+                "duplicate_of",
+            )
+            .annotate(vote_labels=votes_on("pk"))
+        )
+        if signed_in:
+            queryset = queryset.annotate(
+                has_answered=Exists(
+                    AnswerRecord.objects.filter(user_id=user_id, question=OuterRef("pk"))
+                ),
+                own_vote_labels=Subquery(
+                    Vote.objects.filter(user_id=user_id, question=OuterRef("pk")).values("labels")[
+                        :1
+                    ]
+                ),
+            )
+        return queryset.order_by("pk")[:1]
+
+    return PreparedQuery(build, str, int) if signed_in else PreparedQuery(build, str)
+
+
+_QUESTION_PAGE = {
+    (staff, signed_in): _question_page_query(staff, signed_in)
+    for staff in (False, True)
+    for signed_in in (False, True)
+}
+_PAGE_CHOICES = PreparedQuery(
+    lambda pk: Choice.objects.filter(question_id=pk).order_by("position"), int
+)
+_PAGE_KEY_REVISIONS = PreparedQuery(
+    lambda pk: AnswerKeyRevision.objects.filter(question_id=pk).order_by("position"), int
+)
+_PAGE_DUPLICATES = PreparedQuery(
+    lambda pk: (
+        Question.objects.filter(duplicate_of_id=pk, status=Question.Status.PUBLISHED)
+        .select_related("question_set")
+        .order_by("pk")
+    ),
+    int,
+)
+_PAGE_REFERENCES = PreparedQuery(
+    lambda pk: (
+        QuestionReference.objects.filter(question_id=pk)
+        .select_related("note__topic")
+        .order_by("position")
+    ),
+    int,
+)
+
+
 def question_for_page(ext_id: str, user=None) -> Question | None:
     """A question with everything its page shows (None: no such question; retired ones, and
     drafts for anyone but staff, are not found).
 
     One query for the question with its topic's disclaimer, the votes on it and (signed in)
     whether the learner answered it and their own vote; then choices, key revisions,
-    duplicates and references.
+    duplicates and references. Each is compiled once per process (config.prepared): building
+    them cost several times what running them does.
     """
-    # Drafts are an editor's work in progress: staff may open them, learners may not.
-    statuses = [Question.Status.PUBLISHED]
-    if user is not None and user.is_staff:
-        statuses.append(Question.Status.DRAFT)
-    queryset = (
-        Question.objects.filter(status__in=statuses, topic__is_active=True)
-        .select_related(
-            "topic",
-            "topic__certification",
-            "topic__question_disclaimer",
-            "question_set",
-            "duplicate_of",
-        )
-        .annotate(vote_labels=votes_on("pk"))
-        .prefetch_related(
-            Prefetch("choices", queryset=Choice.objects.order_by("position")),
-            Prefetch("key_revisions", queryset=AnswerKeyRevision.objects.order_by("position")),
-            Prefetch(
-                "duplicates",
-                queryset=Question.objects.filter(status=Question.Status.PUBLISHED).select_related(
-                    "question_set"
-                ),
-            ),
-            Prefetch(
-                "references",
-                queryset=QuestionReference.objects.select_related("note__topic").order_by(
-                    "position"
-                ),
-            ),
-        )
-    )
-    if user is not None and user.is_authenticated:
-        queryset = queryset.annotate(
-            has_answered=Exists(AnswerRecord.objects.filter(user=user, question=OuterRef("pk"))),
-            own_vote_labels=Subquery(
-                Vote.objects.filter(user=user, question=OuterRef("pk")).values("labels")[:1]
-            ),
-        )
-    return queryset.filter(ext_id=ext_id).first()
+    signed_in = user is not None and user.is_authenticated
+    query = _QUESTION_PAGE[(signed_in and user.is_staff, signed_in)]
+    found = query(ext_id, user.pk) if signed_in else query(ext_id)
+    if not found:
+        return None
+    question = found[0]
+    prefetched(question, "choices", _PAGE_CHOICES(question.pk))
+    prefetched(question, "key_revisions", _PAGE_KEY_REVISIONS(question.pk))
+    prefetched(question, "duplicates", _PAGE_DUPLICATES(question.pk))
+    prefetched(question, "references", _PAGE_REFERENCES(question.pk))
+    return question
 
 
 def question_disclaimer(question: Question) -> Disclaimer | None:

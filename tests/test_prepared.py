@@ -1,0 +1,92 @@
+"""Prepared queries give exactly what their queryset gives, compile once, and refuse what
+they cannot prepare; the session store built on one keeps Django's rules."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.db.models import Count, Q
+from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone
+
+from config.prepared import PreparedQuery, prefetched
+from config.sessions import SessionStore
+from quiz.models import Choice, Question
+from tests.factories import QuestionFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _with_topic_and_count(ext_id, topic_id):
+    return (
+        Question.objects.filter(ext_id=ext_id, topic_id=topic_id)
+        .select_related("topic__certification")
+        .annotate(
+            choice_count=Count("choices"), right=Count("choices", Q(choices__is_correct=True))
+        )
+        .order_by("pk")
+    )
+
+
+def test_a_prepared_query_gives_what_its_queryset_gives(django_assert_num_queries):
+    prepared = PreparedQuery(_with_topic_and_count, str, int)
+    questions = [QuestionFactory(topic=TopicFactory()) for _ in range(3)]
+    for question in questions:
+        [expected] = _with_topic_and_count(question.ext_id, question.topic_id)
+        with django_assert_num_queries(1):
+            [found] = prepared(question.ext_id, question.topic_id)
+            # select_related objects come with it: no query for the certification
+            assert found.topic.certification.name == expected.topic.certification.name
+        assert (found.pk, found.stem, found.choice_count, found.right) == (
+            expected.pk, expected.stem, expected.choice_count, expected.right,
+        )  # fmt: skip
+    assert prepared("no-such-question", questions[0].topic_id) == []
+
+
+def test_it_compiles_once_per_connection(monkeypatch):
+    prepared = PreparedQuery(lambda pk: Question.objects.filter(pk=pk), int)
+    first, second = QuestionFactory(), QuestionFactory()
+    compiled = []
+    original = SQLCompiler.as_sql
+    monkeypatch.setattr(
+        SQLCompiler, "as_sql", lambda self, *a, **k: compiled.append(1) or original(self, *a, **k)
+    )
+    assert [q.pk for q in prepared(first.pk)] == [first.pk]
+    assert [q.pk for q in prepared(second.pk)] == [second.pk]
+    assert [q.pk for q in prepared(first.pk)] == [first.pk]
+    assert len(compiled) == 1
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda text: Question.objects.filter(stem__icontains=text),  # becomes "%text%"
+        lambda text: Question.objects.filter(ext_id=text).none(),  # no SQL at all
+    ],
+)
+def test_a_value_that_does_not_reach_the_sql_as_itself_is_refused(build):
+    with pytest.raises(ValueError, match="prepared query"):
+        PreparedQuery(build, str)("anything")
+
+
+def test_prefetched_objects_read_without_a_query(django_assert_num_queries):
+    question = QuestionFactory()
+    choices = list(Choice.objects.filter(question=question).order_by("position"))
+    fresh = Question.objects.get(pk=question.pk)
+    prefetched(fresh, "choices", choices)
+    with django_assert_num_queries(0):
+        assert list(fresh.choices.all()) == choices
+        assert all(choice.question is fresh for choice in fresh.choices.all())
+
+
+def test_the_session_store_loads_a_live_session_and_not_an_expired_one():
+    store = SessionStore()
+    store["who"] = "learner"
+    store.create()
+    assert SessionStore(store.session_key).load() == {"who": "learner"}
+    Session.objects.filter(session_key=store.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    expired = SessionStore(store.session_key)
+    assert expired.load() == {} and expired.session_key is None
+    assert SessionStore("no-such-key-0123456789abcdef").load() == {}

@@ -9,11 +9,12 @@ sentinels' places in the parameter list and reads the rows into model instances 
 Django's own iterator does (select_related objects and annotations included).
 
 Only for queries whose SQL does not depend on the values: each argument must be a scalar
-that Django passes through as one parameter (an id, a slug, a date), never a list for
-`__in` or a pattern for `__contains` (ints and strings only: a datetime would need the
-database's own adaptation). Compiling checks that every sentinel arrived in the
-parameters unchanged, and refuses the query otherwise. prefetch_related is not run: the
-caller loads related rows with prepared queries of their own (`prefetched`).
+that Django passes through as one parameter (an id, a slug), never a list for `__in` or a
+pattern for `__contains` (ints and strings only: a datetime would need the database's own
+adaptation). The query is compiled twice, with two sets of placeholders, and refused unless
+its SQL is the same and its parameters differ exactly where the placeholders went.
+prefetch_related is not run: the caller loads related rows with prepared queries of their
+own (`prefetched`).
 """
 
 import copy
@@ -24,34 +25,48 @@ from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable
 
-_SENTINEL_INT = -7_319_000_000
-_SENTINEL_TEXT = "\u2063prepared-{}\u2063"
 
-
-def _sentinel(kind: type, index: int):
-    if kind is int:
-        return _SENTINEL_INT - index
-    if kind is str:
-        return _SENTINEL_TEXT.format(index)
-    raise TypeError(f"a prepared query takes int or str arguments, not {kind.__name__}")
+def _sentinels(kinds: tuple[type, ...], variant: int) -> list:
+    """Placeholder values, in every field's range (Django answers an out-of-range integer
+    with no query at all, so they stay below the smallest integer column's limit)."""
+    values = []
+    for index, kind in enumerate(kinds):
+        if kind is int:
+            values.append(32_000 + 100 * variant + index)
+        elif kind is str:
+            values.append(f"\u2063prepared-{variant}-{index}\u2063")
+        else:
+            raise TypeError(f"a prepared query takes int or str arguments, not {kind.__name__}")
+    return values
 
 
 class _Compiled:
+    """The SQL, its parameters and where the arguments go. Built twice with different
+    placeholders: the SQL must be the same, and the parameters may differ exactly where a
+    placeholder went, so no constant that happens to equal one is ever replaced."""
+
     __slots__ = ("compiler", "params", "shim", "slots", "sql")
 
-    def __init__(self, queryset: QuerySet, sentinels: list):
-        compiler = queryset.query.get_compiler(using=queryset.db)
-        try:
-            sql, params = compiler.as_sql()
-        except EmptyResultSet:
-            raise ValueError("a prepared query must compile to SQL (not .none())") from None
-        params = list(params)
+    def __init__(self, build: Callable[..., QuerySet], kinds: tuple[type, ...]):
+        first, second = _sentinels(kinds, 0), _sentinels(kinds, 1)
+        queryset = build(*first)
+        compiler, sql, params = _compile(queryset)
+        _other, other_sql, other_params = _compile(build(*second))
+        if other_sql != sql or len(other_params) != len(params):
+            raise ValueError("a prepared query's SQL must not depend on its arguments")
         slots: list[tuple[int, int]] = []  # (position in params, argument index)
-        for position, value in enumerate(params):
-            for index, sentinel in enumerate(sentinels):
-                if _same(value, sentinel):
-                    slots.append((position, index))
-        missing = set(range(len(sentinels))) - {index for _p, index in slots}
+        for position, (a, b) in enumerate(zip(params, other_params, strict=True)):
+            if a == b:
+                continue
+            index = next((i for i, value in enumerate(first) if _same(a, value)), None)
+            if index is None or not _same(b, second[index]):
+                raise ValueError(
+                    f"parameter {position} of a prepared query changed with its arguments "
+                    "but is not one of them: prepare only queries whose values are plain "
+                    "parameters"
+                )
+            slots.append((position, index))
+        missing = set(range(len(kinds))) - {index for _p, index in slots}
         if missing:
             raise ValueError(
                 f"argument(s) {sorted(missing)} of a prepared query did not reach its SQL as "
@@ -60,6 +75,15 @@ class _Compiled:
         self.sql, self.params, self.slots = sql, params, slots
         self.compiler = compiler
         self.shim = _QuerySetShim(queryset)
+
+
+def _compile(queryset: QuerySet):
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        raise ValueError("a prepared query must compile to SQL (not .none())") from None
+    return compiler, sql, list(params)
 
 
 def _same(value, sentinel) -> bool:
@@ -107,8 +131,7 @@ class PreparedQuery:
         cache = connection.__dict__.setdefault("_prepared_queries", {})
         compiled = cache.get(self)
         if compiled is None:
-            sentinels = [_sentinel(kind, i) for i, kind in enumerate(self.kinds)]
-            compiled = cache[self] = _Compiled(self.build(*sentinels), sentinels)
+            compiled = cache[self] = _Compiled(self.build, self.kinds)
         return compiled
 
 

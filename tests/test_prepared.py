@@ -44,6 +44,8 @@ def test_a_prepared_query_gives_what_its_queryset_gives(django_assert_num_querie
 
 
 def test_it_compiles_once_per_connection(monkeypatch):
+    """Compiled when first run (twice: with two sets of placeholders, to find where the
+    values go), then never again."""
     prepared = PreparedQuery(lambda pk: Question.objects.filter(pk=pk), int)
     first, second = QuestionFactory(), QuestionFactory()
     compiled = []
@@ -54,7 +56,7 @@ def test_it_compiles_once_per_connection(monkeypatch):
     assert [q.pk for q in prepared(first.pk)] == [first.pk]
     assert [q.pk for q in prepared(second.pk)] == [second.pk]
     assert [q.pk for q in prepared(first.pk)] == [first.pk]
-    assert len(compiled) == 1
+    assert len(compiled) == 2  # once with each set of placeholders, then never again
 
 
 @pytest.mark.parametrize(
@@ -90,3 +92,10 @@ def test_the_session_store_loads_a_live_session_and_not_an_expired_one():
     expired = SessionStore(store.session_key)
     assert expired.load() == {} and expired.session_key is None
     assert SessionStore("no-such-key-0123456789abcdef").load() == {}
+
+
+def test_a_constant_equal_to_a_placeholder_is_never_replaced():
+    prepared = PreparedQuery(lambda pk: Question.objects.filter(pk=pk, number__lt=32_000), int)
+    low, high = QuestionFactory(number=5), QuestionFactory(number=40_000)
+    assert [q.pk for q in prepared(low.pk)] == [low.pk]
+    assert prepared(high.pk) == []  # the constant 32,000 stayed a constant

@@ -121,10 +121,11 @@ _QUESTION_PAGE = {
     for staff in (False, True)
     for signed_in in (False, True)
 }
-_PAGE_CHOICES = PreparedQuery(
+# A question's related rows, each a query compiled once (config.prepared), by question id.
+CHOICES_OF = PreparedQuery(
     lambda pk: Choice.objects.filter(question_id=pk).order_by("position"), int
 )
-_PAGE_KEY_REVISIONS = PreparedQuery(
+KEY_REVISIONS_OF = PreparedQuery(
     lambda pk: AnswerKeyRevision.objects.filter(question_id=pk).order_by("position"), int
 )
 _PAGE_DUPLICATES = PreparedQuery(
@@ -135,7 +136,7 @@ _PAGE_DUPLICATES = PreparedQuery(
     ),
     int,
 )
-_PAGE_REFERENCES = PreparedQuery(
+REFERENCES_OF = PreparedQuery(
     lambda pk: (
         QuestionReference.objects.filter(question_id=pk)
         .select_related("note__topic")
@@ -160,10 +161,10 @@ def question_for_page(ext_id: str, user=None) -> Question | None:
     if not found:
         return None
     question = found[0]
-    prefetched(question, "choices", _PAGE_CHOICES(question.pk))
-    prefetched(question, "key_revisions", _PAGE_KEY_REVISIONS(question.pk))
+    prefetched(question, "choices", CHOICES_OF(question.pk))
+    prefetched(question, "key_revisions", KEY_REVISIONS_OF(question.pk))
     prefetched(question, "duplicates", _PAGE_DUPLICATES(question.pk))
-    prefetched(question, "references", _PAGE_REFERENCES(question.pk))
+    prefetched(question, "references", REFERENCES_OF(question.pk))
     return question
 
 

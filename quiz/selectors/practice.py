@@ -13,8 +13,8 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce
-from django.db.models.query import prefetch_related_objects
 
+from config.prepared import PreparedQuery, prefetched
 from quiz.models import (
     AnswerKeyRevision,
     Choice,
@@ -27,6 +27,8 @@ from quiz.models import (
 )
 from quiz.selectors import review as review_selectors
 from quiz.selectors.bank import (
+    CHOICES_OF,
+    REFERENCES_OF,
     CommunityVote,
     annotated_votes,
     community_vote,
@@ -69,24 +71,13 @@ def _count_items(condition: Q) -> Coalesce:
     return Coalesce(Subquery(items.values("session").annotate(n=Count("pk")).values("n")), 0)
 
 
-def item_for_page(
-    user, pk: int, position: int, *, answering: bool = False, shown: bool = True
-) -> PracticeItem | None:
-    """One item of the learner's own session (None for anyone else's) with all its page shows:
-    one query, plus one each for the question's choices and (shown) its references.
-
-    The query brings the session, the learner with their profile, the question and its
-    topic, the question's key revisions (joined, one row each: usually there are none) as
-    item.key_revisions, the learner's card for it with the key change it announces as
-    item.card, the review this item's answer made, and annotations read by item_progress,
-    item_vote, item_rating_log and item.flagged. With answering, also item.card_snapshot:
-    what recording the answer needs, so the answer post reads nothing more.
-    """
-    mine = Q(question__cards__user=user)
+def _item_queryset(user_id, pk, position, *, times=None):
+    """The query of item_for_page (times: the learner's usual response times, answering)."""
+    mine = Q(question__cards__user_id=user_id)
     annotations = {
         "learner_card": FilteredRelation("question__cards", condition=mine),
         "key_revision": FilteredRelation("question__key_revisions"),
-        "flagged": Exists(Flag.objects.filter(user=user, question=OuterRef("question_id"))),
+        "flagged": Exists(Flag.objects.filter(user_id=user_id, question=OuterRef("question_id"))),
         "vote_labels": votes_on("question_id"),
         # Whole-session counts; this item's own part is taken out below. (A NOT pk = outer
         # pk condition made SQLite scan every practice item instead of the session's.)
@@ -100,10 +91,10 @@ def item_for_page(
             .values("pk")[:1]
         ),
     }
-    if answering:
-        annotations["earlier_correct_ms"] = review_selectors.earlier_correct_ms(user)
-    rows = list(
-        PracticeItem.objects.filter(session_id=pk, session__user=user, position=position)
+    if times is not None:
+        annotations["earlier_correct_ms"] = times
+    return (
+        PracticeItem.objects.filter(session_id=pk, session__user_id=user_id, position=position)
         .annotate(**annotations)
         .select_related(
             "session__user__profile",
@@ -114,6 +105,41 @@ def item_for_page(
         )
         .order_by("key_revision__position")
     )
+
+
+# Compiled once per process (config.prepared): the query took about ten times longer to
+# build than to run. Answering with an exam ahead adds time-dependent days: built each time.
+_ITEM = PreparedQuery(
+    lambda pk, user_id, position: _item_queryset(user_id, pk, position), int, int, int
+)
+_ITEM_ANSWERING = PreparedQuery(
+    lambda pk, user_id, position: _item_queryset(
+        user_id, pk, position, times=review_selectors.usual_times(user_id)
+    ),
+    int,
+    int,
+    int,
+)
+
+
+def item_for_page(
+    user, pk: int, position: int, *, answering: bool = False, shown: bool = True
+) -> PracticeItem | None:
+    """One item of the learner's own session (None for anyone else's) with all its page shows:
+    one query, plus one each for the question's choices and (shown) its references.
+
+    The query brings the session, the learner with their profile, the question and its
+    topic, the question's key revisions (joined, one row each: usually there are none) as
+    item.key_revisions, the learner's card for it with the key change it announces as
+    item.card, the review this item's answer made, and annotations read by item_progress,
+    item_vote, item_rating_log and item.flagged. With answering, also item.card_snapshot:
+    what recording the answer needs, so the answer post reads nothing more.
+    """
+    if answering and review_selectors.exam_ahead(user):
+        times = review_selectors.earlier_correct_ms(user)
+        rows = list(_item_queryset(user.pk, pk, position, times=times))
+    else:
+        rows = (_ITEM_ANSWERING if answering else _ITEM)(pk, user.pk, position)
     if not rows:
         return None
     item = rows[0]
@@ -126,12 +152,10 @@ def item_for_page(
         item.card_snapshot = review_selectors.CardSnapshot.from_annotations(
             item.card, item.earlier_correct_ms
         )
-    prefetches = (
-        question_prefetches("question__", key_revisions=False)
-        if shown
-        else [choices_prefetch("question__")]
-    )
-    prefetch_related_objects([item], *prefetches)
+    question = item.question
+    prefetched(question, "choices", CHOICES_OF(question.pk))
+    if shown:
+        prefetched(question, "references", REFERENCES_OF(question.pk))
     return item
 
 

@@ -372,27 +372,40 @@ def earlier_correct_ms(user, *, now: datetime | None = None):
     One subquery for the times: the kind is compared as LEAST(choose, 2) on both sides, not
     chosen by a CASE over two subqueries (which took longer to build than to run).
     """
-    latest = (
-        AnswerRecord.objects.filter(user=user, is_correct=True, response_ms__isnull=False)
-        .alias(kind=Least("question__choose", Value(2)))
-        .filter(kind=Least(OuterRef(OuterRef("question__choose")), Value(2)))
-        .order_by("-answered_at")
-        .values("pk")
-    )
-    # One short of the window: the answer about to be recorded completes it.
-    times = Subquery(
-        AnswerRecord.objects.filter(pk__in=latest[: srs.USUAL_TIME_WINDOW - 1])
-        .order_by()
-        .values("user")
-        .annotate(times=StringAgg(Cast("response_ms", CharField()), Value(",")))
-        .values("times")
-    )
+    times = usual_times(user.pk)
     days_due = _days_due_ahead(user, _profile_of(user), now=now or timezone.now())
     if days_due is None:
         return times
     text = CharField()
     return Concat(
         Coalesce(times, Value(""), output_field=text), Value(";"), days_due, output_field=text
+    )
+
+
+def exam_ahead(user, *, now: datetime | None = None) -> bool:
+    """Whether earlier_correct_ms has the days due before an exam to add (a time-dependent
+    part no prepared query can hold)."""
+    profile = _profile_of(user)
+    return _days_due_ahead(user, profile, now=now or timezone.now()) is not None
+
+
+def usual_times(user_id):
+    """The learner's latest correct response times on questions of the outer question's
+    kind, as "ms,ms,..." (earlier_correct_ms without an exam ahead)."""
+    latest = (
+        AnswerRecord.objects.filter(user_id=user_id, is_correct=True, response_ms__isnull=False)
+        .alias(kind=Least("question__choose", Value(2)))
+        .filter(kind=Least(OuterRef(OuterRef("question__choose")), Value(2)))
+        .order_by("-answered_at")
+        .values("pk")
+    )
+    # One short of the window: the answer about to be recorded completes it.
+    return Subquery(
+        AnswerRecord.objects.filter(pk__in=latest[: srs.USUAL_TIME_WINDOW - 1])
+        .order_by()
+        .values("user")
+        .annotate(times=StringAgg(Cast("response_ms", CharField()), Value(",")))
+        .values("times")
     )
 
 

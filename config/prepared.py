@@ -10,20 +10,23 @@ Django's own iterator does (select_related objects and annotations included).
 
 Only for queries whose SQL does not depend on the values: each argument must be a scalar
 that Django passes through as one parameter (an id, a slug), never a list for `__in` or a
-pattern for `__contains` (ints and strings only: a datetime would need the database's own
-adaptation). The query is compiled twice, with two sets of placeholders, and refused unless
-its SQL is the same and its parameters differ exactly where the placeholders went.
+pattern for `__contains`: ints, strings, dates and datetimes (compared with a date or
+time field: they are adapted as the database stores them). A `.values()` queryset gives
+dicts, as Django's would. The query is compiled twice, with two sets of placeholders, and
+refused unless its SQL is the same and its parameters differ exactly where the
+placeholders went.
 prefetch_related is not run: the caller loads related rows with prepared queries of their
 own (`prefetched`).
 """
 
 import copy
 from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import ModelIterable
+from django.db.models.query import ModelIterable, ValuesIterable
 
 
 def _sentinels(kinds: tuple[type, ...], variant: int) -> list:
@@ -35,9 +38,25 @@ def _sentinels(kinds: tuple[type, ...], variant: int) -> list:
             values.append(32_000 + 100 * variant + index)
         elif kind is str:
             values.append(f"\u2063prepared-{variant}-{index}\u2063")
+        elif kind is datetime:
+            values.append(datetime(1971 + variant, 1, 1 + index, 3, 3, 3, 3, tzinfo=UTC))
+        elif kind is date:
+            values.append(date(1971 + variant, 1, 1 + index))
         else:
-            raise TypeError(f"a prepared query takes int or str arguments, not {kind.__name__}")
+            raise TypeError(
+                f"a prepared query takes int, str, datetime or date arguments, not {kind.__name__}"
+            )
     return values
+
+
+def _as_parameter(value, kind: type, connection):
+    """A value as Django passes it to the database: dates and times as the backend stores
+    them (SQLite: text in UTC; PostgreSQL: the object itself)."""
+    if kind is datetime:
+        return connection.ops.adapt_datetimefield_value(value)
+    if kind is date:
+        return connection.ops.adapt_datefield_value(value)
+    return value
 
 
 class _Compiled:
@@ -45,13 +64,15 @@ class _Compiled:
     placeholders: the SQL must be the same, and the parameters may differ exactly where a
     placeholder went, so no constant that happens to equal one is ever replaced."""
 
-    __slots__ = ("compiler", "params", "shim", "slots", "sql")
+    __slots__ = ("compiler", "names", "params", "shim", "slots", "sql")
 
-    def __init__(self, build: Callable[..., QuerySet], kinds: tuple[type, ...]):
-        first, second = _sentinels(kinds, 0), _sentinels(kinds, 1)
-        queryset = build(*first)
+    def __init__(self, build: Callable[..., QuerySet], kinds: tuple[type, ...], connection):
+        raw_first, raw_second = _sentinels(kinds, 0), _sentinels(kinds, 1)
+        queryset = build(*raw_first)
         compiler, sql, params = _compile(queryset)
-        _other, other_sql, other_params = _compile(build(*second))
+        _other, other_sql, other_params = _compile(build(*raw_second))
+        first = [_as_parameter(v, k, connection) for v, k in zip(raw_first, kinds, strict=True)]
+        second = [_as_parameter(v, k, connection) for v, k in zip(raw_second, kinds, strict=True)]
         if other_sql != sql or len(other_params) != len(params):
             raise ValueError("a prepared query's SQL must not depend on its arguments")
         slots: list[tuple[int, int]] = []  # (position in params, argument index)
@@ -75,6 +96,13 @@ class _Compiled:
         self.sql, self.params, self.slots = sql, params, slots
         self.compiler = compiler
         self.shim = _QuerySetShim(queryset)
+        # .values() querysets give dicts by these names (Django's ValuesIterable order).
+        query = queryset.query
+        self.names = (
+            [*query.extra_select, *query.values_select, *query.annotation_select]
+            if issubclass(queryset._iterable_class, ValuesIterable)
+            else None
+        )
 
 
 def _compile(queryset: QuerySet):
@@ -107,32 +135,32 @@ class _QuerySetShim:
 
 class PreparedQuery:
     """build(*sentinels) -> QuerySet; calling the PreparedQuery with arguments of `kinds`
-    returns the list of model instances the queryset would, without compiling it again."""
+    returns the list of model instances (or, for .values(), dicts) the queryset would,
+    without compiling it again."""
 
     def __init__(self, build: Callable[..., QuerySet], *kinds: type):
         self.build, self.kinds = build, kinds
 
-    def __call__(self, *values) -> list[Model]:
+    def __call__(self, *values) -> list:
         if len(values) != len(self.kinds):
             raise TypeError(f"expected {len(self.kinds)} argument(s), got {len(values)}")
-        compiled = self._compiled()
-        params = list(compiled.params)
-        for position, index in compiled.slots:
-            params[position] = values[index]
-        compiler = copy.copy(compiled.compiler)
-        compiler.as_sql = lambda *args, **kwargs: (compiled.sql, params)
-        shim = copy.copy(compiled.shim)
-        shim.query, shim.compiler = shim, compiler
-        return list(ModelIterable(shim))
-
-    def _compiled(self) -> _Compiled:
         # Per connection: a compiler is bound to its thread's connection object.
         connection = connections["default"]
         cache = connection.__dict__.setdefault("_prepared_queries", {})
         compiled = cache.get(self)
         if compiled is None:
-            compiled = cache[self] = _Compiled(self.build, self.kinds)
-        return compiled
+            compiled = cache[self] = _Compiled(self.build, self.kinds, connection)
+        params = list(compiled.params)
+        for position, index in compiled.slots:
+            params[position] = _as_parameter(values[index], self.kinds[index], connection)
+        compiler = copy.copy(compiled.compiler)
+        compiler.as_sql = lambda *args, **kwargs: (compiled.sql, params)
+        if compiled.names is not None:
+            names = compiled.names
+            return [dict(zip(names, row, strict=True)) for row in compiler.results_iter()]
+        shim = copy.copy(compiled.shim)
+        shim.query, shim.compiler = shim, compiler
+        return list(ModelIterable(shim))
 
 
 def prefetched(instance: Model, name: str, objects: Sequence[Model]) -> None:

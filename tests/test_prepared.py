@@ -1,7 +1,7 @@
 """Prepared queries give exactly what their queryset gives, compile once, and refuse what
 they cannot prepare; the session store built on one keeps Django's rules."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -99,3 +99,25 @@ def test_a_constant_equal_to_a_placeholder_is_never_replaced():
     low, high = QuestionFactory(number=5), QuestionFactory(number=40_000)
     assert [q.pk for q in prepared(low.pk)] == [low.pk]
     assert prepared(high.pk) == []  # the constant 32,000 stayed a constant
+
+
+def test_dates_and_times_are_passed_as_the_database_stores_them():
+    from quiz.models import AnswerRecord
+    from tests.factories import AnswerRecordFactory, UserFactory
+
+    def answered_since(user_id, since):
+        return (
+            AnswerRecord.objects.filter(user_id=user_id, answered_at__gte=since)
+            .values("user_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+
+    prepared = PreparedQuery(answered_since, int, datetime)
+    user = UserFactory()
+    now = timezone.now()
+    for days in (1, 3, 5):
+        AnswerRecordFactory(user=user, answered_at=now - timedelta(days=days))
+    for since in (now - timedelta(days=2), now - timedelta(days=4), now - timedelta(days=9)):
+        assert prepared(user.pk, since) == list(answered_since(user.pk, since))
+    assert prepared(user.pk, now) == []

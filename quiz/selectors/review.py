@@ -24,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Concat, Least, TruncDate
 from django.utils import timezone
 
+from config.prepared import PreparedQuery
 from quiz import srs
 from quiz.models import (
     AnswerRecord,
@@ -122,12 +123,62 @@ class ReviewCounts:
         return max(0, self.due_total - self.due_now)
 
 
+def _tally_query(targeted: bool) -> PreparedQuery:
+    """Today's counts over the learner's cards: (user, now, day start[, certification])."""
+
+    def build(user_id, now, day_start, certification=None):
+        counted = LIVE_CARD
+        if targeted:
+            counted &= Q(question__topic__certification=certification)
+        return (
+            ReviewCard.objects.filter(user_id=user_id)
+            .values("user_id")
+            .annotate(
+                due_now=Count("pk", filter=LIVE_CARD & Q(due__lte=now)),
+                new_today=Count("pk", filter=Q(created_at__gte=day_start)),
+                counted=Count("pk", filter=counted),
+            )
+            .order_by()
+        )
+
+    kinds = (int, datetime, datetime, int) if targeted else (int, datetime, datetime)
+    return PreparedQuery(build, *kinds)
+
+
+_TALLY = {targeted: _tally_query(targeted) for targeted in (False, True)}
+# Live cards only, so each day's column is a plain comparison: 14 joined filters cost more
+# to build than the query costs to run.
+_FORECAST = PreparedQuery(
+    lambda user_id, *ends: (
+        ReviewCard.objects.filter(LIVE_CARD, user_id=user_id)
+        .values("user_id")
+        .annotate(
+            **{f"before_{i}": Count("pk", filter=Q(due__lt=end)) for i, end in enumerate(ends)}
+        )
+        .order_by()
+    ),
+    int,
+    *[datetime] * FORECAST_DAYS,
+)
+_REVIEWS_SINCE = PreparedQuery(
+    lambda user_id, since: (
+        ReviewLog.objects.filter(user_id=user_id, reviewed_at__gte=since, source="review")
+        .values("user_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ),
+    int,
+    datetime,
+)
+
+
 def _review_tally(
     user, profile: Profile, *, now: datetime, forecast: bool = False
 ) -> tuple[ReviewCounts, list[tuple[date, int]]]:
     """Today's counts and (with forecast) the next 14 days' due counts by the learner's local
     date: one pass over the learner's cards, one count of today's reviews and, while new
-    questions are still allowed today, one count of live questions.
+    questions are still allowed today, one count of live questions. The first three are
+    compiled once per process (config.prepared): building them cost more than running them.
 
     A card is due on a local day when it is due before that day's local midnight; today
     includes what is overdue. Plain comparisons: no per-row time-zone conversion.
@@ -139,28 +190,21 @@ def _review_tally(
         datetime.combine(today + timedelta(days=i + 1), time.min, tzinfo=zone)
         for i in range(FORECAST_DAYS if forecast else 0)
     ]
-    live = LIVE_CARD
     questions = Question.objects.live()
-    counted = live
-    if profile.target_certification_id:
+    certification = profile.target_certification_id
+    if certification:
         # Unseen = live questions (of the target exam) minus those with a card: two counts,
         # no per-question existence check.
-        questions = questions.filter(topic__certification=profile.target_certification_id)
-        counted &= Q(question__topic__certification=profile.target_certification_id)
-    tally = ReviewCard.objects.filter(user=user).aggregate(
-        due_now=Count("pk", filter=live & Q(due__lte=now)),
-        new_today=Count("pk", filter=Q(created_at__gte=day_start)),
-        counted=Count("pk", filter=counted),
-    )
+        questions = questions.filter(topic__certification=certification)
+        rows = _TALLY[True](user.pk, now, day_start, certification)
+    else:
+        rows = _TALLY[False](user.pk, now, day_start)
+    tally = rows[0] if rows else {"due_now": 0, "new_today": 0, "counted": 0}
     if ends:
-        # Live cards only, so each day's column is a plain comparison: 14 joined filters
-        # cost more to build than the query costs to run.
-        tally |= _live_cards(user).aggregate(
-            **{f"before_{i}": Count("pk", filter=Q(due__lt=end)) for i, end in enumerate(ends)}
-        )
-    reviews_today = ReviewLog.objects.filter(
-        user=user, reviewed_at__gte=day_start, source="review"
-    ).count()
+        rows = _FORECAST(user.pk, *ends)
+        tally |= rows[0] if rows else {f"before_{i}": 0 for i in range(len(ends))}
+    reviewed = _REVIEWS_SINCE(user.pk, day_start)
+    reviews_today = reviewed[0]["n"] if reviewed else 0
     new_room = max(0, profile.new_per_day - tally["new_today"])
     unseen = min(new_room, max(0, questions.count() - tally["counted"])) if new_room else 0
     counts = ReviewCounts(

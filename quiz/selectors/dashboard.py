@@ -8,6 +8,7 @@ from django.db.models import Case, Count, F, Q, When, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from config.prepared import PreparedQuery
 from quiz import srs
 from quiz.models import AnswerRecord, PracticeSession, Question, ReviewDay
 from quiz.selectors.bank import CORRECT_NOW
@@ -44,21 +45,23 @@ ACTIVITY_DAYS = 30
 STREAK_HORIZON_DAYS = 730
 
 
-def _mastery(user) -> list[TopicMastery]:
-    """Per answered topic: distinct questions answered, live questions, and % right (by
-    today's key) over the latest RECENT_WINDOW answers. Three queries: two passes over the
-    learner's own answers and the answered topics with their live question counts (not
-    subqueries per topic, which grew with topics x history). Answers are grouped by topic id
-    alone: grouping by the topic's text columns made PostgreSQL sort by collation."""
-    answers = AnswerRecord.objects.filter(user=user)
-    counts = dict(
-        answers.values("question__topic")
+# The dashboard's queries, each compiled once per process (config.prepared): building them
+# cost more than running them. Per learner: distinct questions answered per topic; whether
+# each of the latest RECENT_WINDOW answers per topic is right by today's key; the topics
+# answered, with their live question counts; reviews per local day since a date.
+_ANSWERED_PER_TOPIC = PreparedQuery(
+    lambda user_id: (
+        AnswerRecord.objects.filter(user_id=user_id)
+        .values("question__topic")
         .annotate(answered=Count("question", distinct=True))
-        .values_list("question__topic", "answered")
         .order_by()
-    )
-    recent = (
-        answers.annotate(
+    ),
+    int,
+)
+_RECENT_RIGHT = PreparedQuery(
+    lambda user_id: (
+        AnswerRecord.objects.filter(user_id=user_id)
+        .annotate(
             rank=Window(
                 RowNumber(),
                 partition_by=F("question__topic"),
@@ -67,20 +70,48 @@ def _mastery(user) -> list[TopicMastery]:
             right_now=Case(When(CORRECT_NOW, then=1), default=0),
         )
         .filter(rank__lte=RECENT_WINDOW)
-        .values_list("question__topic", "right_now")
-    )
-    live_question = Q(
-        questions__status=Question.Status.PUBLISHED, questions__duplicate_of__isnull=True
-    )
-    topics = (
-        Topic.objects.filter(pk__in=counts)
+        .values("question__topic", "right_now")
+    ),
+    int,
+)
+_ANSWERED_TOPICS = PreparedQuery(
+    lambda user_id: (
+        Topic.objects.filter(
+            pk__in=AnswerRecord.objects.filter(user_id=user_id).values("question__topic")
+        )
         .select_related("certification")
-        .annotate(live_questions=Count("questions", filter=live_question))
+        .annotate(
+            live_questions=Count(
+                "questions",
+                filter=Q(
+                    questions__status=Question.Status.PUBLISHED,
+                    questions__duplicate_of__isnull=True,
+                ),
+            )
+        )
         .order_by("certification__position", "position", "title")
-    )
+    ),
+    int,
+)
+_REVIEWS_PER_DAY = PreparedQuery(
+    lambda user_id, since: ReviewDay.objects.filter(
+        user_id=user_id, day__gte=since, reviews__gt=0
+    ).values("day", "reviews"),
+    int,
+    date,
+)
+
+
+def _mastery(user) -> list[TopicMastery]:
+    """Per answered topic: distinct questions answered, live questions, and % right (by
+    today's key) over the latest RECENT_WINDOW answers. Three queries: two passes over the
+    learner's own answers and the answered topics with their live question counts (not
+    subqueries per topic, which grew with topics x history). Answers are grouped by topic id
+    alone: grouping by the topic's text columns made PostgreSQL sort by collation."""
+    counts = {row["question__topic"]: row["answered"] for row in _ANSWERED_PER_TOPIC(user.pk)}
     right: dict[int, list[int]] = {}
-    for topic_id, value in recent:
-        right.setdefault(topic_id, []).append(value)
+    for row in _RECENT_RIGHT(user.pk):
+        right.setdefault(row["question__topic"], []).append(row["right_now"])
     return [
         TopicMastery(
             topic=topic,
@@ -90,7 +121,8 @@ def _mastery(user) -> list[TopicMastery]:
             if right.get(topic.pk)
             else None,
         )
-        for topic in topics
+        for topic in _ANSWERED_TOPICS(user.pk)
+        if topic.pk in counts
     ]
 
 
@@ -101,11 +133,8 @@ def dashboard(user, *, daily_goal: int = 20, time_zone: str = "UTC") -> Dashboar
     # Reviews per local day (every answer is one) over the streak's horizon: the per-day
     # counters, not a date cast over the learner's whole answer history.
     today = srs.local_day_start(timezone.now(), time_zone).date()
-    per_day = dict(
-        ReviewDay.objects.filter(
-            user=user, day__gte=today - timedelta(days=STREAK_HORIZON_DAYS), reviews__gt=0
-        ).values_list("day", "reviews")
-    )
+    since = today - timedelta(days=STREAK_HORIZON_DAYS)
+    per_day = {row["day"]: row["reviews"] for row in _REVIEWS_PER_DAY(user.pk, since)}
     start = today - timedelta(days=ACTIVITY_DAYS - 1)
     activity = [
         (start + timedelta(days=i), per_day.get(start + timedelta(days=i), 0))

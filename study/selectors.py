@@ -1,5 +1,6 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from config.prepared import PreparedQuery
 from study.models import Certification, Note, Topic, WhatsNewItem
 
 
@@ -13,8 +14,15 @@ def certifications_for_home() -> QuerySet[Certification]:
     )
 
 
+# Compiled once per process (config.prepared): the topic page's own read.
+_ACTIVE_TOPIC = PreparedQuery(
+    lambda slug: Topic.objects.active().select_related("certification").filter(slug=slug), str
+)
+
+
 def topic_for_page(slug: str) -> Topic | None:
-    return Topic.objects.active().select_related("certification").filter(slug=slug).first()
+    found = _ACTIVE_TOPIC(slug)
+    return found[0] if found else None
 
 
 # Both lazy: the topic page reads them only when its cached rendering of the notes is stale.

@@ -43,16 +43,31 @@ def disputed_questions() -> QuerySet[Question]:
     return Question.objects.filter(~Q(disputed="") | Q(community_disagrees=True) | open_reports)
 
 
+_LIVE_IN_TOPIC = PreparedQuery(
+    lambda topic_id: (
+        Question.objects.live()
+        .filter(topic_id=topic_id)
+        .values("topic")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ),
+    int,
+)
+
+
 def topic_question_links(topics: Sequence[Topic]) -> dict[int, list[TopicLink]]:
     """For study's pages: "N questions" per topic and, when it has any, a button that starts
     a practice session on it; in one query."""
-    counts = dict(
-        Question.objects.live()
-        .filter(topic__in=[topic.pk for topic in topics])
-        .values_list("topic")
-        .annotate(n=Count("pk"))
-        .values_list("topic", "n")
-    )
+    if len(topics) == 1:  # a topic's own page: compiled once (config.prepared)
+        counts = {row["topic"]: row["n"] for row in _LIVE_IN_TOPIC(topics[0].pk)}
+    else:
+        counts = dict(
+            Question.objects.live()
+            .filter(topic__in=[topic.pk for topic in topics])
+            .values_list("topic")
+            .annotate(n=Count("pk"))
+            .values_list("topic", "n")
+        )
     links = {}
     for topic in topics:
         n = counts.get(topic.pk, 0)

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
+from config.prepared import PreparedQuery, prefetched
 from quiz import exam_rules
 from quiz.models import (
     AnswerKeyRevision,
@@ -19,7 +20,8 @@ from quiz.models import (
     BlueprintTopic,
     Question,
 )
-from quiz.selectors.practice import choices_prefetch, question_prefetches
+from quiz.selectors.bank import CHOICES_OF, KEY_REVISIONS_OF, REFERENCES_OF
+from quiz.selectors.practice import question_prefetches
 from study.domains import grouped_by_domain
 from study.models import ExamDomain, Topic
 
@@ -298,21 +300,42 @@ def offered_exams(*, now: datetime | None = None) -> list[BlueprintFill]:
     return [fills[blueprint.pk] for blueprint in blueprints]
 
 
+# The exam screen's and autosave's reads, compiled once per process (config.prepared).
+_ATTEMPT = PreparedQuery(
+    lambda pk, user_id: Attempt.objects.select_related("blueprint").filter(pk=pk, user_id=user_id),
+    int,
+    int,
+)
+_ATTEMPT_ITEM = PreparedQuery(
+    lambda attempt_id, position: (
+        AttemptQuestion.objects.filter(attempt_id=attempt_id, position=position)
+        .select_related("question", "question__topic")
+        .order_by("pk")[:1]
+    ),
+    int,
+    int,
+)
+
+
 def attempt_for(user, pk: int) -> Attempt | None:
     """The learner's own attempt (None for anyone else's)."""
-    return Attempt.objects.select_related("blueprint").filter(pk=pk, user=user).first()
+    found = _ATTEMPT(pk, user.pk) if user.is_authenticated else []
+    return found[0] if found else None
 
 
 def attempt_item(attempt: Attempt, position: int, *, shown: bool = True) -> AttemptQuestion | None:
     """A question of the attempt; shown: with all the question screen needs, else with
     the choices only (enough to save an answer or a flag)."""
-    queryset = AttemptQuestion.objects.filter(attempt=attempt).select_related(
-        "question", "question__topic"
-    )
-    prefetches = question_prefetches("question__") if shown else [choices_prefetch("question__")]
-    item = queryset.prefetch_related(*prefetches).filter(position=position).first()
-    if item is not None:
-        item.attempt = attempt  # the caller's, with its blueprint: not read again
+    found = _ATTEMPT_ITEM(attempt.pk, position)
+    if not found:
+        return None
+    item = found[0]
+    item.attempt = attempt  # the caller's, with its blueprint: not read again
+    question = item.question
+    prefetched(question, "choices", CHOICES_OF(question.pk))
+    if shown:
+        prefetched(question, "references", REFERENCES_OF(question.pk))
+        prefetched(question, "key_revisions", KEY_REVISIONS_OF(question.pk))
     return item
 
 

@@ -468,9 +468,12 @@ class Results:
     rescored_passed: bool | None
 
 
-def results(attempt: Attempt) -> Results:
-    items = list(
-        AttemptQuestion.objects.filter(attempt=attempt)
+# The results page's reads, compiled once per process (config.prepared): the attempt's
+# questions with what the tallies need, and the learner's latest timed attempts on the
+# blueprint (the trend).
+_RESULT_ITEMS = PreparedQuery(
+    lambda attempt_id: (
+        AttemptQuestion.objects.filter(attempt_id=attempt_id)
         .select_related(
             "question",
             "question__topic",
@@ -479,7 +482,23 @@ def results(attempt: Attempt) -> Results:
             "question__topic__domain",
         )
         .order_by("position")
-    )
+    ),
+    int,
+)
+_TREND = PreparedQuery(
+    lambda user_id, blueprint_id: Attempt.objects.filter(
+        user_id=user_id,
+        blueprint_id=blueprint_id,
+        mode=Attempt.Mode.TIMED,  # review mode shows answers as it goes: not a trend point
+        finished_at__isnull=False,
+    ).order_by("-finished_at")[:12],
+    int,
+    int,
+)
+
+
+def results(attempt: Attempt) -> Results:
+    items = _RESULT_ITEMS(attempt.pk)
     by_topic: dict[int, TopicResult] = {}
     for item in items:
         topic = item.question.topic
@@ -501,14 +520,7 @@ def results(attempt: Attempt) -> Results:
         rescored_passed = exam_rules.passed(
             score_value=rescored_score, passing_score=attempt.passing_score
         )
-    trend = list(
-        Attempt.objects.filter(
-            user_id=attempt.user_id,
-            blueprint_id=attempt.blueprint_id,
-            mode=Attempt.Mode.TIMED,  # review mode shows answers as it goes: not a trend point
-            finished_at__isnull=False,
-        ).order_by("-finished_at")[:12]
-    )[::-1]
+    trend = _TREND(attempt.user_id, attempt.blueprint_id)[::-1] if attempt.blueprint_id else []
     return Results(
         attempt=attempt,
         items=items,

@@ -175,6 +175,8 @@ def endpoints(data, clients: int) -> list[dict]:
     def each_client(make):
         return [make(i) for i in range(clients)]
 
+    light = _light_learner(data)
+    light_auth = signed_in(light)
     topics, questions = data.topic_slugs, data.question_ext_ids
     return [
         {"name": "floor (/healthz)", "kind": "floor", "plans": [[request("GET", "/healthz")]]},
@@ -232,6 +234,18 @@ def endpoints(data, clients: int) -> list[dict]:
             "kind": "learner",
             "plans": each_client(lambda i: [request("GET", "/", headers=auth[i])]),
         },
+        # The same pages for a learner with 20 answers (the rows above: about 2,000 at
+        # full size): what a page costs should not grow with a learner's history.
+        {
+            "name": "dashboard, learner with 20 answers",
+            "kind": "learner",
+            "plans": each_client(lambda i: [request("GET", "/", headers=light_auth)]),
+        },
+        {
+            "name": "review due page, learner with 20 answers",
+            "kind": "learner",
+            "plans": each_client(lambda i: [request("GET", "/review/", headers=light_auth)]),
+        },
         {
             "name": "admin question list",
             "kind": "staff",
@@ -241,6 +255,28 @@ def endpoints(data, clients: int) -> list[dict]:
             ],
         },
     ]
+
+
+def _light_learner(data):
+    """A learner like the others (profile, target exam) with 20 answers, given through the
+    app's own answer service (cards, review log and day counters as a learner's are)."""
+    from django.contrib.auth import get_user_model
+
+    from quiz.models import Profile, Question
+    from quiz.services import answer_record
+
+    User = get_user_model()
+    user = User.objects.create_user(username="light-learner", password=secrets.token_hex(8))
+    model = User.objects.get(pk=data.learner_ids[0]).profile
+    Profile.objects.update_or_create(
+        user=user,
+        defaults={"target_certification_id": model.target_certification_id, "daily_goal": 20},
+    )
+    questions = Question.objects.live().order_by("pk").prefetch_related("choices")[:20]
+    for question in questions:
+        key = [c.label for c in question.choices.all() if c.is_correct]
+        answer_record(user=user, question=question, labels=key)
+    return User.objects.get(pk=user.pk)
 
 
 if __name__ == "__main__":

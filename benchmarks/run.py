@@ -32,7 +32,12 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
 sys.path.insert(0, str(ROOT))
 
-TARGET_RATIO = 0.35
+# Against the signed-in empty page in the same run (issue: learner pages near the stack's
+# own limit): every learner page at half its throughput or more, the admin list a quarter;
+# the signed-in page itself at 0.4 of the floor.
+TARGET_SIGNED_IN_RATIO = 0.5
+TARGET_ADMIN_SIGNED_IN_RATIO = 0.25
+TARGET_SIGNED_IN_FLOOR = 0.4
 TARGET_P95_MS = 50
 TARGET_QUERIES = 10
 TARGET_GZIP_KB = 30
@@ -227,8 +232,10 @@ def _bench_database(vendor, env, workdir, args, duration, scale) -> dict:
     finally:
         _stop(server)
     floor_rps = sum(f["rps"] for f in floors) / len(floors)
+    shell = next((r["rps"] for r in endpoints if r["name"] == "signed-in empty page"), None)
     for row in endpoints:
         row["ratio"] = round(row["rps"] / floor_rps, 3) if floor_rps else None
+        row["signed_in_ratio"] = round(row["rps"] / shell, 3) if shell else None
     return {
         "vendor": vendor,
         "version": _database_version(vendor, env),
@@ -325,11 +332,29 @@ def _check_targets(results) -> list[dict]:
     checks = []
     for db in results["databases"]:
         for row in db["endpoints"]:
+            where = f"{db['vendor']}: {row['name']}"
+            if row["name"] == "signed-in empty page":
+                checks.append(
+                    _check(f"{where}: × floor", row["ratio"], ">=", TARGET_SIGNED_IN_FLOOR)
+                )
+            if row["kind"] == "staff":
+                checks.append(
+                    _check(
+                        f"{where}: × signed-in empty page",
+                        row["signed_in_ratio"],
+                        ">=",
+                        TARGET_ADMIN_SIGNED_IN_RATIO,
+                    )
+                )
             if row["kind"] != "learner":
                 continue
-            where = f"{db['vendor']}: {row['name']}"
             checks += [
-                _check(f"{where}: throughput ratio", row["ratio"], ">=", TARGET_RATIO),
+                _check(
+                    f"{where}: × signed-in empty page",
+                    row["signed_in_ratio"],
+                    ">=",
+                    TARGET_SIGNED_IN_RATIO,
+                ),
                 _check(f"{where}: p95 ms", row["p95_ms"], "<", TARGET_P95_MS),
                 _check(f"{where}: SQL queries", row["queries"], "<=", TARGET_QUERIES),
                 _check(f"{where}: errors", row["errors"], "<=", 0),
@@ -403,16 +428,17 @@ def markdown(results) -> str:
             "",
             f"{_counts(db['counts'])}; bulk load {db['timings']['bulk_load_s']} s.",
             "",
-            "| endpoint | req/s | p50 ms | p95 ms | × floor | SQL queries | bytes | errors "
-            "| CPU ms | SQL ms | template ms |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| endpoint | req/s | p50 ms | p95 ms | × floor | × signed-in | SQL queries | bytes "
+            "| errors | CPU ms | SQL ms | template ms |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
             _floor_row(db),
         ]
         for row in db["endpoints"]:
             name = f"*{row['name']}* (reference)" if row["kind"] == "reference" else row["name"]
             lines.append(
                 f"| {name} | {row['rps']} | {row['p50_ms']} | {row['p95_ms']} | "
-                f"{row['ratio']:.3f} | {row['queries']} | {row['bytes']} | {row['errors']} | "
+                f"{row['ratio']:.3f} | {row.get('signed_in_ratio') or 0:.3f} | {row['queries']} | "
+                f"{row['bytes']} | {row['errors']} | "
                 f"{row.get('cpu_ms', '')} | {row.get('sql_ms', '')} | {row.get('tpl_ms', '')} |"
             )
         weights = {(p["gzip_kb"], p["br_kb"], p["raw_kb"]) for p in db["page_weight"]["pages"]}
@@ -441,7 +467,7 @@ def _floor_row(db: dict) -> str:
     first, runs = db["floor"]["runs"][0], db["floor"]["runs"]
     return (
         f"| floor (/healthz) | {db['floor']['rps']} | {first['p50_ms']} | {first['p95_ms']} | "
-        f"1.00 | {first['queries']} | {first['bytes']} | {sum(r['errors'] for r in runs)} | "
+        f"1.00 | – | {first['queries']} | {first['bytes']} | {sum(r['errors'] for r in runs)} | "
         f"{first.get('cpu_ms', '')} | {first.get('sql_ms', '')} | {first.get('tpl_ms', '')} |"
     )
 

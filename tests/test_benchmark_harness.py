@@ -59,8 +59,8 @@ def test_report_marks_the_reference_row_and_shows_the_time_split():
              "cpu_ms": 0.3, "sql_ms": 0, "tpl_ms": 0},
         ]},
         "endpoints": [
-            {**row, "name": "signed-in empty page", "kind": "reference"},
-            {**row, "name": "dashboard", "kind": "learner"},
+            {**row, "name": "signed-in empty page", "kind": "reference", "signed_in_ratio": 1.0},
+            {**row, "rps": 50.0, "name": "dashboard", "kind": "learner", "signed_in_ratio": 0.5},
         ],
         "page_weight": {
             "pages": [{"gzip_kb": 20, "br_kb": 18, "raw_kb": 60, "external": []}],
@@ -76,5 +76,8 @@ def test_report_marks_the_reference_row_and_shows_the_time_split():
     table = run.markdown(results)
 
     assert "| *signed-in empty page* (reference) | 100.0 |" in table
-    assert "| dashboard | 100.0 | 5.0 | 9.0 | 0.100 | 2 | 10 | 0 | 3.0 | 0.4 | 1.0 |" in table
-    assert "| floor (/healthz) | 1000.0 | 1.0 | 2.0 | 1.00 | 0 | 2 | 0 | 0.3 | 0 | 0 |" in table
+    # × signed-in: each page's throughput over the signed-in empty page's in the same run
+    assert (
+        "| dashboard | 50.0 | 5.0 | 9.0 | 0.100 | 0.500 | 2 | 10 | 0 | 3.0 | 0.4 | 1.0 |" in table
+    )
+    assert "| floor (/healthz) | 1000.0 | 1.0 | 2.0 | 1.00 | – | 0 | 2 | 0 | 0.3 | 0 | 0 |" in table

@@ -64,7 +64,7 @@ class _Compiled:
     placeholders: the SQL must be the same, and the parameters may differ exactly where a
     placeholder went, so no constant that happens to equal one is ever replaced."""
 
-    __slots__ = ("compiler", "names", "params", "shim", "slots", "sql")
+    __slots__ = ("compiler", "converters", "names", "params", "shim", "slots", "sql")
 
     def __init__(self, build: Callable[..., QuerySet], kinds: tuple[type, ...], connection):
         raw_first, raw_second = _sentinels(kinds, 0), _sentinels(kinds, 1)
@@ -95,6 +95,10 @@ class _Compiled:
             )
         self.sql, self.params, self.slots = sql, params, slots
         self.compiler = compiler
+        # Each column's converters (dates from SQLite's text, decimals ...): the same for
+        # every run, and finding them costs as much as reading a few rows.
+        fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
+        self.converters = compiler.get_converters(fields)
         self.shim = _QuerySetShim(queryset)
         # .values() querysets give dicts by these names (Django's ValuesIterable order).
         query = queryset.query
@@ -155,6 +159,7 @@ class PreparedQuery:
             params[position] = _as_parameter(values[index], self.kinds[index], connection)
         compiler = copy.copy(compiled.compiler)
         compiler.as_sql = lambda *args, **kwargs: (compiled.sql, params)
+        compiler.get_converters = lambda expressions: compiled.converters
         if compiled.names is not None:
             names = compiled.names
             return [dict(zip(names, row, strict=True)) for row in compiler.results_iter()]

@@ -75,7 +75,9 @@ class _Compiled:
         second = [_as_parameter(v, k, connection) for v, k in zip(raw_second, kinds, strict=True)]
         if other_sql != sql or len(other_params) != len(params):
             raise ValueError("a prepared query's SQL must not depend on its arguments")
-        slots: list[tuple[int, int]] = []  # (position in params, argument index)
+        # (position in params, argument index, the parameter's type when it wraps an int:
+        # Django passes small integers to PostgreSQL as psycopg's Int2)
+        slots: list[tuple[int, int, type | None]] = []
         for position, (a, b) in enumerate(zip(params, other_params, strict=True)):
             if a == b:
                 continue
@@ -86,8 +88,9 @@ class _Compiled:
                     "but is not one of them: prepare only queries whose values are plain "
                     "parameters"
                 )
-            slots.append((position, index))
-        missing = set(range(len(kinds))) - {index for _p, index in slots}
+            wrapper = type(a) if isinstance(a, int) and type(a) is not int else None
+            slots.append((position, index, wrapper))
+        missing = set(range(len(kinds))) - {index for _p, index, _w in slots}
         if missing:
             raise ValueError(
                 f"argument(s) {sorted(missing)} of a prepared query did not reach its SQL as "
@@ -119,6 +122,8 @@ def _compile(queryset: QuerySet):
 
 
 def _same(value, sentinel) -> bool:
+    if type(sentinel) is int:  # an int, or a wrapper of one (psycopg's Int2), not a bool
+        return isinstance(value, int) and not isinstance(value, bool) and value == sentinel
     return type(value) is type(sentinel) and value == sentinel
 
 
@@ -155,8 +160,9 @@ class PreparedQuery:
         if compiled is None:
             compiled = cache[self] = _Compiled(self.build, self.kinds, connection)
         params = list(compiled.params)
-        for position, index in compiled.slots:
-            params[position] = _as_parameter(values[index], self.kinds[index], connection)
+        for position, index, wrapper in compiled.slots:
+            value = _as_parameter(values[index], self.kinds[index], connection)
+            params[position] = wrapper(value) if wrapper else value
         compiler = copy.copy(compiled.compiler)
         compiler.as_sql = lambda *args, **kwargs: (compiled.sql, params)
         compiler.get_converters = lambda expressions: compiled.converters

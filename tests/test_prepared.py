@@ -121,3 +121,17 @@ def test_dates_and_times_are_passed_as_the_database_stores_them():
     for since in (now - timedelta(days=2), now - timedelta(days=4), now - timedelta(days=9)):
         assert prepared(user.pk, since) == list(answered_since(user.pk, since))
     assert prepared(user.pk, now) == []
+
+
+def test_a_small_integer_column_takes_its_value_as_the_database_driver_wants_it():
+    """PostgreSQL gets small integers wrapped (psycopg's Int2): the wrapper is kept."""
+    prepared = PreparedQuery(
+        lambda question_id, position: Choice.objects.filter(
+            question_id=question_id, position=position
+        ),
+        int,
+        int,
+    )
+    question = QuestionFactory()
+    for choice in Choice.objects.filter(question=question):
+        assert prepared(question.pk, choice.position) == [choice]

@@ -15,8 +15,10 @@ time field: they are adapted as the database stores them). A `.values()` queryse
 dicts, as Django's would. The query is compiled twice, with two sets of placeholders, and
 refused unless its SQL is the same and its parameters differ exactly where the
 placeholders went.
+
 prefetch_related is not run: the caller loads related rows with prepared queries of their
-own (`prefetched`).
+own (`prefetched`). Compiled queries are kept on the connection object, which Django keeps
+one of per thread, as a compiler is bound to its connection.
 """
 
 import copy

@@ -2,6 +2,7 @@
 the list's filters in question_filters.py."""
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Subquery
@@ -25,6 +26,7 @@ from quiz.admin.question_filters import (
     LastVerifiedFilter,
     OutdatedFilter,
     SuspectedDuplicateFilter,
+    TopicListFilter,
 )
 from quiz.admin.question_forms import (
     ChoiceFormSet,
@@ -75,7 +77,8 @@ class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
     ]
     list_display_links = ["ext_id", "stem_excerpt"]
     list_filter = [
-        "topic",
+        ("topic__certification", admin.RelatedFieldListFilter),
+        ("topic", TopicListFilter),
         "status",
         AnswerTypeFilter,
         OutdatedFilter,
@@ -171,6 +174,17 @@ class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
             .annotate(
                 open_report_count=_count(Report.objects.open().filter(question=OuterRef("pk")))
             )
+        )
+
+    def action_checkbox(self, obj):
+        """Django's row checkbox, written directly: rendering a form widget for each of the
+        50 rows cost about a fifth of the list page."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" '
+            'aria-label="Select this object for an action - {}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            str(obj),
         )
 
     @admin.display(description="Question")

@@ -1,5 +1,5 @@
-"""The question list's filters: answer type, outdated, disputed, suspected duplicate,
-last verified."""
+"""The question list's filters: certification and topic, answer type, outdated, disputed,
+suspected duplicate, last verified."""
 
 from datetime import timedelta
 
@@ -12,6 +12,7 @@ from quiz.models import (
     AnswerKeyRevision,
     DuplicateSuspect,
 )
+from study.models import Topic
 
 
 class AnswerTypeFilter(admin.SimpleListFilter):
@@ -108,3 +109,30 @@ class LastVerifiedFilter(admin.SimpleListFilter):
             cutoff = timezone.localdate() - timedelta(days=int(value) * 365 // 12)
             return queryset.filter(Q(last_verified__lt=cutoff) | Q(last_verified__isnull=True))
         return queryset
+
+
+# Up to this many topics the topic filter lists them all; above, those of the chosen
+# certification (or of the chosen topic's).
+ALL_TOPICS_UP_TO = 40
+CERTIFICATION_PARAMETER = "topic__certification__id__exact"
+
+
+class TopicListFilter(admin.RelatedFieldListFilter):
+    """Topics by their certification. A bank of 1,000 topics made a sidebar of 1,000 links
+    on every list page, which cost more than the 50 rows (and no editor scrolls it): once a
+    bank has more than ALL_TOPICS_UP_TO topics, the list shows those of the certification
+    chosen in the filter above it. The parameter stays Django's (?topic__id__exact=)."""
+
+    def field_choices(self, field, request, model_admin):
+        topics = Topic.objects.select_related("certification").order_by(
+            "certification__position", "position", "title"
+        )
+        certification = request.GET.get(CERTIFICATION_PARAMETER, "")
+        chosen = self.lookup_val[0] if self.lookup_val else ""
+        if certification.isdigit():
+            topics = topics.filter(certification_id=certification)
+        elif chosen.isdigit():
+            topics = topics.filter(certification__topics=chosen)
+        elif Topic.objects.count() > ALL_TOPICS_UP_TO:
+            return []
+        return [(topic.pk, str(topic)) for topic in topics]

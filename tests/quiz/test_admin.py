@@ -493,3 +493,45 @@ def test_change_form_shows_each_preview_without_a_request_and_sanitized(editor_c
     assert 'hx-trigger="input changed delay:400ms"' in page and "load," not in page
     assert "Pick <strong>one</strong>" in page
     assert "onerror" not in page.split('aria-label="Preview">', 1)[1].split("</div>", 1)[0]
+
+
+def test_a_large_bank_lists_topics_by_certification_in_the_filter(editor_client, monkeypatch):
+    """A sidebar of every topic (1,000 in the benchmark bank) cost more than the list itself:
+    past a few dozen topics the filter lists the chosen certification's."""
+    from quiz.admin import question_filters
+    from tests.factories import CertificationFactory
+
+    monkeypatch.setattr(question_filters, "ALL_TOPICS_UP_TO", 3)
+    aws, gcp = CertificationFactory(name="AWS"), CertificationFactory(name="GCP")
+    iam, s3 = TopicFactory(certification=aws, title="IAM"), TopicFactory(certification=aws)
+    gke = TopicFactory(certification=gcp, title="GKE")
+    TopicFactory(certification=gcp)
+    for topic in (iam, s3, gke):
+        QuestionFactory(topic=topic)
+    url = reverse("admin:quiz_question_changelist")
+
+    def topic_links(response) -> set[str]:
+        return {
+            f"topic__id__exact={t.pk}"
+            for t in (iam, s3, gke)
+            if f"topic__id__exact={t.pk}" in response.content.decode()
+        }
+
+    assert topic_links(editor_client.get(url)) == set()  # four topics: choose a certification
+    chosen = editor_client.get(url, {"topic__certification__id__exact": aws.pk})
+    assert topic_links(chosen) == {f"topic__id__exact={iam.pk}", f"topic__id__exact={s3.pk}"}
+    one = editor_client.get(url, {"topic__id__exact": gke.pk})
+    assert one.context["cl"].result_count == 1
+    assert f"topic__id__exact={gke.pk}" in one.content.decode()
+    assert f"topic__id__exact={iam.pk}" not in one.content.decode()
+
+
+def test_the_row_checkboxes_still_select_questions_for_an_action(editor_client):
+    question = QuestionFactory()
+    response = editor_client.get(reverse("admin:quiz_question_changelist"))
+    assertContains(
+        response,
+        f'<input type="checkbox" name="_selected_action" value="{question.pk}" '
+        f'class="action-select" aria-label="Select this object for an action - {question}">',
+        html=True,
+    )

@@ -206,7 +206,7 @@ def _extras(cell: dict[str, str], errors: list[str]) -> BankExtras:
         number = ""
     extras = BankExtras(
         id=cell.get("bank_id", ""),
-        number=int(number or 0) if len(number) < 10 else -1,
+        number=int(number or 0),
         references=[ref.strip() for ref in cell.get("references", "").split("\n") if ref.strip()],
         **{name: cell.get(name, "") for name in _EXTRA_TEXTS},
     )

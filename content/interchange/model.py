@@ -135,7 +135,7 @@ class BankExtras:
         if isinstance(self.number, bool) or not isinstance(self.number, int):
             return "the bank's data field number must be a whole number"
         if not 0 <= self.number < 2**31:
-            return "the bank's data field number must be 0 or more"
+            return "the bank's data field number must be a whole number from 0 to 2147483647"
         if self.last_verified:
             try:
                 date.fromisoformat(self.last_verified)

@@ -383,11 +383,9 @@ def _days_due_ahead(user, profile: Profile | None, *, now: datetime):
     """Annotation part for CardSnapshot: "first-day;day,day,..." — the local day each of the
     learner's other cards falls due on, from tomorrow until their exam day (what exam-aware
     scheduling balances), or None without an exam ahead."""
-    if profile is None or not profile.exam_date:
+    if not _has_exam_ahead(profile, now):
         return None
     exam = srs.Exam(day=profile.exam_date, time_zone=profile.time_zone)
-    if exam.at <= now:
-        return None
     first = srs.local_date(now, profile.time_zone) + timedelta(days=1)
     start = datetime.combine(first, time.min, tzinfo=ZoneInfo(profile.time_zone))
     day = Cast(TruncDate("due", tzinfo=ZoneInfo(profile.time_zone)), CharField())
@@ -429,8 +427,13 @@ def earlier_correct_ms(user, *, now: datetime | None = None):
 def exam_ahead(user, *, now: datetime | None = None) -> bool:
     """Whether earlier_correct_ms has the days due before an exam to add (a time-dependent
     part no prepared query can hold)."""
-    profile = _profile_of(user)
-    return _days_due_ahead(user, profile, now=now or timezone.now()) is not None
+    return _has_exam_ahead(_profile_of(user), now or timezone.now())
+
+
+def _has_exam_ahead(profile: Profile | None, now: datetime) -> bool:
+    if profile is None or not profile.exam_date:
+        return False
+    return srs.Exam(day=profile.exam_date, time_zone=profile.time_zone).at > now
 
 
 def usual_times(user_id):

@@ -451,6 +451,9 @@ def _history(scale, learners, questions, rng, now, rows: Rows):
          "last_review", "last_review_ts", "reps", "lapses", "is_leech", "created_at"],
         cards,
     )  # fmt: skip
+    # Oldest first, as learners give them: the database's per-topic progress rows (a trigger
+    # on each insert) then append to their window instead of recounting it.
+    records.sort(key=lambda record: record[7])
     rows.insert(
         AnswerRecord,
         [

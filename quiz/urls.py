@@ -67,6 +67,7 @@ exams = [
 accounts = [
     path("", views.home, name="home"),
     path("account/", views.profile, name="profile"),
+    path("progress/", views.progress, name="progress"),
     path("accounts/signup/", views.signup, name="signup"),
 ]
 

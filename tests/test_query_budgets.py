@@ -296,6 +296,7 @@ VISITS: dict[str, Visit] = {
     "review page": review_page,
     "review rating": review_rate,
     "dashboard": dashboard,
+    "topics progress page": page("quiz:progress", "Your topics"),
     "dashboard readiness card": readiness_card,
     "study settings": page("quiz:profile", "Your account"),
     "mock exam list": page("quiz:exam_list", "Continue your attempt"),

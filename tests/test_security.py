@@ -129,6 +129,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, owner_objects):
             "quiz:exam_history",
             "quiz:flagged_list",
             "quiz:profile",
+            "quiz:progress",
         ]
     ]
     for url in gets + extra:

@@ -1,4 +1,4 @@
-from quiz.models.answers import AnswerRecord, AnswerSource
+from quiz.models.answers import AnswerRecord, AnswerSource, TopicProgress
 from quiz.models.bank import (
     AnswerKeyRevision,
     Choice,
@@ -53,5 +53,6 @@ __all__ = [
     "ReviewDay",
     "ReviewLog",
     "Throttle",
+    "TopicProgress",
     "Vote",
 ]

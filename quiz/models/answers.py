@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from quiz.models.bank import Question
+from study.models import Topic
 
 
 class AnswerSource(models.TextChoices):
@@ -45,3 +46,44 @@ class AnswerRecord(models.Model):
     @property
     def labels(self) -> list[str]:
         return [label for label in self.chosen_labels.split(",") if label]
+
+
+class TopicProgress(models.Model):
+    """A learner's standing in one topic, kept by the database as answers are recorded: the
+    dashboard reads a few of these rows instead of the learner's whole answer history.
+
+    A trigger on AnswerRecord inserts (migration 0028) keeps every row current, whichever
+    flow recorded the answer; quiz.services.progress recounts rows from the history when
+    history moves or a key changes, and `manage.py progress_check` reports any drift.
+    """
+
+    RECENT = 20  # the mastery window: this many latest answers in the topic
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
+    answered = models.PositiveIntegerField(default=0, help_text="Distinct questions answered.")
+    answers = models.PositiveIntegerField(default=0, help_text="Answers, repeats included.")
+    last_answered_at = models.DateTimeField()
+    recent = models.CharField(
+        max_length=RECENT,
+        blank=True,
+        help_text="The latest answers in the topic, oldest first: 1 right by today's key, 0 not.",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "topic"], name="one_progress_per_topic")
+        ]
+        indexes = [
+            models.Index(fields=["user", "-last_answered_at"], name="progress_user_recent"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.topic}: {self.answered} answered"
+
+    @property
+    def recent_percent(self) -> int | None:
+        """% right over the latest answers (None before the first)."""
+        if not self.recent:
+            return None
+        return round(100 * self.recent.count("1") / len(self.recent))

@@ -1,17 +1,17 @@
-"""The dashboard's reads: mastery per topic, the last 30 days of activity and the streak,
-and the session to continue; a fixed number of queries whatever the learner's history."""
+"""The dashboard's reads: the topics practised most recently with their mastery, the last 30
+days of activity and the streak, and the session to continue; a fixed number of queries and
+rows whatever the learner's history. The progress page lists every topic answered in."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Case, Count, F, Q, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, OuterRef, Subquery, Window
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from config.prepared import PreparedQuery
 from quiz import srs
-from quiz.models import AnswerRecord, PracticeSession, Question, ReviewDay
-from quiz.selectors.bank import CORRECT_NOW
+from quiz.models import PracticeSession, Question, ReviewDay, TopicProgress
 from quiz.selectors.practice import unfinished_sessions
 from study.models import Topic
 
@@ -21,12 +21,13 @@ class TopicMastery:
     topic: Topic
     answered: int  # distinct questions answered
     total: int  # live questions in the topic
-    recent_percent: int | None  # % correct over the last 20 answers
+    recent_percent: int | None  # % right by today's key over the latest 20 answers
 
 
 @dataclass
 class Dashboard:
-    topics: list[TopicMastery]
+    topics: list[TopicMastery]  # the latest practised, at most DASHBOARD_TOPICS
+    topics_practised: int  # all topics answered in
     activity: list[tuple[date, int]]  # last 30 days, oldest first
     streak: int
     today: int
@@ -36,60 +37,54 @@ class Dashboard:
 
     @property
     def has_answered(self) -> bool:
-        """Whether the learner has answered anything yet (every answered topic is listed)."""
+        """Whether the learner has answered anything yet (a topic row is kept per answer)."""
         return bool(self.topics)
 
+    @property
+    def more_topics(self) -> int:
+        """Topics answered in that the dashboard does not list (the progress page does)."""
+        return self.topics_practised - len(self.topics)
 
-RECENT_WINDOW = 20
+
+DASHBOARD_TOPICS = 8  # the topics practised most recently; the rest on the progress page
 ACTIVITY_DAYS = 30
 STREAK_HORIZON_DAYS = 730
 
+# Live questions in the row's topic: published, not a duplicate.
+_LIVE_IN_TOPIC = Subquery(
+    Question.objects.filter(
+        topic=OuterRef("topic"),
+        status=Question.Status.PUBLISHED,
+        duplicate_of__isnull=True,
+    )
+    .order_by()
+    .values("topic")
+    .annotate(n=Count("pk"))
+    .values("n")
+)
+
+
+def _progress(user_id: int):
+    return (
+        TopicProgress.objects.filter(user_id=user_id)
+        .select_related("topic__certification")
+        .annotate(live_questions=Coalesce(_LIVE_IN_TOPIC, 0))
+    )
+
 
 # The dashboard's queries, each compiled once per process (config.prepared): building them
-# cost more than running them. Per learner: distinct questions answered per topic; whether
-# each of the latest RECENT_WINDOW answers per topic is right by today's key; the topics
-# answered, with their live question counts; reviews per local day since a date.
-_ANSWERED_PER_TOPIC = PreparedQuery(
-    lambda user_id: (
-        AnswerRecord.objects.filter(user_id=user_id)
-        .values("question__topic")
-        .annotate(answered=Count("question", distinct=True))
-        .order_by()
-    ),
+# cost more than running them. The learner's per-topic rows (kept by the database as
+# answers arrive: quiz.models.TopicProgress), the latest few with how many there are; all of
+# them for the progress page; reviews per local day since a date.
+_LATEST_PROGRESS = PreparedQuery(
+    lambda user_id: _progress(user_id)
+    .annotate(practised=Window(Count("pk")))
+    .order_by("-last_answered_at", "topic_id")[:DASHBOARD_TOPICS],
     int,
 )
-_RECENT_RIGHT = PreparedQuery(
-    lambda user_id: (
-        AnswerRecord.objects.filter(user_id=user_id)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=F("question__topic"),
-                order_by=[F("answered_at").desc(), F("pk").desc()],
-            ),
-            right_now=Case(When(CORRECT_NOW, then=1), default=0),
-        )
-        .filter(rank__lte=RECENT_WINDOW)
-        .values("question__topic", "right_now")
-    ),
-    int,
-)
-_ANSWERED_TOPICS = PreparedQuery(
-    lambda user_id: (
-        Topic.objects.filter(
-            pk__in=AnswerRecord.objects.filter(user_id=user_id).values("question__topic")
-        )
-        .select_related("certification")
-        .annotate(
-            live_questions=Count(
-                "questions",
-                filter=Q(
-                    questions__status=Question.Status.PUBLISHED,
-                    questions__duplicate_of__isnull=True,
-                ),
-            )
-        )
-        .order_by("certification__position", "position", "title")
+_ALL_PROGRESS = PreparedQuery(
+    lambda user_id: _progress(user_id).order_by(
+        "topic__certification__position", "topic__position", "topic__title"
     ),
     int,
 )
@@ -102,34 +97,24 @@ _REVIEWS_PER_DAY = PreparedQuery(
 )
 
 
-def _mastery(user) -> list[TopicMastery]:
-    """Per answered topic: distinct questions answered, live questions, and % right (by
-    today's key) over the latest RECENT_WINDOW answers. Three queries: two passes over the
-    learner's own answers and the answered topics with their live question counts (not
-    subqueries per topic, which grew with topics x history). Answers are grouped by topic id
-    alone: grouping by the topic's text columns made PostgreSQL sort by collation."""
-    counts = {row["question__topic"]: row["answered"] for row in _ANSWERED_PER_TOPIC(user.pk)}
-    right: dict[int, list[int]] = {}
-    for row in _RECENT_RIGHT(user.pk):
-        right.setdefault(row["question__topic"], []).append(row["right_now"])
-    return [
-        TopicMastery(
-            topic=topic,
-            answered=counts[topic.pk],
-            total=topic.live_questions if topic.is_active else 0,
-            recent_percent=round(100 * sum(right[topic.pk]) / len(right[topic.pk]))
-            if right.get(topic.pk)
-            else None,
-        )
-        for topic in _ANSWERED_TOPICS(user.pk)
-        if topic.pk in counts
-    ]
+def _mastery(row: TopicProgress) -> TopicMastery:
+    return TopicMastery(
+        topic=row.topic,
+        answered=row.answered,
+        total=row.live_questions if row.topic.is_active else 0,
+        recent_percent=row.recent_percent,
+    )
+
+
+def progress_topics(user) -> list[TopicMastery]:
+    """Every topic the learner has answered in, in the bank's order (one query)."""
+    return [_mastery(row) for row in _ALL_PROGRESS(user.pk)]
 
 
 def dashboard(user, *, daily_goal: int = 20, time_zone: str = "UTC") -> Dashboard:
-    """Mastery per topic (3 queries), 30-day activity and streak (1), the session to
-    continue (1)."""
-    mastery = _mastery(user)
+    """The topics practised most recently (1 query), 30-day activity and streak (1), the
+    session to continue (1): the same work for 20 answers as for 20,000."""
+    latest = list(_LATEST_PROGRESS(user.pk))
     # Reviews per local day (every answer is one) over the streak's horizon: the per-day
     # counters, not a date cast over the learner's whole answer history.
     today = srs.local_day_start(timezone.now(), time_zone).date()
@@ -147,7 +132,8 @@ def dashboard(user, *, daily_goal: int = 20, time_zone: str = "UTC") -> Dashboar
         day -= timedelta(days=1)
     sessions = unfinished_sessions(user, limit=1)
     return Dashboard(
-        topics=mastery,
+        topics=[_mastery(row) for row in latest],
+        topics_practised=latest[0].practised if latest else 0,
         activity=activity,
         streak=streak,
         today=per_day.get(today, 0),

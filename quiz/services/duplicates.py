@@ -21,6 +21,7 @@ from quiz.models import (
 )
 from quiz.selectors.editing import MergePlan, merge_plan
 from quiz.services.feedback import community_refresh
+from quiz.services.progress import progress_refresh
 
 
 def bank_fingerprints(questions=None) -> list[Fingerprint]:
@@ -90,6 +91,7 @@ def question_merge(
     paired = {p.choice.label: p.partner.label for p in plan.pairs}
     answers = AnswerRecord.objects.filter(question=duplicate)
     answers.update(question=survivor, chosen_labels=_translated(answers, "chosen_labels", paired))
+    progress_refresh(question_ids=[survivor.pk], topic_ids={duplicate.topic_id, survivor.topic_id})
     Report.objects.filter(question=duplicate).update(question=survivor)
     Comment.objects.filter(question=duplicate).update(question=survivor, topic=survivor.topic)
     # A learner who voted on both keeps the vote on the survivor.

@@ -69,6 +69,7 @@ from quiz.models import (
     Vote,
 )
 from quiz.services.profile import profile_for
+from quiz.services.progress import progress_recount
 from quiz.services.review import review_days_rebuild
 
 
@@ -224,6 +225,7 @@ def srs_time_travel(
         Profile.objects.filter(pk=profile.pk).update(exam_date=profile.exam_date)
     exam_date = profile.exam_date
     review_days_rebuild(user=user)
+    progress_recount(users=[user.pk])
     return Journey(
         seconds=seconds,
         cards=cards,

@@ -1,6 +1,6 @@
 from quiz.views.accounts import signup
 from quiz.views.bank import question_detail, search, topic_discussion, topic_questions
-from quiz.views.dashboard import home, profile
+from quiz.views.dashboard import home, profile, progress
 from quiz.views.discussion import comment_create, comment_delete, comment_edit
 from quiz.views.exams import (
     attempt_flag,
@@ -60,6 +60,7 @@ __all__ = [
     "practice_summary",
     "practice_topic",
     "profile",
+    "progress",
     "question_detail",
     "readiness_calibration",
     "readiness_card",

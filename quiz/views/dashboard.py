@@ -29,6 +29,15 @@ def home(request):
     return render(request, "quiz/dashboard.html", context)
 
 
+@require_safe
+@login_required
+def progress(request):
+    """Every topic the learner has answered in, with its mastery (the dashboard lists the
+    latest few)."""
+    topics = dashboard_selectors.progress_topics(request.user)
+    return render(request, "quiz/progress.html", {"topics": topics})
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def profile(request):

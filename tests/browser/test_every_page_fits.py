@@ -107,6 +107,7 @@ def learner_paths(bank, user) -> list[str]:
         f"/exams/attempt/{review.pk}/q/1/",  # review mode, the answer checked
         f"/exams/attempt/{review.pk}/q/2/",
         "/readiness/",
+        "/progress/",
         "/account/",
         "/search/?q=key",
     ]

@@ -19,6 +19,7 @@ from quiz import choice_refs
 from quiz.models import AnswerKeyRevision, AnswerRecord, Choice, Question, QuestionVersion
 from quiz.services.bank.versions import version_record, versions_record_first
 from quiz.services.feedback import community_refresh
+from quiz.services.progress import progress_refresh
 from quiz.services.review import srs_key_changed
 from quiz.validation import (
     ChoiceData,
@@ -270,9 +271,13 @@ def question_save(
     old, new = _stored_key(question), _new_key(choices)
     key_changed = bool(old) and old != new and _was_published(question)
     stored = {choice.pk: choice for choice in Choice.objects.filter(question_id=question.pk)}
+    was = Question.objects.filter(pk=question.pk).values("topic_id", "key_labels").first()
     _render(question, choices)
     question.key_labels = ",".join(new)
     question.save()
+    if was and (was["topic_id"], was["key_labels"]) != (question.topic_id, question.key_labels):
+        # Learners' mastery counts in the question's topic, by today's key.
+        progress_refresh(question_ids=[question.pk], topic_ids={was["topic_id"], question.topic_id})
     Choice.objects.filter(pk__in=[choice.pk for choice in removed if choice.pk]).delete()
     for choice in choices:
         before = stored.get(choice.pk)
@@ -391,7 +396,8 @@ def key_change(
     if question.choose != len(new):
         question.choose = len(new)
         question.save(update_fields=["choose", "updated_at"])
-    key_labels_refresh(question=question)
+    if key_labels_refresh(question=question):
+        progress_refresh(question_ids=[question.pk], topic_ids=[question.topic_id])
     revision = key_revision_record(
         question=question, old_labels=old, new_labels=new, note=note, effective=effective, user=user
     )

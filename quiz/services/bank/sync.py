@@ -26,6 +26,7 @@ from quiz.models import (
 )
 from quiz.services.bank.editing import question_check
 from quiz.services.bank.versions import versions_record_many
+from quiz.services.progress import progress_refresh
 from quiz.validation import ChoiceData, QuestionData
 from study.markdown import render_markdown
 from study.models import ExamDomain, Note, Topic
@@ -128,6 +129,7 @@ def questions_sync(
         questions=[q for q in stored.values() if not q.version], kind=QuestionVersion.Kind.RECORDED
     )
     notes = _notes_by_anchor({placement.topic for placement in placements})
+    was = {q.pk: (q.topic_id, q.key_labels) for q in stored.values()}
     writes = _Writes()
     results = []
     for placement in placements:
@@ -138,6 +140,7 @@ def questions_sync(
             outcome = _question_update(question, placement, notes, writes)
         results.append((question, outcome))
     _write(writes)
+    _progress_refresh(was, [question for question, _outcome in results])
     versions_record_many(
         questions=[question for question, outcome in results if outcome != UNCHANGED],
         kind=QuestionVersion.Kind.IMPORTED,
@@ -291,6 +294,17 @@ def _question_new(
     if placement.also_topics:
         writes.new_also_topics.append((question, placement.also_topics))
     return question
+
+
+def _progress_refresh(was: dict[int, tuple[int, str]], questions: Sequence[Question]) -> None:
+    """Learners' mastery counts where each question is, by today's key: recounted for the
+    questions this sync moved to another topic or gave another key."""
+    moved = [q for q in questions if q.pk in was and was[q.pk] != (q.topic_id, q.key_labels)]
+    if moved:
+        progress_refresh(
+            question_ids=[q.pk for q in moved],
+            topic_ids={q.topic_id for q in moved} | {was[q.pk][0] for q in moved},
+        )
 
 
 def _question_update(

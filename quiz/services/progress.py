@@ -1,0 +1,151 @@
+"""Learners' per-topic progress (TopicProgress), recounted from the answer history.
+
+The database keeps the rows as answers are inserted (the trigger of migration 0028), so the
+answer flows write nothing here. What a trigger on inserts cannot see is recounted through
+this module: answers moved to another question (a merge) or in time (time travel), a
+question moved to another topic, a changed key (the mastery window counts by today's key).
+`manage.py progress_check` compares every row with a recount and can repair drift.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Case, Count, F, Max, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
+
+from quiz.models import AnswerRecord, TopicProgress
+from quiz.selectors.bank import CORRECT_NOW
+
+BATCH = 500  # learners recounted per pass of progress_check
+
+
+@dataclass(frozen=True)
+class Counted:
+    answered: int
+    answers: int
+    last_answered_at: datetime
+    recent: str
+
+    @classmethod
+    def of(cls, row: TopicProgress) -> "Counted":
+        return cls(row.answered, row.answers, row.last_answered_at, row.recent)
+
+
+@dataclass(frozen=True)
+class Drift:
+    user_id: int
+    topic_id: int
+    stored: Counted | None
+    expected: Counted | None
+
+
+def _expected(answers: QuerySet) -> dict[tuple[int, int], Counted]:
+    """(learner, topic) -> what its row should say, from these answers (two queries)."""
+    totals = (
+        answers.values("user", "question__topic")
+        .annotate(n=Count("question", distinct=True), total=Count("pk"), last=Max("answered_at"))
+        .order_by()
+    )
+    latest = (
+        answers.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("user"), F("question__topic")],
+                order_by=[F("answered_at").desc(), F("pk").desc()],
+            ),
+            right=Case(When(CORRECT_NOW, then=Value("1")), default=Value("0")),
+        )
+        .filter(rank__lte=TopicProgress.RECENT)
+        .values_list("user", "question__topic", "rank", "right")
+        .order_by()
+    )
+    windows: dict[tuple[int, int], list[tuple[int, str]]] = {}
+    for user_id, topic_id, rank, right in latest:
+        windows.setdefault((user_id, topic_id), []).append((rank, right))
+    return {
+        (row["user"], row["question__topic"]): Counted(
+            answered=row["n"],
+            answers=row["total"],
+            last_answered_at=row["last"],
+            # Oldest first: rank 1 is the latest answer, so the highest rank leads.
+            recent="".join(
+                right
+                for _rank, right in sorted(
+                    windows[row["user"], row["question__topic"]], reverse=True
+                )
+            ),
+        )
+        for row in totals
+    }
+
+
+def _scope(users, topic_ids) -> tuple[QuerySet, QuerySet]:
+    answers, rows = AnswerRecord.objects.all(), TopicProgress.objects.all()
+    if users is not None:
+        answers, rows = answers.filter(user__in=users), rows.filter(user__in=users)
+    if topic_ids is not None:
+        answers = answers.filter(question__topic__in=topic_ids)
+        rows = rows.filter(topic__in=topic_ids)
+    return answers, rows
+
+
+def progress_drift(*, users=None, topic_ids: Iterable[int] | None = None) -> list[Drift]:
+    """Rows that differ from a recount of the history (missing and extra rows included), for
+    the given learners (ids or a queryset; all when None) in the given topics (all: None)."""
+    answers, rows = _scope(users, topic_ids)
+    expected = _expected(answers)
+    stored = {(row.user_id, row.topic_id): Counted.of(row) for row in rows}
+    return [
+        Drift(user_id, topic_id, stored.get(pair), expected.get(pair))
+        for pair in sorted(expected.keys() | stored.keys())
+        if stored.get(pair) != expected.get(pair)
+        for user_id, topic_id in [pair]
+    ]
+
+
+@transaction.atomic
+def progress_recount(*, users=None, topic_ids: Iterable[int] | None = None) -> int:
+    """Rewrite the rows that drifted from the history (see progress_drift); returns how many."""
+    topic_ids = list(topic_ids) if topic_ids is not None else None
+    drift = progress_drift(users=users, topic_ids=topic_ids)
+    gone = Q()
+    for row in drift:
+        if row.expected is None:
+            gone |= Q(user_id=row.user_id, topic_id=row.topic_id)
+    if gone:
+        TopicProgress.objects.filter(gone).delete()
+    TopicProgress.objects.bulk_create(
+        [
+            TopicProgress(user_id=row.user_id, topic_id=row.topic_id, **vars(row.expected))
+            for row in drift
+            if row.expected is not None
+        ],
+        update_conflicts=True,
+        unique_fields=["user", "topic"],
+        update_fields=["answered", "answers", "last_answered_at", "recent"],
+    )
+    return len(drift)
+
+
+def progress_refresh(*, question_ids: Iterable[int], topic_ids: Iterable[int]) -> int:
+    """Recount, in these topics, the rows of every learner who answered these questions: after
+    a question changed topic or key, or its answers moved (call it inside the change's
+    transaction, after the change)."""
+    answerers = AnswerRecord.objects.filter(question_id__in=list(question_ids)).values("user")
+    return progress_recount(users=answerers, topic_ids=topic_ids)
+
+
+def progress_check(*, fix: bool = False, batch: int = BATCH) -> list[Drift]:
+    """Every learner's rows against a recount, `batch` learners at a time; with fix, rewritten."""
+    found: list[Drift] = []
+    ids = list(get_user_model().objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        drift = progress_drift(users=chunk)
+        if fix and drift:
+            progress_recount(users=chunk)
+        found += drift
+    return found

@@ -77,9 +77,11 @@ def _progress(user_id: int):
 # answers arrive: quiz.models.TopicProgress), the latest few with how many there are; all of
 # them for the progress page; reviews per local day since a date.
 _LATEST_PROGRESS = PreparedQuery(
-    lambda user_id: _progress(user_id)
-    .annotate(practised=Window(Count("pk")))
-    .order_by("-last_answered_at", "topic_id")[:DASHBOARD_TOPICS],
+    lambda user_id: (
+        _progress(user_id)
+        .annotate(practised=Window(Count("pk")))
+        .order_by("-last_answered_at", "topic_id")[:DASHBOARD_TOPICS]
+    ),
     int,
 )
 _ALL_PROGRESS = PreparedQuery(

@@ -213,12 +213,34 @@ def session_progress(session: PracticeSession) -> Progress:
     return Progress(**row)
 
 
-def unfinished_sessions(user, limit: int = 5) -> list[PracticeSession]:
-    return list(
-        PracticeSession.objects.filter(user=user, finished_at__isnull=True)
-        .annotate(answered=Count("items", filter=Q(items__answered_at__isnull=False)))
-        .order_by("-started_at")[:limit]
+def _unfinished(user_id: int, limit: int):
+    # Answers counted for the listed sessions only: a join grouped over every abandoned
+    # session's items grew with the learner's history.
+    answered = (
+        PracticeItem.objects.filter(session=OuterRef("pk"), answered_at__isnull=False)
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    return (
+        PracticeSession.objects.filter(user_id=user_id, finished_at__isnull=True)
+        .annotate(answered=Coalesce(Subquery(answered), 0))
+        .order_by("-started_at", "-pk")[:limit]
+    )
+
+
+UNFINISHED_LISTED = 5  # the practice page's list; the dashboard shows the latest one
+_UNFINISHED = {
+    limit: PreparedQuery(lambda user_id, limit=limit: _unfinished(user_id, limit), int)
+    for limit in (1, UNFINISHED_LISTED)
+}
+
+
+def unfinished_sessions(user, limit: int = UNFINISHED_LISTED) -> list[PracticeSession]:
+    """The learner's latest unfinished sessions, newest first, with `answered` counted."""
+    prepared = _UNFINISHED.get(limit)
+    return list(prepared(user.pk) if prepared else _unfinished(user.pk, limit))
 
 
 @dataclass

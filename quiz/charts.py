@@ -4,8 +4,15 @@ exam scores): plain numbers for the templates, so views only pass data along."""
 from collections.abc import Sequence
 from datetime import date
 
+from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
+
 FORECAST_BAR_WIDTH = 24
 _BAR_GAP = 4
+
+
+def _short_date(day: date) -> str:
+    """As the "D j M" date format writes it: Wed 3 Dec."""
+    return f"{WEEKDAYS_ABBR[day.weekday()]} {day.day} {MONTHS_3[day.month].title()}"
 
 
 def forecast_chart(days: Sequence[tuple[date, int]]) -> dict:
@@ -14,10 +21,14 @@ def forecast_chart(days: Sequence[tuple[date, int]]) -> dict:
     bars = [
         {
             "day": day,
+            # Named here, not by date filters per bar: "today", "tomorrow", then "Wed 3 Dec".
+            "name": ("today", "tomorrow")[i] if i < 2 else _short_date(day),
+            "day_of_month": day.day,
             "count": n,
             "x": i * (FORECAST_BAR_WIDTH + _BAR_GAP),
             "height": round(100 * n / tallest),
             "y": 100 - round(100 * n / tallest),
+            "value_y": 97 - round(100 * n / tallest),
         }
         for i, (day, n) in enumerate(days)
     ]

@@ -20,6 +20,7 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Cast, Coalesce, Concat, Least, TruncDate
 from django.utils import timezone
@@ -146,6 +147,17 @@ def _tally_query(targeted: bool) -> PreparedQuery:
 
 
 _TALLY = {targeted: _tally_query(targeted) for targeted in (False, True)}
+# Live questions of a certification: one grouped row, compiled once.
+_LIVE_IN = PreparedQuery(
+    lambda certification: (
+        Question.objects.live()
+        .filter(topic__certification=certification)
+        .values("topic__certification")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ),
+    int,
+)
 # Live cards only, so each day's column is a plain comparison: 14 joined filters cost more
 # to build than the query costs to run.
 _FORECAST = PreparedQuery(
@@ -190,12 +202,8 @@ def _review_tally(
         datetime.combine(today + timedelta(days=i + 1), time.min, tzinfo=zone)
         for i in range(FORECAST_DAYS if forecast else 0)
     ]
-    questions = Question.objects.live()
     certification = profile.target_certification_id
     if certification:
-        # Unseen = live questions (of the target exam) minus those with a card: two counts,
-        # no per-question existence check.
-        questions = questions.filter(topic__certification=certification)
         rows = _TALLY[True](user.pk, now, day_start, certification)
     else:
         rows = _TALLY[False](user.pk, now, day_start)
@@ -206,7 +214,16 @@ def _review_tally(
     reviewed = _REVIEWS_SINCE(user.pk, day_start)
     reviews_today = reviewed[0]["n"] if reviewed else 0
     new_room = max(0, profile.new_per_day - tally["new_today"])
-    unseen = min(new_room, max(0, questions.count() - tally["counted"])) if new_room else 0
+    # Unseen = live questions (of the target exam) minus those with a card: two counts, no
+    # per-question existence check.
+    unseen = 0
+    if new_room:
+        if certification:
+            rows = _LIVE_IN(certification)
+            live = rows[0]["n"] if rows else 0
+        else:
+            live = Question.objects.live().count()
+        unseen = min(new_room, max(0, live - tally["counted"]))
     counts = ReviewCounts(
         due_now=min(tally["due_now"], max(0, profile.max_reviews_per_day - reviews_today)),
         new_available=unseen,
@@ -237,10 +254,20 @@ def retention(user, profile: Profile, *, now: datetime) -> tuple[int, int]:
     first_day = srs.local_day_start(now, profile.time_zone).date() - timedelta(
         days=RETENTION_DAYS - 1
     )
-    row = ReviewDay.objects.filter(user=user, day__gte=first_day).aggregate(
-        total=Sum("reviews"), passed=Sum("passed")
-    )
-    return row["passed"] or 0, row["total"] or 0
+    rows = _RETENTION(user.pk, first_day)
+    return (rows[0]["passed"], rows[0]["total"]) if rows else (0, 0)
+
+
+_RETENTION = PreparedQuery(
+    lambda user_id, since: (
+        ReviewDay.objects.filter(user_id=user_id, day__gte=since)
+        .values("user_id")
+        .annotate(total=Sum("reviews"), passed=Sum("passed"))
+        .order_by()
+    ),
+    int,
+    date,
+)
 
 
 def exam_scheduling() -> str:
@@ -336,21 +363,29 @@ def exam_day_recall(user, profile: Profile) -> float | None:
     return sum(values) / len(values) if values else None
 
 
+_LEECHES = PreparedQuery(
+    lambda user_id: (
+        ReviewCard.objects.filter(LIVE_CARD, user_id=user_id, is_leech=True)
+        .select_related("question", "question__topic", "question__question_set")
+        .order_by("-lapses", "pk")
+    ),
+    int,
+)
+
+
 def leeches(user) -> list[ReviewCard]:
     """Cards missed srs.LEECH_LAPSES times or more, most missed first, with what names them
-    (topic, question set) and their notes."""
-    return list(
-        _live_cards(user)
-        .filter(is_leech=True)
-        .select_related("question", "question__topic", "question__question_set")
-        .prefetch_related(
+    (topic, question set) and their notes (read only when there are some)."""
+    cards = list(_LEECHES(user.pk))
+    if cards:
+        prefetch_related_objects(
+            cards,
             Prefetch(
                 "question__references",
                 queryset=QuestionReference.objects.select_related("note__topic"),
-            )
+            ),
         )
-        .order_by("-lapses")
-    )
+    return cards
 
 
 def _usual_answers(user, *, multi: bool) -> QuerySet[AnswerRecord]:

@@ -7,6 +7,7 @@ from quiz.models.bank import (
     QuestionQuerySet,
     QuestionReference,
     QuestionSet,
+    TopicQuestionCount,
 )
 from quiz.models.discussion import Comment, CommentQuerySet
 from quiz.models.duplicates import DuplicateSuspect
@@ -54,5 +55,6 @@ __all__ = [
     "ReviewLog",
     "Throttle",
     "TopicProgress",
+    "TopicQuestionCount",
     "Vote",
 ]

@@ -351,3 +351,18 @@ class QuestionReference(models.Model):
         if self.title:
             return self.title
         return f"Notes: {self.note.heading}" if self.note_id else self.url
+
+
+class TopicQuestionCount(models.Model):
+    """How many live questions (published, not a recorded duplicate) a topic has, kept by the
+    database as questions are inserted, changed and deleted (the triggers of migration
+    0029): pages read one row per topic instead of counting the bank. Whether the topic
+    itself is active is read from the topic. `manage.py progress_check` recounts them."""
+
+    topic = models.OneToOneField(
+        Topic, on_delete=models.CASCADE, primary_key=True, related_name="question_count"
+    )
+    live = models.IntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.topic}: {self.live} live questions"

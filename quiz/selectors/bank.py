@@ -29,6 +29,7 @@ from quiz.models import (
     Question,
     QuestionReference,
     Report,
+    TopicQuestionCount,
     Vote,
 )
 from quiz.stats import item_statistics
@@ -43,31 +44,31 @@ def disputed_questions() -> QuerySet[Question]:
     return Question.objects.filter(~Q(disputed="") | Q(community_disagrees=True) | open_reports)
 
 
+# Live questions per topic: the counts the database keeps (TopicQuestionCount), not a count
+# of the bank; an inactive topic shows none.
 _LIVE_IN_TOPIC = PreparedQuery(
-    lambda topic_id: (
-        Question.objects.live()
-        .filter(topic_id=topic_id)
-        .values("topic")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ),
+    lambda topic_id: TopicQuestionCount.objects.filter(
+        topic_id=topic_id, topic__is_active=True
+    ).values("topic", "live"),
     int,
 )
+
+
+def live_question_counts(topic_ids: Sequence[int]) -> dict[int, int]:
+    """Topic id -> its live questions (0 for an inactive topic or one without questions)."""
+    if len(topic_ids) == 1:  # a topic's own page: compiled once (config.prepared)
+        rows = _LIVE_IN_TOPIC(topic_ids[0])
+    else:
+        rows = TopicQuestionCount.objects.filter(topic__in=topic_ids, topic__is_active=True).values(
+            "topic", "live"
+        )
+    return {row["topic"]: row["live"] for row in rows}
 
 
 def topic_question_links(topics: Sequence[Topic]) -> dict[int, list[TopicLink]]:
     """For study's pages: "N questions" per topic and, when it has any, a button that starts
     a practice session on it; in one query."""
-    if len(topics) == 1:  # a topic's own page: compiled once (config.prepared)
-        counts = {row["topic"]: row["n"] for row in _LIVE_IN_TOPIC(topics[0].pk)}
-    else:
-        counts = dict(
-            Question.objects.live()
-            .filter(topic__in=[topic.pk for topic in topics])
-            .values_list("topic")
-            .annotate(n=Count("pk"))
-            .values_list("topic", "n")
-        )
+    counts = live_question_counts([topic.pk for topic in topics])
     links = {}
     for topic in topics:
         n = counts.get(topic.pk, 0)

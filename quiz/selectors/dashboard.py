@@ -5,13 +5,13 @@ rows whatever the learner's history. The progress page lists every topic answere
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, OuterRef, Subquery, Window
+from django.db.models import Count, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from config.prepared import PreparedQuery
 from quiz import srs
-from quiz.models import PracticeSession, Question, ReviewDay, TopicProgress
+from quiz.models import PracticeSession, ReviewDay, TopicProgress
 from quiz.selectors.practice import unfinished_sessions
 from study.models import Topic
 
@@ -50,25 +50,13 @@ DASHBOARD_TOPICS = 8  # the topics practised most recently; the rest on the prog
 ACTIVITY_DAYS = 30
 STREAK_HORIZON_DAYS = 730
 
-# Live questions in the row's topic: published, not a duplicate.
-_LIVE_IN_TOPIC = Subquery(
-    Question.objects.filter(
-        topic=OuterRef("topic"),
-        status=Question.Status.PUBLISHED,
-        duplicate_of__isnull=True,
-    )
-    .order_by()
-    .values("topic")
-    .annotate(n=Count("pk"))
-    .values("n")
-)
-
 
 def _progress(user_id: int):
     return (
         TopicProgress.objects.filter(user_id=user_id)
         .select_related("topic__certification")
-        .annotate(live_questions=Coalesce(_LIVE_IN_TOPIC, 0))
+        # Live questions in the topic: the count the database keeps (TopicQuestionCount).
+        .annotate(live_questions=Coalesce("topic__question_count__live", 0))
     )
 
 

@@ -6,6 +6,7 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import (
     Case,
@@ -29,21 +30,23 @@ from config.prepared import PreparedQuery
 from quiz import srs
 from quiz.models import (
     AnswerRecord,
+    AnswerSource,
     Profile,
     Question,
     QuestionReference,
     ReviewCard,
     ReviewDay,
     ReviewLog,
+    TopicQuestionCount,
 )
 
 FORECAST_DAYS = 14
 RETENTION_DAYS = 30
 
 
-# A card whose question is still shown (published, not merged away, topic active). Joins
-# cost one primary-key lookup per card of this learner; a NOT IN (questions not live)
-# subquery would scan the whole bank once per counted column instead.
+# A card whose question is still shown (published, not merged away, topic active), by
+# joins: one primary-key lookup per card. Counts over a range of the learner's cards
+# exclude _not_live() instead, which keeps them to the card index.
 LIVE_CARD = Q(
     question__status=Question.Status.PUBLISHED,
     question__duplicate_of__isnull=True,
@@ -124,45 +127,75 @@ class ReviewCounts:
         return max(0, self.due_total - self.due_now)
 
 
-def _tally_query(targeted: bool) -> PreparedQuery:
-    """Today's counts over the learner's cards: (user, now, day start[, certification])."""
+def _count(cards: QuerySet) -> Coalesce:
+    """How many rows: a scalar subquery (0 when none)."""
+    return Coalesce(
+        Subquery(cards.order_by().values("user_id").annotate(n=Count("pk")).values("n")), 0
+    )
 
-    def build(user_id, now, day_start, certification=None):
-        counted = LIVE_CARD
-        if targeted:
-            counted &= Q(question__topic__certification=certification)
-        return (
-            ReviewCard.objects.filter(user_id=user_id)
-            .values("user_id")
-            .annotate(
-                due_now=Count("pk", filter=LIVE_CARD & Q(due__lte=now)),
-                new_today=Count("pk", filter=Q(created_at__gte=day_start)),
-                counted=Count("pk", filter=counted),
-            )
-            .order_by()
+
+def _not_live() -> QuerySet:
+    # Questions not shown: a handful, found by three indexed conditions. Excluding them
+    # keeps a count of the learner's cards to the (learner, due, question) index, with no
+    # lookup of each card's question and topic.
+    return Question.objects.not_live().values("pk")
+
+
+# Today's counts, as columns of the learner's own user row (user, now, day start): cards
+# due now (their questions still shown), cards first studied today and reviews done today.
+# Index range counts: cards due, not every card the learner has.
+_TODAY = PreparedQuery(
+    lambda user_id, now, day_start: (
+        get_user_model()
+        .objects.filter(pk=user_id)
+        .values(
+            due_now=_count(
+                ReviewCard.objects.filter(user_id=user_id, due__lte=now).exclude(
+                    question__in=_not_live()
+                )
+            ),
+            new_today=_count(ReviewCard.objects.filter(user_id=user_id, created_at__gte=day_start)),
+            reviews_today=_count(
+                ReviewLog.objects.filter(
+                    user_id=user_id, reviewed_at__gte=day_start, source=AnswerSource.REVIEW
+                )
+            ),
         )
-
-    kinds = (int, datetime, datetime, int) if targeted else (int, datetime, datetime)
-    return PreparedQuery(build, *kinds)
-
-
-_TALLY = {targeted: _tally_query(targeted) for targeted in (False, True)}
-# Live questions of a certification: one grouped row, compiled once.
-_LIVE_IN = PreparedQuery(
-    lambda certification: (
-        Question.objects.live()
-        .filter(topic__certification=certification)
-        .values("topic__certification")
-        .annotate(n=Count("pk"))
-        .order_by()
     ),
     int,
+    datetime,
+    datetime,
 )
-# Live cards only, so each day's column is a plain comparison: 14 joined filters cost more
-# to build than the query costs to run.
+
+
+def _unseen_query(targeted: bool) -> PreparedQuery:
+    """Live questions (of the target certification) and how many of them have a card of the
+    learner: (user[, certification]). Read only while new questions are still allowed today.
+    The live count is the database's per-topic counts (TopicQuestionCount) summed."""
+
+    def build(user_id, certification=None):
+        counts = TopicQuestionCount.objects.filter(topic__is_active=True)
+        cards = ReviewCard.objects.filter(LIVE_CARD, user_id=user_id)
+        if targeted:
+            counts = counts.filter(topic__certification=certification)
+            cards = cards.filter(question__topic__certification=certification)
+        live = counts.order_by().values("topic__is_active").annotate(n=Sum("live")).values("n")
+        return (
+            get_user_model()
+            .objects.filter(pk=user_id)
+            .values(live=Coalesce(Subquery(live), 0), counted=_count(cards))
+        )
+
+    return PreparedQuery(build, *((int, int) if targeted else (int,)))
+
+
+_UNSEEN = {targeted: _unseen_query(targeted) for targeted in (False, True)}
+# Cards due before each of the next days' local midnights (their questions still shown):
+# one range of the (learner, due, question) index, up to the last day.
 _FORECAST = PreparedQuery(
     lambda user_id, *ends: (
-        ReviewCard.objects.filter(LIVE_CARD, user_id=user_id)
+        ReviewCard.objects.filter(user_id=user_id, due__lt=ends[-1])
+        .exclude(question__in=_not_live())
         .values("user_id")
         .annotate(
             **{f"before_{i}": Count("pk", filter=Q(due__lt=end)) for i, end in enumerate(ends)}
@@ -172,25 +205,16 @@ _FORECAST = PreparedQuery(
     int,
     *[datetime] * FORECAST_DAYS,
 )
-_REVIEWS_SINCE = PreparedQuery(
-    lambda user_id, since: (
-        ReviewLog.objects.filter(user_id=user_id, reviewed_at__gte=since, source="review")
-        .values("user_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ),
-    int,
-    datetime,
-)
 
 
 def _review_tally(
     user, profile: Profile, *, now: datetime, forecast: bool = False
 ) -> tuple[ReviewCounts, list[tuple[date, int]]]:
     """Today's counts and (with forecast) the next 14 days' due counts by the learner's local
-    date: one pass over the learner's cards, one count of today's reviews and, while new
-    questions are still allowed today, one count of live questions. The first three are
-    compiled once per process (config.prepared): building them cost more than running them.
+    date: one query for today's counts, one over the cards due in the next 14 days and,
+    while new questions are still allowed today, one for the live questions not yet
+    studied. All compiled once per process (config.prepared): building them cost more than
+    running them.
 
     A card is due on a local day when it is due before that day's local midnight; today
     includes what is overdue. Plain comparisons: no per-row time-zone conversion.
@@ -202,28 +226,22 @@ def _review_tally(
         datetime.combine(today + timedelta(days=i + 1), time.min, tzinfo=zone)
         for i in range(FORECAST_DAYS if forecast else 0)
     ]
-    certification = profile.target_certification_id
-    if certification:
-        rows = _TALLY[True](user.pk, now, day_start, certification)
-    else:
-        rows = _TALLY[False](user.pk, now, day_start)
-    tally = rows[0] if rows else {"due_now": 0, "new_today": 0, "counted": 0}
+    today_counts = _TODAY(user.pk, now, day_start)[0]
+    tally = dict(today_counts)
     if ends:
         rows = _FORECAST(user.pk, *ends)
         tally |= rows[0] if rows else {f"before_{i}": 0 for i in range(len(ends))}
-    reviewed = _REVIEWS_SINCE(user.pk, day_start)
-    reviews_today = reviewed[0]["n"] if reviewed else 0
+    reviews_today = tally["reviews_today"]
     new_room = max(0, profile.new_per_day - tally["new_today"])
     # Unseen = live questions (of the target exam) minus those with a card: two counts, no
     # per-question existence check.
     unseen = 0
     if new_room:
-        if certification:
-            rows = _LIVE_IN(certification)
-            live = rows[0]["n"] if rows else 0
-        else:
-            live = Question.objects.live().count()
-        unseen = min(new_room, max(0, live - tally["counted"]))
+        certification = profile.target_certification_id
+        row = (_UNSEEN[True](user.pk, certification) if certification else _UNSEEN[False](user.pk))[
+            0
+        ]
+        unseen = min(new_room, max(0, row["live"] - row["counted"]))
     counts = ReviewCounts(
         due_now=min(tally["due_now"], max(0, profile.max_reviews_per_day - reviews_today)),
         new_available=unseen,

@@ -4,7 +4,9 @@ The database keeps the rows as answers are inserted (the trigger of migration 00
 answer flows write nothing here. What a trigger on inserts cannot see is recounted through
 this module: answers moved to another question (a merge) or in time (time travel), a
 question moved to another topic, a changed key (the mastery window counts by today's key).
-`manage.py progress_check` compares every row with a recount and can repair drift.
+`manage.py progress_check` compares every row with a recount and can repair drift, and
+does the same for the live question counts per topic (TopicQuestionCount, kept by triggers
+on the questions).
 """
 
 from collections.abc import Iterable
@@ -16,8 +18,9 @@ from django.db import transaction
 from django.db.models import Case, Count, F, Max, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 
-from quiz.models import AnswerRecord, TopicProgress
+from quiz.models import AnswerRecord, Question, TopicProgress, TopicQuestionCount
 from quiz.selectors.bank import CORRECT_NOW
+from study.models import Topic
 
 BATCH = 500  # learners recounted per pass of progress_check
 
@@ -149,3 +152,34 @@ def progress_check(*, fix: bool = False, batch: int = BATCH) -> list[Drift]:
             progress_recount(users=chunk)
         found += drift
     return found
+
+
+def question_counts_drift() -> list[tuple[int, int, int]]:
+    """(topic id, stored, counted) for each topic whose stored live count is not the number
+    of its published, non-duplicate questions."""
+    counted = dict(
+        Question.objects.filter(status=Question.Status.PUBLISHED, duplicate_of__isnull=True)
+        .values("topic")
+        .annotate(n=Count("pk"))
+        .values_list("topic", "n")
+        .order_by()
+    )
+    stored = dict(TopicQuestionCount.objects.values_list("topic_id", "live"))
+    return [
+        (topic_id, stored.get(topic_id, 0), counted.get(topic_id, 0))
+        for topic_id in Topic.objects.order_by("pk").values_list("pk", flat=True)
+        if stored.get(topic_id, 0) != counted.get(topic_id, 0)
+    ]
+
+
+@transaction.atomic
+def question_counts_recount() -> int:
+    """Rewrite the topics' live counts that drifted; returns how many."""
+    drift = question_counts_drift()
+    TopicQuestionCount.objects.bulk_create(
+        [TopicQuestionCount(topic_id=topic_id, live=n) for topic_id, _stored, n in drift],
+        update_conflicts=True,
+        unique_fields=["topic"],
+        update_fields=["live"],
+    )
+    return len(drift)

@@ -11,17 +11,20 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from quiz.models import TopicProgress
+from quiz.models import Question, TopicProgress, TopicQuestionCount
+from quiz.selectors.bank import live_question_counts
 from quiz.selectors.dashboard import DASHBOARD_TOPICS, dashboard, progress_topics
 from quiz.services import (
     QuestionPlacement,
     answer_record,
     key_change,
     question_merge,
+    question_retire,
     question_save,
+    questions_set_status,
     questions_sync,
 )
-from quiz.services.progress import progress_check, progress_drift
+from quiz.services.progress import progress_check, progress_drift, question_counts_drift
 from quiz.services.time_travel import srs_time_travel
 from quiz.validation import ChoiceData, QuestionData
 from tests.factories import QuestionFactory, TopicFactory, UserFactory
@@ -157,7 +160,7 @@ def test_progress_check_reports_drift_and_fix_rewrites_it(user):
         user=user, topic=stray, answered=1, answers=1, last_answered_at=timezone.now()
     )
     assert len(progress_check()) == 2
-    with pytest.raises(CommandError, match="2 row"):
+    with pytest.raises(CommandError, match="2 progress row"):
         call_command("progress_check")
     call_command("progress_check", "--fix")
     assert progress_check() == []
@@ -193,3 +196,50 @@ def test_the_dashboard_lists_the_latest_topics_and_links_to_all(learner_client, 
 def test_a_few_topics_need_no_link_to_the_progress_page(learner_client, user):
     answer_record(user=user, question=QuestionFactory(), labels=["B"])
     assertNotContains(learner_client.get(reverse("quiz:home")), reverse("quiz:progress"))
+
+
+def live(topic) -> int:
+    return TopicQuestionCount.objects.get(topic=topic).live
+
+
+def test_each_topic_counts_its_live_questions_as_they_change():
+    topic, other = TopicFactory(), TopicFactory()
+    first, second = QuestionFactory.create_batch(2, topic=topic)
+    QuestionFactory(topic=topic, status=Question.Status.DRAFT)
+    assert live(topic) == 2
+    question_retire(question=first)
+    assert live(topic) == 1
+    questions_set_status(question_ids=[first.pk], status=Question.Status.PUBLISHED)
+    assert live(topic) == 2
+    second.topic = other
+    question_save(question=second, choices=list(second.choices.all()))
+    assert (live(topic), live(other)) == (1, 1)
+    survivor = QuestionFactory(topic=other)
+    question_merge(duplicate=first, survivor=survivor, pairing={x: x for x in "ABCD"})
+    assert (live(topic), live(other)) == (0, 2)
+    second.delete()
+    assert live(other) == 1
+    assert question_counts_drift() == []
+
+
+def test_the_pages_read_the_kept_counts(learner_client, user):
+    topic = TopicFactory()
+    QuestionFactory.create_batch(3, topic=topic)
+    answer_record(user=user, question=QuestionFactory(topic=topic), labels=["B"])
+    assert dashboard(user).topics[0].total == 4
+    assert live_question_counts([topic.pk]) == {topic.pk: 4}
+    topic.is_active = False
+    topic.save()
+    assert live_question_counts([topic.pk]) == {}  # an inactive topic offers none
+    assert dashboard(user).topics[0].total == 0
+
+
+def test_progress_check_repairs_a_topic_count(user):
+    topic = TopicFactory()
+    QuestionFactory.create_batch(2, topic=topic)
+    TopicQuestionCount.objects.filter(topic=topic).update(live=9)
+    assert question_counts_drift() == [(topic.pk, 9, 2)]
+    with pytest.raises(CommandError, match="1 topic count"):
+        call_command("progress_check")
+    call_command("progress_check", "--fix")
+    assert live(topic) == 2 and question_counts_drift() == []

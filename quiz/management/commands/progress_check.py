@@ -1,13 +1,14 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from quiz.services.progress import progress_check
+from quiz.services.progress import progress_check, question_counts_drift, question_counts_recount
 
 
 class Command(BaseCommand):
     help = (
         "Recount every learner's per-topic progress (the dashboard's mastery rows, kept by "
-        "the database as answers arrive) from the answer history and report rows that "
-        "differ. Exit status 1 when some do; --fix rewrites them."
+        "the database as answers arrive) from the answer history, and each topic's live "
+        "question count from the bank, and report what differs. Exit status 1 when "
+        "something does; --fix rewrites it."
     )
 
     def add_arguments(self, parser):
@@ -23,12 +24,27 @@ class Command(BaseCommand):
             )
         if len(drift) > show:
             self.stdout.write(f"… and {len(drift) - show} more")
-        if not drift:
-            self.stdout.write("Every progress row matches the answer history.")
+        counts = question_counts_drift()
+        for topic_id, stored, counted in counts[:show]:
+            self.stdout.write(
+                f"topic {topic_id}: stored {stored} live questions, the bank has {counted}"
+            )
+        if fix and counts:
+            question_counts_recount()
+        if not drift and not counts:
+            self.stdout.write(
+                "Every progress row matches the answer history and every topic's live count "
+                "the bank."
+            )
         elif fix:
-            self.stdout.write(f"{len(drift)} row(s) rewritten from the answer history.")
+            self.stdout.write(
+                f"{len(drift)} progress row(s) and {len(counts)} topic count(s) rewritten."
+            )
         else:
-            raise CommandError(f"{len(drift)} row(s) differ; run with --fix to rewrite them.")
+            raise CommandError(
+                f"{len(drift)} progress row(s) and {len(counts)} topic count(s) differ; run "
+                "with --fix to rewrite them."
+            )
 
 
 def _said(counted) -> str:

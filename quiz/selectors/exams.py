@@ -23,7 +23,7 @@ from quiz.models import (
 from quiz.selectors.bank import CHOICES_OF, KEY_REVISIONS_OF, REFERENCES_OF
 from quiz.selectors.practice import question_prefetches
 from study.domains import grouped_by_domain
-from study.models import ExamDomain, Topic
+from study.models import Topic
 
 RECENT_KEY_CHANGE_DAYS = 90
 # A topic's weight in a draw: whole from topic weights, a fraction when a domain's weight is
@@ -404,18 +404,22 @@ class DomainResult(TopicResult):
     weight: int | None  # the domain's percent of the exam; None: questions of no domain
 
 
-def by_domain(questions_right) -> list[DomainResult]:
-    """(question, right) pairs -> one row per exam domain (study.domains.grouped_by_domain)."""
+def tally_by_domain(domains_right) -> list[DomainResult]:
+    """(exam domain or None, right) pairs -> one row per exam domain
+    (study.domains.grouped_by_domain)."""
 
     def add(row: DomainResult, right) -> None:
         row.total += 1
         row.correct += bool(right)
 
     return grouped_by_domain(
-        ((question.exam_domain, right) for question, right in questions_right),
-        lambda name, weight: DomainResult(name, 0, 0, weight),
-        add,
+        domains_right, lambda name, weight: DomainResult(name, 0, 0, weight), add
     )
+
+
+def by_domain(questions_right) -> list[DomainResult]:
+    """(question, right) pairs -> one row per exam domain (the question's own or its topic's)."""
+    return tally_by_domain((question.exam_domain, right) for question, right in questions_right)
 
 
 @dataclass
@@ -427,30 +431,74 @@ class DomainTrend:
     percents: list[int | None]
 
 
+_DOMAIN_OF = {  # a question's own exam domain, else its topic's
+    field: (f"question__domain__{field}", f"question__topic__domain__{field}")
+    for field in ("id", "name", "weight", "position")
+}
+
+
+@dataclass(frozen=True)
+class DomainKey:
+    """An exam domain as the tallies group by it (study.domains.grouped_by_domain)."""
+
+    pk: int
+    name: str
+    weight: int | None
+    position: int
+
+
+def _domain(row: dict) -> DomainKey | None:
+    """The exam domain of a values() row that has the _DOMAIN_OF columns."""
+    for own in (0, 1):
+        pk = row[_DOMAIN_OF["id"][own]]
+        if pk is not None:
+            return DomainKey(
+                pk, *(row[_DOMAIN_OF[field][own]] for field in ("name", "weight", "position"))
+            )
+    return None
+
+
+_DOMAIN_COLUMNS = [column for pair in _DOMAIN_OF.values() for column in pair]
+
+
 def domain_trend(attempts: Sequence[Attempt]) -> list[DomainTrend]:
     """Percent right per exam domain in each attempt, oldest first, in the exam guide's order
-    ([] when no question had a domain). Two queries, however many attempts."""
+    ([] when no question had a domain). One query, however many attempts."""
     if not attempts:
         return []
-    rows = AttemptQuestion.objects.filter(attempt__in=attempts).values_list(
-        "attempt_id", "is_correct", "question__domain_id", "question__topic__domain_id"
+    rows = AttemptQuestion.objects.filter(attempt__in=attempts).values(
+        "attempt_id", "is_correct", *_DOMAIN_COLUMNS
     )
     counts: dict[tuple[int, int], list[int]] = {}
-    for attempt_id, right, own, topics in rows:
-        domain_id = own or topics
-        if domain_id is not None:
-            tally = counts.setdefault((domain_id, attempt_id), [0, 0])
-            tally[0] += bool(right)
+    domains: dict[int, DomainKey] = {}
+    for row in rows:
+        domain = _domain(row)
+        if domain is not None:
+            domains[domain.pk] = domain
+            tally = counts.setdefault((domain.pk, row["attempt_id"]), [0, 0])
+            tally[0] += bool(row["is_correct"])
             tally[1] += 1
-    ids = {domain_id for domain_id, _attempt in counts}
     trends = []
-    for domain in ExamDomain.objects.filter(pk__in=ids).order_by("position", "name"):
+    for domain in sorted(domains.values(), key=lambda d: (d.position, d.name)):
         percents = []
         for attempt in attempts:
             right, total = counts.get((domain.pk, attempt.pk), (0, 0))
             percents.append(round(100 * right / total) if total else None)
         trends.append(DomainTrend(domain.name, percents))
     return trends
+
+
+@dataclass
+class ResultRow:
+    """One question of a finished attempt, as the tallies and the review filters read it."""
+
+    position: int
+    is_correct: bool
+    is_answered: bool
+    flagged: bool
+    topic_id: int
+    topic_title: str
+    domain: DomainKey | None
 
 
 @dataclass
@@ -468,22 +516,37 @@ class Results:
     rescored_passed: bool | None
 
 
-# The results page's reads, compiled once per process (config.prepared): the attempt's
-# questions with what the tallies need, and the learner's latest timed attempts on the
-# blueprint (the trend).
-_RESULT_ITEMS = PreparedQuery(
+# The results page's reads, compiled once per process (config.prepared): what the tallies
+# and filters need of each question of the attempt (columns, not 65 questions with their
+# topics and domains as objects); the questions of one review page, whole; the learner's
+# latest timed attempts on the blueprint (the trend).
+_RESULT_ROWS = PreparedQuery(
     lambda attempt_id: (
         AttemptQuestion.objects.filter(attempt_id=attempt_id)
-        .select_related(
-            "question",
-            "question__topic",
-            "question__question_set",
-            "question__domain",
-            "question__topic__domain",
+        .order_by("position")
+        .values(
+            "position",
+            "is_correct",
+            "chosen_labels",
+            "key_labels",
+            "flagged",
+            "question__key_labels",
+            "question__topic_id",
+            "question__topic__title",
+            *_DOMAIN_COLUMNS,
         )
+    ),
+    int,
+)
+REVIEW_PAGE_SIZE = 10  # questions with their feedback per page of the results
+_PAGE_ITEMS = PreparedQuery(
+    lambda attempt_id, *positions: (
+        AttemptQuestion.objects.filter(attempt_id=attempt_id, position__in=positions)
+        .select_related("question", "question__topic", "question__question_set")
         .order_by("position")
     ),
     int,
+    *[int] * REVIEW_PAGE_SIZE,
 )
 _TREND = PreparedQuery(
     lambda user_id, blueprint_id: Attempt.objects.filter(
@@ -498,21 +561,32 @@ _TREND = PreparedQuery(
 
 
 def results(attempt: Attempt) -> Results:
-    items = _RESULT_ITEMS(attempt.pk)
+    rows = _RESULT_ROWS(attempt.pk)
+    items = [
+        ResultRow(
+            position=row["position"],
+            is_correct=bool(row["is_correct"]),
+            is_answered=bool(row["chosen_labels"]),
+            flagged=row["flagged"],
+            topic_id=row["question__topic_id"],
+            topic_title=row["question__topic__title"],
+            domain=_domain(row),
+        )
+        for row in rows
+    ]
     by_topic: dict[int, TopicResult] = {}
     for item in items:
-        topic = item.question.topic
-        row = by_topic.setdefault(topic.pk, TopicResult(topic.title, 0, 0))
-        row.total += 1
-        row.correct += bool(item.is_correct)
+        topic = by_topic.setdefault(item.topic_id, TopicResult(item.topic_title, 0, 0))
+        topic.total += 1
+        topic.correct += item.is_correct
     used = (attempt.finished_at - attempt.started_at).total_seconds() if attempt.finished_at else 0
-    changed = [item for item in items if item.question.key_labels != item.key_labels]
+    changed = any(row["question__key_labels"] != row["key_labels"] for row in rows)
     rescored_correct = rescored_score = rescored_passed = None
     if changed:
         rescored_correct = sum(
             1
-            for item in items
-            if item.is_answered and item.chosen_labels == item.question.key_labels
+            for row in rows
+            if row["chosen_labels"] and row["chosen_labels"] == row["question__key_labels"]
         )
         rescored_score = exam_rules.score(
             correct=rescored_correct, total=attempt.total, scale=attempt.scale
@@ -525,7 +599,7 @@ def results(attempt: Attempt) -> Results:
         attempt=attempt,
         items=items,
         topics=sorted(by_topic.values(), key=lambda t: t.title),
-        domains=by_domain((item.question, item.is_correct) for item in items),
+        domains=tally_by_domain((item.domain, item.is_correct) for item in items),
         minutes_used=int(used // 60),
         seconds_used=int(used % 60),
         trend=trend,
@@ -536,9 +610,16 @@ def results(attempt: Attempt) -> Results:
     )
 
 
-def review_page_load(items: list[AttemptQuestion]) -> None:
-    """Choices, key history and references for the questions shown on one review page."""
+def review_page_items(attempt: Attempt, positions: Sequence[int]) -> list[AttemptQuestion]:
+    """The questions at these positions of an attempt (at most REVIEW_PAGE_SIZE), with their
+    choices, key history and references: one review page of the results."""
+    if len(positions) > REVIEW_PAGE_SIZE:
+        raise ValueError(f"at most {REVIEW_PAGE_SIZE} questions per review page")
+    # Unused places hold positions no question has (positions start at 1).
+    padding = [-index for index in range(REVIEW_PAGE_SIZE - len(positions))]
+    items = _PAGE_ITEMS(attempt.pk, *positions, *padding)
     prefetch_related_objects(items, *question_prefetches("question__"))
+    return items
 
 
 def history(user) -> list[Attempt]:

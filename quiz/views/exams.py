@@ -276,7 +276,6 @@ def attempt_submit(request, pk):
     return redirect_after_post(request, url)
 
 
-REVIEW_PAGE_SIZE = 10
 RESULT_FILTERS = {"all", "incorrect", "unanswered", "flagged"}
 
 
@@ -299,10 +298,10 @@ def attempt_results(request, pk):
     }[shown]
     # Ten questions with their feedback per page: a full-length exam's 65 would make the
     # page several times slower to render and to read on a phone.
-    page = Paginator([item for item in data.items if keep(item)], REVIEW_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    exam_selectors.review_page_load(page.object_list)
+    page = Paginator(
+        [item for item in data.items if keep(item)], exam_selectors.REVIEW_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    shown_items = exam_selectors.review_page_items(attempt, [row.position for row in page])
     reviewed = [
         (
             item,
@@ -314,7 +313,7 @@ def attempt_results(request, pk):
                 answered=True,
             ),
         )
-        for item in page
+        for item in shown_items
     ]
     context = {
         "results": data,

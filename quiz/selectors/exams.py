@@ -461,28 +461,24 @@ def _domain(row: dict) -> DomainKey | None:
 _DOMAIN_COLUMNS = [column for pair in _DOMAIN_OF.values() for column in pair]
 
 
-def domain_trend(attempts: Sequence[Attempt]) -> list[DomainTrend]:
-    """Percent right per exam domain in each attempt, oldest first, in the exam guide's order
-    ([] when no question had a domain). One query, however many attempts."""
-    if not attempts:
-        return []
-    rows = AttemptQuestion.objects.filter(attempt__in=attempts).values(
-        "attempt_id", "is_correct", *_DOMAIN_COLUMNS
-    )
+def domain_trend(attempt: Attempt, trend: Sequence[Attempt]) -> list[DomainTrend]:
+    """Percent right per exam domain in each attempt of the trend (the learner's latest timed
+    attempts on the attempt's blueprint, oldest first), in the exam guide's order ([] when no
+    question had a domain). One query, however many attempts."""
     counts: dict[tuple[int, int], list[int]] = {}
     domains: dict[int, DomainKey] = {}
-    for row in rows:
+    for row in _DOMAIN_TREND(attempt.user_id, attempt.blueprint_id):
         domain = _domain(row)
         if domain is not None:
             domains[domain.pk] = domain
             tally = counts.setdefault((domain.pk, row["attempt_id"]), [0, 0])
-            tally[0] += bool(row["is_correct"])
-            tally[1] += 1
+            tally[0] += row["right"]
+            tally[1] += row["total"]
     trends = []
     for domain in sorted(domains.values(), key=lambda d: (d.position, d.name)):
         percents = []
-        for attempt in attempts:
-            right, total = counts.get((domain.pk, attempt.pk), (0, 0))
+        for point in trend:
+            right, total = counts.get((domain.pk, point.pk), (0, 0))
             percents.append(round(100 * right / total) if total else None)
         trends.append(DomainTrend(domain.name, percents))
     return trends
@@ -548,13 +544,27 @@ _PAGE_ITEMS = PreparedQuery(
     int,
     *[int] * REVIEW_PAGE_SIZE,
 )
-_TREND = PreparedQuery(
-    lambda user_id, blueprint_id: Attempt.objects.filter(
+TREND_ATTEMPTS = 12
+
+
+def _trend(user_id: int, blueprint_id: int) -> QuerySet:
+    return Attempt.objects.filter(
         user_id=user_id,
         blueprint_id=blueprint_id,
         mode=Attempt.Mode.TIMED,  # review mode shows answers as it goes: not a trend point
         finished_at__isnull=False,
-    ).order_by("-finished_at")[:12],
+    ).order_by("-finished_at")[:TREND_ATTEMPTS]
+
+
+_TREND = PreparedQuery(_trend, int, int)
+# Right and total per attempt of the trend and exam domain, counted by the database.
+_DOMAIN_TREND = PreparedQuery(
+    lambda user_id, blueprint_id: (
+        AttemptQuestion.objects.filter(attempt__in=_trend(user_id, blueprint_id).values("pk"))
+        .values("attempt_id", *_DOMAIN_COLUMNS)
+        .annotate(right=Count("pk", filter=Q(is_correct=True)), total=Count("pk"))
+        .order_by()
+    ),
     int,
     int,
 )
@@ -603,7 +613,7 @@ def results(attempt: Attempt) -> Results:
         minutes_used=int(used // 60),
         seconds_used=int(used % 60),
         trend=trend,
-        domain_trend=domain_trend(trend) if len(trend) > 1 else [],
+        domain_trend=domain_trend(attempt, trend) if len(trend) > 1 else [],
         rescored_correct=rescored_correct,
         rescored_score=rescored_score,
         rescored_passed=rescored_passed,

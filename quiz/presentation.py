@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from quiz import choice_refs
 from quiz.choice_order import bank_order
@@ -31,6 +32,8 @@ class ShownChoice:
     text_html: str = ""  # the choice's texts with references in this screen's letters
     explanation_html: str = ""
     source_note_html: str = ""
+    feedback_state: str = ""  # see show_feedback
+    feedback_note: str = ""
 
     @property
     def is_correct(self) -> bool:
@@ -42,6 +45,25 @@ class ShownChoice:
         if self.chosen:
             return "right-pick" if self.is_correct else "wrong-pick"
         return "missed" if self.is_correct else "other"
+
+    def show_feedback(self, *, answered: bool) -> None:
+        """Set what the feedback shows of this choice: the learner's state (answered) or the
+        key's (revealed), and its words beside the icon (safe HTML). Set once, not worked
+        out by template conditions for every choice of every question on the page."""
+        self.feedback_state = self.state if answered else "key" if self.is_correct else "other"
+        words = _STATE_WORDS[self.feedback_state]
+        self.feedback_note = _STRUCK_NOTE + words if self.struck else words
+
+
+# The feedback's words per choice state (icons hidden from screen readers: the words say it).
+_STATE_WORDS = {
+    "right-pick": mark_safe('<span aria-hidden="true">✓</span> Your answer: right'),
+    "wrong-pick": mark_safe('<span aria-hidden="true">✗</span> Your answer: wrong'),
+    "missed": mark_safe('<span aria-hidden="true">✓</span> Right answer: you did not choose it'),
+    "key": mark_safe('<span aria-hidden="true">✓</span> Right answer'),
+    "other": mark_safe("Not the answer"),
+}
+_STRUCK_NOTE = mark_safe('<span class="struck-note">You ruled it out ·</span> ')
 
 
 @dataclass
@@ -145,6 +167,9 @@ def present(
         explanation_html=relabel(question.explanation_html),
         disputed_html=relabel(choice_refs.mark_html(escape(question.disputed))),  # plain text
     )
+    if view.shows_answer:
+        for shown_choice in shown:
+            shown_choice.show_feedback(answered=answered)
     if key_revisions is None:
         key_revisions = question.key_revisions.all()
     for revision in key_revisions:

@@ -175,8 +175,9 @@ def endpoints(data, clients: int) -> list[dict]:
     def each_client(make):
         return [make(i) for i in range(clients)]
 
-    light = _light_learner(data)
+    light, light_attempt = _light_learner(data)
     light_auth = signed_in(light)
+    light_results = f"/exams/attempt/{light_attempt}/results/"
     topics, questions = data.topic_slugs, data.question_ext_ids
     return [
         {"name": "floor (/healthz)", "kind": "floor", "plans": [[request("GET", "/healthz")]]},
@@ -247,6 +248,13 @@ def endpoints(data, clients: int) -> list[dict]:
             "plans": each_client(lambda i: [request("GET", "/review/", headers=light_auth)]),
         },
         {
+            # Its one mock exam (its answers added to the 20): the rows above read results
+            # of learners with a dozen earlier attempts in the score trend.
+            "name": "exam results page, learner with one exam",
+            "kind": "learner",
+            "plans": each_client(lambda i: [request("GET", light_results, headers=light_auth)]),
+        },
+        {
             "name": "admin question list",
             "kind": "staff",
             "plans": [
@@ -259,11 +267,13 @@ def endpoints(data, clients: int) -> list[dict]:
 
 def _light_learner(data):
     """A learner like the others (profile, target exam) with 20 answers, given through the
-    app's own answer service (cards, review log and day counters as a learner's are)."""
+    app's own answer service (cards, review log and day counters as a learner's are), and
+    one finished mock exam of the target certification, taken through the exam services;
+    (the learner, that attempt's id)."""
     from django.contrib.auth import get_user_model
 
-    from quiz.models import Profile, Question
-    from quiz.services import answer_record
+    from quiz.models import Blueprint, Profile, Question
+    from quiz.services import answer_record, answer_save, attempt_finalize, attempt_start
 
     User = get_user_model()
     user = User.objects.create_user(username="light-learner", password=secrets.token_hex(8))
@@ -276,7 +286,17 @@ def _light_learner(data):
     for question in questions:
         key = [c.label for c in question.choices.all() if c.is_correct]
         answer_record(user=user, question=question, labels=key)
-    return User.objects.get(pk=user.pk)
+    blueprint = Blueprint.objects.filter(
+        certification_id=model.target_certification_id
+    ).first()
+    attempt = attempt_start(user=user, blueprint=blueprint)
+    for item in attempt.questions.prefetch_related("question__choices"):
+        # Every other question right, the rest wrong: a result with both kinds of feedback.
+        choices = sorted(item.question.choices.all(), key=lambda c: (c.is_correct, c.label))
+        picked = [c for c in choices if c.is_correct] if item.position % 2 else choices[:1]
+        answer_save(item=item, raw_choice_ids=[str(c.pk) for c in picked])
+    attempt_finalize(attempt=attempt, reason="submitted")
+    return User.objects.get(pk=user.pk), attempt.pk
 
 
 if __name__ == "__main__":

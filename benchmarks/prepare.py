@@ -286,9 +286,7 @@ def _light_learner(data):
     for question in questions:
         key = [c.label for c in question.choices.all() if c.is_correct]
         answer_record(user=user, question=question, labels=key)
-    blueprint = Blueprint.objects.filter(
-        certification_id=model.target_certification_id
-    ).first()
+    blueprint = Blueprint.objects.filter(certification_id=model.target_certification_id).first()
     attempt = attempt_start(user=user, blueprint=blueprint)
     for item in attempt.questions.prefetch_related("question__choices"):
         # Every other question right, the rest wrong: a result with both kinds of feedback.

@@ -39,6 +39,14 @@ TARGET_SIGNED_IN_RATIO = 0.5
 TARGET_ADMIN_SIGNED_IN_RATIO = 0.25
 TARGET_SIGNED_IN_FLOOR = 0.4
 TARGET_P95_MS = 50
+# A page for a learner with a long history (about 2,000 answers at full size, a dozen mock
+# exams) against the same page for one with 20 answers and one exam: requests/s, at least.
+TARGET_HISTORY_RATIO = 0.8
+HISTORY_PAIRS = {
+    "dashboard": "dashboard, learner with 20 answers",
+    "review due page": "review due page, learner with 20 answers",
+    "exam results page": "exam results page, learner with one exam",
+}
 TARGET_QUERIES = 10
 TARGET_GZIP_KB = 30
 TARGET_IMPORT_S = 30
@@ -359,6 +367,18 @@ def _check_targets(results) -> list[dict]:
                 _check(f"{where}: SQL queries", row["queries"], "<=", TARGET_QUERIES),
                 _check(f"{where}: errors", row["errors"], "<=", 0),
             ]
+        by_name = {row["name"]: row for row in db["endpoints"]}
+        for long, short in HISTORY_PAIRS.items():
+            if long in by_name and short in by_name:
+                ratio = round(by_name[long]["rps"] / by_name[short]["rps"], 3)
+                checks.append(
+                    _check(
+                        f"{db['vendor']}: {long}: long history ÷ short, requests/s",
+                        ratio,
+                        ">=",
+                        TARGET_HISTORY_RATIO,
+                    )
+                )
         for page in db["page_weight"]["pages"]:
             where = f"{db['vendor']}: {page['page']}"
             checks += [

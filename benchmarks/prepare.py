@@ -13,6 +13,7 @@ import os
 import secrets
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -271,6 +272,7 @@ def _light_learner(data):
     one finished mock exam of the target certification, taken through the exam services;
     (the learner, that attempt's id)."""
     from django.contrib.auth import get_user_model
+    from django.utils import timezone
 
     from quiz.models import Blueprint, Profile, Question
     from quiz.services import answer_record, answer_save, attempt_finalize, attempt_start
@@ -283,17 +285,20 @@ def _light_learner(data):
         defaults={"target_certification_id": model.target_certification_id, "daily_goal": 20},
     )
     questions = Question.objects.live().order_by("pk").prefetch_related("choices")[:20]
+    # Given yesterday, like the others' (days ago): today's new-question allowance is left,
+    # so its pages count the questions not yet seen as theirs do.
+    yesterday = timezone.now() - timedelta(days=1)
     for question in questions:
         key = [c.label for c in question.choices.all() if c.is_correct]
-        answer_record(user=user, question=question, labels=key)
+        answer_record(user=user, question=question, labels=key, answered_at=yesterday)
     blueprint = Blueprint.objects.filter(certification_id=model.target_certification_id).first()
-    attempt = attempt_start(user=user, blueprint=blueprint)
+    attempt = attempt_start(user=user, blueprint=blueprint, now=yesterday)
     for item in attempt.questions.prefetch_related("question__choices"):
         # Every other question right, the rest wrong: a result with both kinds of feedback.
         choices = sorted(item.question.choices.all(), key=lambda c: (c.is_correct, c.label))
         picked = [c for c in choices if c.is_correct] if item.position % 2 else choices[:1]
-        answer_save(item=item, raw_choice_ids=[str(c.pk) for c in picked])
-    attempt_finalize(attempt=attempt, reason="submitted")
+        answer_save(item=item, raw_choice_ids=[str(c.pk) for c in picked], now=yesterday)
+    attempt_finalize(attempt=attempt, reason="submitted", now=yesterday + timedelta(hours=1))
     return User.objects.get(pk=user.pk), attempt.pk
 
 

@@ -10,9 +10,15 @@ FORECAST_BAR_WIDTH = 24
 _BAR_GAP = 4
 
 
+def day_month(day: date) -> str:
+    """As the "j M" date format writes it (3 Dec), without building a formatter per day:
+    the charts write dozens."""
+    return f"{day.day} {MONTHS_3[day.month].title()}"
+
+
 def _short_date(day: date) -> str:
     """As the "D j M" date format writes it: Wed 3 Dec."""
-    return f"{WEEKDAYS_ABBR[day.weekday()]} {day.day} {MONTHS_3[day.month].title()}"
+    return f"{WEEKDAYS_ABBR[day.weekday()]} {day_month(day)}"
 
 
 def forecast_chart(days: Sequence[tuple[date, int]]) -> dict:

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import (
-    BooleanField,
     Case,
     CharField,
     Count,
@@ -24,7 +23,6 @@ from django.db.models import (
     When,
     prefetch_related_objects,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Concat, Least, TruncDate
 from django.utils import timezone
 
@@ -41,8 +39,6 @@ from quiz.models import (
     ReviewLog,
     TopicQuestionCount,
 )
-from quiz.models.bank import HIDDEN_STATUSES
-from study.models import Topic
 
 FORECAST_DAYS = 14
 RETENTION_DAYS = 30
@@ -140,18 +136,9 @@ def _count(cards: QuerySet) -> Coalesce:
 
 def _shown(cards: QuerySet) -> QuerySet:
     """Cards whose question is still shown, without looking up each card's question: the
-    questions not shown (a handful) are excluded by id, found by three separate indexed
-    searches (SQLite scans the whole bank for the three conditions ORed)."""
-    # The statuses written into the SQL: SQLite uses the partial index of unpublished
-    # questions only for the literal values of its condition, not for bound parameters.
-    statuses = ", ".join(f"'{status}'" for status in HIDDEN_STATUSES)
-    hidden = Question.objects.filter(
-        RawSQL(f'"status" IN ({statuses})', [], output_field=BooleanField())
-    )
-    merged = Question.objects.filter(duplicate_of__isnull=False)
-    retired_topic = Question.objects.filter(topic__in=Topic.objects.filter(is_active=False))
-    for questions in (hidden, merged, retired_topic):
-        cards = cards.exclude(question__in=questions.values("pk"))
+    questions not shown are excluded by id (Question.objects.not_live_ids)."""
+    for ids in Question.objects.not_live_ids():
+        cards = cards.exclude(question__in=ids)
     return cards
 
 

@@ -101,17 +101,18 @@ def progress_drift(*, users=None, topic_ids: Iterable[int] | None = None) -> lis
     answers, rows = _scope(users, topic_ids)
     expected = _expected(answers)
     stored = {(row.user_id, row.topic_id): Counted.of(row) for row in rows}
-    return [
-        Drift(user_id, topic_id, stored.get(pair), expected.get(pair))
-        for pair in sorted(expected.keys() | stored.keys())
-        if stored.get(pair) != expected.get(pair)
-        for user_id, topic_id in [pair]
-    ]
+    drift = []
+    for user_id, topic_id in sorted(expected.keys() | stored.keys()):
+        row = stored.get((user_id, topic_id))
+        truth = expected.get((user_id, topic_id))
+        if row != truth:
+            drift.append(Drift(user_id, topic_id, row, truth))
+    return drift
 
 
 @transaction.atomic
-def progress_recount(*, users=None, topic_ids: Iterable[int] | None = None) -> int:
-    """Rewrite the rows that drifted from the history (see progress_drift); returns how many."""
+def progress_recount(*, users=None, topic_ids: Iterable[int] | None = None) -> list[Drift]:
+    """Rewrite the rows that drifted from the history (see progress_drift); returns them."""
     topic_ids = list(topic_ids) if topic_ids is not None else None
     drift = progress_drift(users=users, topic_ids=topic_ids)
     gone = Q()
@@ -130,10 +131,10 @@ def progress_recount(*, users=None, topic_ids: Iterable[int] | None = None) -> i
         unique_fields=["user", "topic"],
         update_fields=["answered", "answers", "last_answered_at", "recent"],
     )
-    return len(drift)
+    return drift
 
 
-def progress_refresh(*, question_ids: Iterable[int], topic_ids: Iterable[int]) -> int:
+def progress_refresh(*, question_ids: Iterable[int], topic_ids: Iterable[int]) -> list[Drift]:
     """Recount, in these topics, the rows of every learner who answered these questions: after
     a question changed topic or key, or its answers moved (call it inside the change's
     transaction, after the change)."""
@@ -147,10 +148,7 @@ def progress_check(*, fix: bool = False, batch: int = BATCH) -> list[Drift]:
     ids = list(get_user_model().objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), batch):
         chunk = ids[start : start + batch]
-        drift = progress_drift(users=chunk)
-        if fix and drift:
-            progress_recount(users=chunk)
-        found += drift
+        found += progress_recount(users=chunk) if fix else progress_drift(users=chunk)
     return found
 
 
@@ -173,13 +171,14 @@ def question_counts_drift() -> list[tuple[int, int, int]]:
 
 
 @transaction.atomic
-def question_counts_recount() -> int:
-    """Rewrite the topics' live counts that drifted; returns how many."""
+def question_counts_check(*, fix: bool = False) -> list[tuple[int, int, int]]:
+    """question_counts_drift, and with fix the drifted counts rewritten."""
     drift = question_counts_drift()
-    TopicQuestionCount.objects.bulk_create(
-        [TopicQuestionCount(topic_id=topic_id, live=n) for topic_id, _stored, n in drift],
-        update_conflicts=True,
-        unique_fields=["topic"],
-        update_fields=["live"],
-    )
-    return len(drift)
+    if fix and drift:
+        TopicQuestionCount.objects.bulk_create(
+            [TopicQuestionCount(topic_id=topic_id, live=n) for topic_id, _stored, n in drift],
+            update_conflicts=True,
+            unique_fields=["topic"],
+            update_fields=["live"],
+        )
+    return drift

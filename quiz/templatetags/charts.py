@@ -1,5 +1,6 @@
 from django import template
 from django.utils.html import format_html_join
+from django.utils.text import capfirst
 
 register = template.Library()
 
@@ -14,10 +15,7 @@ def forecast_bars(bars, bar_width):
         "{title}: {count}</title></rect>\n"
         '<text x="{x}" y="{value_y}" class="bar-value">{count}</text>\n'
         '<text x="{x}" y="116" class="bar-label">{day_of_month}</text></g>',
-        (
-            {**bar, "width": bar_width, "title": bar["name"][:1].upper() + bar["name"][1:]}
-            for bar in bars
-        ),
+        ({**bar, "width": bar_width, "title": capfirst(bar["name"])} for bar in bars),
     )
 
 

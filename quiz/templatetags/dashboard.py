@@ -1,6 +1,7 @@
 from django import template
-from django.utils.dates import MONTHS_3
 from django.utils.html import format_html_join
+
+from quiz.charts import day_month
 
 register = template.Library()
 
@@ -12,15 +13,14 @@ def _level(count: int) -> int:
 @register.simple_tag
 def activity_days(activity):
     """The dashboard's 30 day squares, written in one pass: as template tags, 30 items of
-    dates, plurals and levels were a third of the page's rendering time. Dates as the
-    "j M" format writes them ("2 Dec"), without building a formatter per day."""
+    dates, plurals and levels were a third of the page's rendering time."""
     return format_html_join(
         "\n",
         '<li title="{0}: {1} answer{2}" class="level-{3}"><span class="visually-hidden">'
         "{0}: {1}</span></li>",
         (
             (
-                f"{day.day} {MONTHS_3[day.month].title()}",
+                day_month(day),
                 count,
                 "" if count == 1 else "s",
                 _level(count),

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from quiz.services.progress import progress_check, question_counts_drift, question_counts_recount
+from quiz.services.progress import progress_check, question_counts_check
 
 
 class Command(BaseCommand):
@@ -24,13 +24,11 @@ class Command(BaseCommand):
             )
         if len(drift) > show:
             self.stdout.write(f"… and {len(drift) - show} more")
-        counts = question_counts_drift()
+        counts = question_counts_check(fix=fix)
         for topic_id, stored, counted in counts[:show]:
             self.stdout.write(
                 f"topic {topic_id}: stored {stored} live questions, the bank has {counted}"
             )
-        if fix and counts:
-            question_counts_recount()
         if not drift and not counts:
             self.stdout.write(
                 "Every progress row matches the answer history and every topic's live count "

@@ -3,6 +3,9 @@ the list's filters in question_filters.py."""
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import quote
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Subquery
@@ -60,6 +63,29 @@ def _count(queryset) -> Subquery:
         ),
         0,
     )
+
+
+class QuestionChangeList(ChangeList):
+    """Each row's link from one URL built per page. Django's own resolves every row's URL
+    again to add the list's filters to it (two links a row: a fifth of the list's time)."""
+
+    _PK = "0row0"  # where the row's id goes: unchanged by reverse(), before any query
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        change_url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+            args=(self._PK,),
+            current_app=self.model_admin.admin_site.name,
+        )
+        context = {"preserved_filters": self.preserved_filters, "opts": self.opts}
+        self._row_url = add_preserved_filters(context, change_url)
+        # Already in each row's URL: the row template adds nothing more.
+        self.preserved_filters = ""
+
+    def url_for_result(self, result):
+        # A question's id is an integer: reverse() would leave admin's quote() of it as is.
+        return self._row_url.replace(self._PK, str(quote(result.pk)), 1)
 
 
 class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
@@ -165,6 +191,9 @@ class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
 
     class Media:
         js = ["django_htmx/htmx-2.min.js", "js/admin-preview.js"]
+
+    def get_changelist(self, request, **kwargs):
+        return QuestionChangeList
 
     def get_queryset(self, request):
         return (

@@ -162,6 +162,45 @@ REFERENCES_OF = PreparedQuery(
 )
 
 
+# The same for a page of questions (the exam results show ten), each relation one query of
+# PAGE_QUESTIONS ids compiled once; unused places hold ids no question has.
+PAGE_QUESTIONS = 10
+
+
+def _rows_of_page(build: Callable[[Sequence[int]], QuerySet]) -> PreparedQuery:
+    return PreparedQuery(
+        lambda *pks: build(pks).order_by("question_id", "position"), *[int] * PAGE_QUESTIONS
+    )
+
+
+_PAGE_RELATIONS = {
+    "choices": _rows_of_page(lambda pks: Choice.objects.filter(question_id__in=pks)),
+    "key_revisions": _rows_of_page(
+        lambda pks: AnswerKeyRevision.objects.filter(question_id__in=pks)
+    ),
+    "references": _rows_of_page(
+        lambda pks: QuestionReference.objects.filter(question_id__in=pks).select_related(
+            "note__topic"
+        )
+    ),
+}
+
+
+def load_question_rows(questions: Sequence[Question]) -> None:
+    """Choices, key revisions and references of up to PAGE_QUESTIONS questions, set as
+    prefetch_related would set them: three queries whatever the page holds."""
+    if len(questions) > PAGE_QUESTIONS:
+        raise ValueError(f"at most {PAGE_QUESTIONS} questions at once")
+    ids = [question.pk for question in questions]
+    padding = [-index for index in range(1, PAGE_QUESTIONS - len(ids) + 1)]
+    for name, query in _PAGE_RELATIONS.items():
+        by_question: dict[int, list] = {pk: [] for pk in ids}
+        for row in query(*ids, *padding):
+            by_question[row.question_id].append(row)
+        for question in questions:
+            prefetched(question, name, by_question[question.pk])
+
+
 def question_for_page(ext_id: str, user=None) -> Question | None:
     """A question with everything its page shows (None: no such question; retired ones, and
     drafts for anyone but staff, are not found).

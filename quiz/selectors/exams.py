@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from fractions import Fraction
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from config.prepared import PreparedQuery, prefetched
@@ -20,8 +20,13 @@ from quiz.models import (
     BlueprintTopic,
     Question,
 )
-from quiz.selectors.bank import CHOICES_OF, KEY_REVISIONS_OF, REFERENCES_OF
-from quiz.selectors.practice import question_prefetches
+from quiz.selectors.bank import (
+    CHOICES_OF,
+    KEY_REVISIONS_OF,
+    PAGE_QUESTIONS,
+    REFERENCES_OF,
+    load_question_rows,
+)
 from study.domains import grouped_by_domain
 from study.models import Topic
 
@@ -534,7 +539,7 @@ _RESULT_ROWS = PreparedQuery(
     ),
     int,
 )
-REVIEW_PAGE_SIZE = 10  # questions with their feedback per page of the results
+REVIEW_PAGE_SIZE = PAGE_QUESTIONS  # questions with their feedback per page of the results
 _PAGE_ITEMS = PreparedQuery(
     lambda attempt_id, *positions: (
         AttemptQuestion.objects.filter(attempt_id=attempt_id, position__in=positions)
@@ -628,7 +633,7 @@ def review_page_items(attempt: Attempt, positions: Sequence[int]) -> list[Attemp
     # Unused places hold positions no question has (positions start at 1).
     padding = [-index for index in range(REVIEW_PAGE_SIZE - len(positions))]
     items = _PAGE_ITEMS(attempt.pk, *positions, *padding)
-    prefetch_related_objects(items, *question_prefetches("question__"))
+    load_question_rows([item.question for item in items])
     return items
 
 

@@ -8,7 +8,6 @@ from django.db.models import (
     FilteredRelation,
     Min,
     OuterRef,
-    Prefetch,
     Q,
     Subquery,
 )
@@ -16,13 +15,10 @@ from django.db.models.functions import Coalesce
 
 from config.prepared import PreparedQuery, prefetched
 from quiz.models import (
-    AnswerKeyRevision,
-    Choice,
     Flag,
     PracticeItem,
     PracticeSession,
     Question,
-    QuestionReference,
     ReviewLog,
 )
 from quiz.selectors import review as review_selectors
@@ -40,29 +36,6 @@ from study.models import Topic
 def session_for(user, pk: int) -> PracticeSession | None:
     """The learner's own session (None for anyone else's)."""
     return PracticeSession.objects.filter(pk=pk, user=user).first()
-
-
-def choices_prefetch(prefix: str = "") -> Prefetch:
-    """The question's choices in order: enough to check and record an answer."""
-    return Prefetch(f"{prefix}choices", queryset=Choice.objects.order_by("position"))
-
-
-def question_prefetches(prefix: str = "", *, key_revisions: bool = True) -> list[Prefetch]:
-    """What the shared question/feedback templates need, without queries per choice."""
-    prefetches = [
-        choices_prefetch(prefix),
-        Prefetch(
-            f"{prefix}references",
-            queryset=QuestionReference.objects.select_related("note__topic").order_by("position"),
-        ),
-    ]
-    if key_revisions:
-        prefetches.append(
-            Prefetch(
-                f"{prefix}key_revisions", queryset=AnswerKeyRevision.objects.order_by("position")
-            )
-        )
-    return prefetches
 
 
 def _count_items(condition: Q) -> Coalesce:

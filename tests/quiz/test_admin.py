@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 import time_machine
 import yaml
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -535,3 +536,20 @@ def test_the_row_checkboxes_still_select_questions_for_an_action(editor_client):
         f'class="action-select" aria-label="Select this object for an action - {question}">',
         html=True,
     )
+
+
+def test_each_row_links_to_its_question_keeping_the_lists_filters(editor_client):
+    """The rows' links are built once per page (QuestionChangeList): the same href Django's
+    own per-row resolution gives, so the editor comes back to the filtered list."""
+    question = QuestionFactory(status=Question.Status.PUBLISHED)
+    url = reverse("admin:quiz_question_changelist")
+    response = editor_client.get(url, {"status__exact": "published", "q": question.ext_id})
+    filters = response.context["preserved_filters"]
+    assert filters.startswith("_changelist_filters=")
+    expected = add_preserved_filters(
+        {"preserved_filters": filters, "opts": response.context["cl"].opts},
+        reverse("admin:quiz_question_change", args=[question.pk]),
+    )
+    assert response.content.decode().count(f'href="{expected.replace("&", "&amp;")}"') == 2
+    change = editor_client.get(expected)
+    assert change.status_code == 200 and change.context["preserved_filters"] == filters

@@ -153,6 +153,10 @@ class PreparedQuery:
         self.build, self.kinds = build, kinds
 
     def __call__(self, *values) -> list:
+        return self._rows(*self._bind(values))
+
+    def _bind(self, values) -> tuple["_Compiled", list]:
+        """The compiled query for this thread's connection and its parameters for values."""
         if len(values) != len(self.kinds):
             raise TypeError(f"expected {len(self.kinds)} argument(s), got {len(values)}")
         # Per connection: a compiler is bound to its thread's connection object.
@@ -165,15 +169,49 @@ class PreparedQuery:
         for position, index, wrapper in compiled.slots:
             value = _as_parameter(values[index], self.kinds[index], connection)
             params[position] = wrapper(value) if wrapper else value
+        return compiled, params
+
+    @staticmethod
+    def _rows(compiled: "_Compiled", params: list, fetched: list | None = None) -> list:
+        """Model instances (or dicts) from the query's rows: fetched already, or read now."""
         compiler = copy.copy(compiled.compiler)
         compiler.as_sql = lambda *args, **kwargs: (compiled.sql, params)
         compiler.get_converters = lambda expressions: compiled.converters
+        if fetched is not None:
+            if compiler.has_extra_select:  # as Django's cursor_iter trims them
+                fetched = [row[: compiler.col_count] for row in fetched]
+            compiler.execute_sql = lambda *args, **kwargs: [fetched]
         if compiled.names is not None:
             names = compiled.names
             return [dict(zip(names, row, strict=True)) for row in compiler.results_iter()]
         shim = copy.copy(compiled.shim)
         shim.query, shim.compiler = shim, compiler
         return list(ModelIterable(shim))
+
+
+def run_together(*calls: tuple[PreparedQuery, Sequence]) -> list[list]:
+    """Each (prepared query, arguments)'s result, as calling it would give, in one round trip
+    to the database where it allows several statements in one execute (PostgreSQL with
+    Django's default client-side binding), else one after another (SQLite has no round trip
+    to save). A page's related rows cost one wait on a busy server instead of four."""
+    connection = connections["default"]
+    bound = [query._bind(tuple(values)) for query, values in calls]
+    options = connection.settings_dict.get("OPTIONS", {})
+    if connection.vendor != "postgresql" or options.get("server_side_binding"):
+        return [PreparedQuery._rows(compiled, params) for compiled, params in bound]
+    sql = ";\n".join(compiled.sql for compiled, _params in bound)
+    params = [value for _compiled, query_params in bound for value in query_params]
+    fetched = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for index in range(len(bound)):
+            if index:
+                cursor.nextset()
+            fetched.append(cursor.fetchall())
+    return [
+        PreparedQuery._rows(compiled, params, rows)
+        for (compiled, params), rows in zip(bound, fetched, strict=True)
+    ]
 
 
 def prefetched(instance: Model, name: str, objects: Sequence[Model]) -> None:

@@ -5,11 +5,12 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.db.models import Count, Q
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
-from config.prepared import PreparedQuery, prefetched
+from config.prepared import PreparedQuery, prefetched, run_together
 from config.sessions import SessionStore
 from quiz.models import Choice, Question
 from tests.factories import QuestionFactory, TopicFactory
@@ -135,3 +136,34 @@ def test_a_small_integer_column_takes_its_value_as_the_database_driver_wants_it(
     question = QuestionFactory()
     for choice in Choice.objects.filter(question=question):
         assert prepared(question.pk, choice.position) == [choice]
+
+
+def test_queries_run_together_give_what_each_gives_in_one_round_trip_on_postgresql(
+    django_assert_num_queries,
+):
+    with_topic = PreparedQuery(_with_topic_and_count, str, int)
+    # .values() rows, a date converter and a query with no rows, in one batch
+    dates = PreparedQuery(
+        lambda pk: Question.objects.filter(pk=pk).values("pk", "created_at", "stem"), int
+    )
+    choices = PreparedQuery(
+        lambda pk: Choice.objects.filter(question_id=pk).order_by("position"), int
+    )
+    question = QuestionFactory(topic=TopicFactory())
+    calls = [
+        (with_topic, (question.ext_id, question.topic_id)),
+        (dates, (question.pk,)),
+        (choices, (question.pk,)),
+        (choices, (-1,)),
+    ]
+    expected = [query(*values) for query, values in calls]
+    round_trips = 1 if connection.vendor == "postgresql" else len(calls)
+    with django_assert_num_queries(round_trips):
+        found = run_together(*calls)
+        assert found[0][0].topic.certification.name == question.topic.certification.name
+    assert [[getattr(o, "pk", o) for o in rows] for rows in found] == [
+        [getattr(o, "pk", o) for o in rows] for rows in expected
+    ]
+    assert found[0][0].choice_count == expected[0][0].choice_count == 4
+    assert found[1][0]["created_at"] == question.created_at
+    assert [c.label for c in found[2]] == ["A", "B", "C", "D"] and found[3] == []

@@ -19,7 +19,7 @@ from django.db.models import (
 from django.urls import reverse
 from django.utils.html import strip_tags
 
-from config.prepared import PreparedQuery, prefetched
+from config.prepared import PreparedQuery, prefetched, run_together
 from quiz.models import (
     AnswerKeyRevision,
     AnswerRecord,
@@ -160,6 +160,12 @@ REFERENCES_OF = PreparedQuery(
     ),
     int,
 )
+_RELATED_OF = {
+    "choices": CHOICES_OF,
+    "key_revisions": KEY_REVISIONS_OF,
+    "duplicates": _PAGE_DUPLICATES,
+    "references": REFERENCES_OF,
+}
 
 
 # The same for a page of questions (the exam results show ten), each relation one query of
@@ -193,12 +199,21 @@ def load_question_rows(questions: Sequence[Question]) -> None:
         raise ValueError(f"at most {PAGE_QUESTIONS} questions at once")
     ids = [question.pk for question in questions]
     padding = [-index for index in range(1, PAGE_QUESTIONS - len(ids) + 1)]
-    for name, query in _PAGE_RELATIONS.items():
+    results = run_together(*((query, (*ids, *padding)) for query in _PAGE_RELATIONS.values()))
+    for name, rows in zip(_PAGE_RELATIONS, results, strict=True):
         by_question: dict[int, list] = {pk: [] for pk in ids}
-        for row in query(*ids, *padding):
+        for row in rows:
             by_question[row.question_id].append(row)
         for question in questions:
             prefetched(question, name, by_question[question.pk])
+
+
+def load_related(question: Question, *names: str) -> None:
+    """These related rows of one question ("choices", "key_revisions", "duplicates",
+    "references"), set as prefetch_related would: one round trip (run_together)."""
+    results = run_together(*((_RELATED_OF[name], (question.pk,)) for name in names))
+    for name, rows in zip(names, results, strict=True):
+        prefetched(question, name, rows)
 
 
 def question_for_page(ext_id: str, user=None) -> Question | None:
@@ -216,10 +231,7 @@ def question_for_page(ext_id: str, user=None) -> Question | None:
     if not found:
         return None
     question = found[0]
-    prefetched(question, "choices", CHOICES_OF(question.pk))
-    prefetched(question, "key_revisions", KEY_REVISIONS_OF(question.pk))
-    prefetched(question, "duplicates", _PAGE_DUPLICATES(question.pk))
-    prefetched(question, "references", REFERENCES_OF(question.pk))
+    load_related(question, "choices", "key_revisions", "duplicates", "references")
     return question
 
 

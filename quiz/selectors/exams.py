@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from config.prepared import PreparedQuery, prefetched
+from config.prepared import PreparedQuery, run_together
 from quiz import exam_rules
 from quiz.models import (
     AnswerKeyRevision,
@@ -21,11 +21,9 @@ from quiz.models import (
     Question,
 )
 from quiz.selectors.bank import (
-    CHOICES_OF,
-    KEY_REVISIONS_OF,
     PAGE_QUESTIONS,
-    REFERENCES_OF,
     load_question_rows,
+    load_related,
 )
 from study.domains import grouped_by_domain
 from study.models import Topic
@@ -337,10 +335,7 @@ def attempt_item(attempt: Attempt, position: int, *, shown: bool = True) -> Atte
     item = found[0]
     item.attempt = attempt  # the caller's, with its blueprint: not read again
     question = item.question
-    prefetched(question, "choices", CHOICES_OF(question.pk))
-    if shown:
-        prefetched(question, "references", REFERENCES_OF(question.pk))
-        prefetched(question, "key_revisions", KEY_REVISIONS_OF(question.pk))
+    load_related(question, "choices", *(["references", "key_revisions"] if shown else []))
     return item
 
 
@@ -466,13 +461,14 @@ def _domain(row: dict) -> DomainKey | None:
 _DOMAIN_COLUMNS = [column for pair in _DOMAIN_OF.values() for column in pair]
 
 
-def domain_trend(attempt: Attempt, trend: Sequence[Attempt]) -> list[DomainTrend]:
+def domain_trend(trend: Sequence[Attempt], tallies: Sequence[dict]) -> list[DomainTrend]:
     """Percent right per exam domain in each attempt of the trend (the learner's latest timed
     attempts on the attempt's blueprint, oldest first), in the exam guide's order ([] when no
-    question had a domain). One query, however many attempts."""
+    question had a domain), from the rows of _DOMAIN_TREND: one query, however many
+    attempts."""
     counts: dict[tuple[int, int], list[int]] = {}
     domains: dict[int, DomainKey] = {}
-    for row in _DOMAIN_TREND(attempt.user_id, attempt.blueprint_id):
+    for row in tallies:
         domain = _domain(row)
         if domain is not None:
             domains[domain.pk] = domain
@@ -576,7 +572,16 @@ _DOMAIN_TREND = PreparedQuery(
 
 
 def results(attempt: Attempt) -> Results:
-    rows = _RESULT_ROWS(attempt.pk)
+    """The finished attempt's score, tallies and trend: three queries in one round trip."""
+    if attempt.blueprint_id:
+        rows, trend, tallies = run_together(
+            (_RESULT_ROWS, (attempt.pk,)),
+            (_TREND, (attempt.user_id, attempt.blueprint_id)),
+            (_DOMAIN_TREND, (attempt.user_id, attempt.blueprint_id)),
+        )
+        trend.reverse()
+    else:
+        rows, trend, tallies = _RESULT_ROWS(attempt.pk), [], []
     items = [
         ResultRow(
             position=row["position"],
@@ -609,7 +614,6 @@ def results(attempt: Attempt) -> Results:
         rescored_passed = exam_rules.passed(
             score_value=rescored_score, passing_score=attempt.passing_score
         )
-    trend = _TREND(attempt.user_id, attempt.blueprint_id)[::-1] if attempt.blueprint_id else []
     return Results(
         attempt=attempt,
         items=items,
@@ -618,7 +622,7 @@ def results(attempt: Attempt) -> Results:
         minutes_used=int(used // 60),
         seconds_used=int(used % 60),
         trend=trend,
-        domain_trend=domain_trend(attempt, trend) if len(trend) > 1 else [],
+        domain_trend=domain_trend(trend, tallies) if len(trend) > 1 else [],
         rescored_correct=rescored_correct,
         rescored_score=rescored_score,
         rescored_passed=rescored_passed,

@@ -13,7 +13,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from config.prepared import PreparedQuery, prefetched
+from config.prepared import PreparedQuery
 from quiz.models import (
     Flag,
     PracticeItem,
@@ -23,11 +23,10 @@ from quiz.models import (
 )
 from quiz.selectors import review as review_selectors
 from quiz.selectors.bank import (
-    CHOICES_OF,
-    REFERENCES_OF,
     CommunityVote,
     annotated_votes,
     community_vote,
+    load_related,
     votes_on,
 )
 from study.models import Topic
@@ -126,9 +125,7 @@ def item_for_page(
             item.card, item.earlier_correct_ms
         )
     question = item.question
-    prefetched(question, "choices", CHOICES_OF(question.pk))
-    if shown:
-        prefetched(question, "references", REFERENCES_OF(question.pk))
+    load_related(question, "choices", *(["references"] if shown else []))
     return item
 
 

@@ -436,7 +436,9 @@ def _history(scale, learners, questions, rng, now, rows: Rows):
                 chosen = q.key if correct else "A" if q.key != "A" else "B"
                 ms = rng.randint(8_000, 60_000)
                 (record_id,) = rows.ids(AnswerRecord, 1)
-                records.append((record_id, user.pk, q.pk, chosen, correct, ms, "practice", when))
+                records.append(
+                    (record_id, user.pk, q.pk, chosen, correct, ms, q.choose > 1, "practice", when)
+                )
                 # Linked to its answer, as the app links them.
                 logs.append(
                     (card_id, user.pk, 3 if correct else 1, correct, chosen, ms, when, "practice",
@@ -453,7 +455,7 @@ def _history(scale, learners, questions, rng, now, rows: Rows):
     )  # fmt: skip
     # Oldest first, as learners give them: the database's per-topic progress rows (a trigger
     # on each insert) then append to their window instead of recounting it.
-    records.sort(key=lambda record: record[7])
+    records.sort(key=lambda record: record[8])
     rows.insert(
         AnswerRecord,
         [
@@ -463,6 +465,7 @@ def _history(scale, learners, questions, rng, now, rows: Rows):
             "chosen_labels",
             "is_correct",
             "response_ms",
+            "multi",
             "source",
             "answered_at",
         ],

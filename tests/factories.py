@@ -210,6 +210,7 @@ class AnswerRecordFactory(DjangoModelFactory):
         )
     )
     response_ms = 12000
+    multi = factory.LazyAttribute(lambda o: o.question.choose > 1)  # as answer_record sets it
     source = AnswerSource.PRACTICE
     answered_at = factory.LazyFunction(timezone.now)
 

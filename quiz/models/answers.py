@@ -27,6 +27,9 @@ class AnswerRecord(models.Model):
     )
     is_correct = models.BooleanField()
     response_ms = models.PositiveIntegerField(null=True, blank=True)
+    # Whether the question asked for several answers when it was given: a learner's usual
+    # response time is taken from their answers of the same kind.
+    multi = models.BooleanField(default=False)
     source = models.CharField(max_length=10, choices=AnswerSource, default=AnswerSource.PRACTICE)
     answered_at = models.DateTimeField(db_index=True)
 
@@ -38,6 +41,14 @@ class AnswerRecord(models.Model):
             # A learner's latest answers (usual response time, recent mastery): read
             # newest first and stop, instead of sorting their whole history.
             models.Index(fields=["user", "answered_at"], name="answer_user_recent"),
+            # The learner's latest correct timed answers of one kind (the usual response
+            # time, read as each answer is recorded): a range of the index, whatever the
+            # size of the bank or of their history.
+            models.Index(
+                fields=["user", "multi", "-answered_at"],
+                condition=models.Q(is_correct=True, response_ms__isnull=False),
+                name="answer_usual_times",
+            ),
         ]
 
     def __str__(self):

@@ -23,7 +23,8 @@ from django.db.models import (
     When,
     prefetch_related_objects,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, Least, TruncDate
+from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from config.prepared import PreparedQuery
@@ -405,8 +406,9 @@ def leeches(user) -> list[ReviewCard]:
 
 def _usual_answers(user, *, multi: bool) -> QuerySet[AnswerRecord]:
     """The learner's correct, timed answers on questions of one kind (single or multiple)."""
-    answers = AnswerRecord.objects.filter(user=user, is_correct=True, response_ms__isnull=False)
-    return answers.filter(question__choose__gt=1) if multi else answers.filter(question__choose=1)
+    return AnswerRecord.objects.filter(
+        user=user, is_correct=True, response_ms__isnull=False, multi=multi
+    )
 
 
 def usual_response_ms(user, *, multi: bool) -> list[int]:
@@ -461,8 +463,7 @@ def earlier_correct_ms(user, *, now: datetime | None = None):
     answer), as "ms,ms,..."; with an exam date ahead, followed by ";" and the days their
     other cards fall due on until then, so recording the answer reads nothing more.
 
-    One subquery for the times: the kind is compared as LEAST(choose, 2) on both sides, not
-    chosen by a CASE over two subqueries (which took longer to build than to run).
+    One subquery for the times: the answers of the kind the question's `choose` gives.
     """
     times = usual_times(user.pk)
     days_due = _days_due_ahead(user, _profile_of(user), now=now or timezone.now())
@@ -489,10 +490,16 @@ def _has_exam_ahead(profile: Profile | None, now: datetime) -> bool:
 def usual_times(user_id):
     """The learner's latest correct response times on questions of the outer question's
     kind, as "ms,ms,..." (earlier_correct_ms without an exam ahead)."""
+    # Each answer records its question's kind (AnswerRecord.multi, with an index on the
+    # learner's correct timed answers per kind): read newest first and stop, instead of
+    # joining every question of that kind in the bank.
     latest = (
-        AnswerRecord.objects.filter(user_id=user_id, is_correct=True, response_ms__isnull=False)
-        .alias(kind=Least("question__choose", Value(2)))
-        .filter(kind=Least(OuterRef(OuterRef("question__choose")), Value(2)))
+        AnswerRecord.objects.filter(
+            user_id=user_id,
+            is_correct=True,
+            response_ms__isnull=False,
+            multi=GreaterThan(OuterRef(OuterRef("question__choose")), 1),
+        )
         .order_by("-answered_at")
         .values("pk")
     )

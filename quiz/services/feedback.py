@@ -68,6 +68,7 @@ def answer_record(
         question_version=question.version or None,
         is_correct=chosen == key,
         response_ms=response_ms,
+        multi=question.choose > 1,
         source=source,
         answered_at=answered_at or timezone.now(),
     )

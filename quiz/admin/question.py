@@ -116,6 +116,9 @@ class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
     ]
     search_fields = ["ext_id", "stem", "choices__text"]
     list_per_page = 50
+    # A filtered list says "12 results (Show all)", not the whole bank's size: one count of
+    # the bank fewer per list page (Django counts it again for the total otherwise).
+    show_full_result_count = False
     readonly_fields = [
         "statistics",
         "community",

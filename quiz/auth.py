@@ -15,11 +15,15 @@ exists). Two sign-ups racing with look-alike names are not serialized: the check
 """
 
 import unicodedata
+from contextvars import ContextVar
 
 from asgiref.sync import sync_to_async
+from django.contrib import auth
 from django.contrib.auth import check_password_with_timing_attack_mitigation, get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthentication
 from django.db.models import Q
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.debug import sensitive_variables
 
 from config.prepared import PreparedQuery
@@ -89,7 +93,36 @@ class ProfileBackend(ModelBackend):
         )
 
     def get_user(self, user_id):
-        """The signed-in user with their profile, on every request: a query compiled once
-        per process (config.prepared)."""
-        found = _USER_WITH_PROFILE(int(user_id))
-        return found[0] if found and self.user_can_authenticate(found[0]) else None
+        """The signed-in user with their profile, on every request: the one the session
+        store read with the session in this request (quiz.sessions), else a query compiled
+        once per process (config.prepared)."""
+        user = _READ_WITH_SESSION.get()
+        if user is None or user.pk != int(user_id):
+            found = _USER_WITH_PROFILE(int(user_id))
+            user = found[0] if found else None
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+# The user read with this request's session, while Django's get_user runs for the request.
+_READ_WITH_SESSION: ContextVar = ContextVar("user_read_with_session", default=None)
+
+
+class AuthenticationMiddleware(DjangoAuthentication):
+    """Django's, passing the user the session store read along with the session to the
+    backend's get_user (through a context variable set for that call only), so a signed-in
+    request reads both in one query. Everything get_user checks is Django's."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _user(request))
+
+
+def _user(request):
+    if not hasattr(request, "_cached_user"):
+        read = getattr(request.session, "user_read_with_session", None)
+        token = _READ_WITH_SESSION.set(read() if read else None)
+        try:
+            request._cached_user = auth.get_user(request)
+        finally:
+            _READ_WITH_SESSION.reset(token)
+    return request._cached_user

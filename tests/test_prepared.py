@@ -4,15 +4,14 @@ they cannot prepare; the session store built on one keeps Django's rules."""
 from datetime import datetime, timedelta
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.db import connection
 from django.db.models import Count, Q
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from config.prepared import PreparedQuery, prefetched, run_together
-from config.sessions import SessionStore
-from quiz.models import Choice, Question
+from quiz.models import Choice, Question, UserSession
+from quiz.sessions import SessionStore
 from tests.factories import QuestionFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +86,7 @@ def test_the_session_store_loads_a_live_session_and_not_an_expired_one():
     store["who"] = "learner"
     store.create()
     assert SessionStore(store.session_key).load() == {"who": "learner"}
-    Session.objects.filter(session_key=store.session_key).update(
+    UserSession.objects.filter(session_key=store.session_key).update(
         expire_date=timezone.now() - timedelta(seconds=1)
     )
     expired = SessionStore(store.session_key)

@@ -199,7 +199,7 @@ def test_production_settings_keep_the_headers(settings):
     from config.settings import base
 
     assert base.MIDDLEWARE[0] == "config.middleware.PermissionsPolicyMiddleware"
-    auth = base.MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+    auth = base.MIDDLEWARE.index("quiz.auth.AuthenticationMiddleware")
     assert base.MIDDLEWARE.index("config.middleware.PrivateCacheMiddleware") > auth
 
 

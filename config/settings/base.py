@@ -40,7 +40,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, handed the user the session store read with the session (quiz.auth).
+    "quiz.auth.AuthenticationMiddleware",
     "config.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -185,8 +186,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-# Django's database sessions, read with a query compiled once per process.
-SESSION_ENGINE = "config.sessions"
+# Django's database sessions with the user's id as a column, read with the user in one
+# query compiled once per connection (quiz.sessions).
+SESSION_ENGINE = "quiz.sessions"
 
 # Per-process memory by default (it holds only rendered notes, which a token keeps fresh);
 # DJANGO_CACHE=db shares one (after `manage.py createcachetable`). Room for two rendered

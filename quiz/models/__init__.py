@@ -22,6 +22,7 @@ from quiz.models.feedback import Report, Vote
 from quiz.models.practice import Flag, PracticeItem, PracticeSession, Profile
 from quiz.models.readiness import PopulationFit
 from quiz.models.review import ReviewCard, ReviewDay, ReviewLog
+from quiz.models.sessions import UserSession
 from quiz.models.throttle import Throttle
 from quiz.models.versions import QuestionVersion
 
@@ -56,5 +57,6 @@ __all__ = [
     "Throttle",
     "TopicProgress",
     "TopicQuestionCount",
+    "UserSession",
     "Vote",
 ]

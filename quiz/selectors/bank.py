@@ -332,9 +332,16 @@ _CLOSED_REPORTS = PreparedQuery(
 )
 
 
-def question_threads(question: Question) -> list[CommentNode]:
-    """The question's threads (comment_threads' rule), read with a prepared query."""
-    return _threads(_QUESTION_COMMENTS(question.pk))
+def question_threads_and_changelog(
+    question: Question, letters: Callable[[list[str]], str] = "+".join
+) -> tuple[list[CommentNode], list["ChangelogEntry"]]:
+    """The question page's threads (comment_threads' rule) and public changelog: their two
+    compiled queries in one round trip (config.prepared.run_together), read when the page
+    is rendered, after whatever the request wrote. letters: see _changelog."""
+    comments, reports = run_together(
+        (_QUESTION_COMMENTS, (question.pk,)), (_CLOSED_REPORTS, (question.pk,))
+    )
+    return _threads(comments), _changelog(question, reports, letters)
 
 
 def topic_threads(topic: Topic) -> list[CommentNode]:
@@ -482,8 +489,8 @@ class ChangelogEntry:
     html: str = ""
 
 
-def question_changelog(
-    question: Question, letters: Callable[[list[str]], str] = "+".join
+def _changelog(
+    question: Question, closed_reports: Sequence[Report], letters: Callable[[list[str]], str]
 ) -> list[ChangelogEntry]:
     """Public history of a question: answer-key changes and editors' decisions on reports.
     letters: writes a key's labels as the page shows them (the question page's presenter)."""
@@ -499,7 +506,7 @@ def question_changelog(
         )
         for revision in question.key_revisions.all()
     ]
-    for report in _CLOSED_REPORTS(question.pk):
+    for report in closed_reports:
         verdict = "fixed" if report.status == Report.Status.RESOLVED else "reviewed, no change"
         entries.append(
             ChangelogEntry(

@@ -52,7 +52,7 @@ def question_page_context(request, question: Question, **extra) -> dict:
     """
     own_vote = getattr(question, "own_vote_labels", None)
     view = present(question, revealed=request.GET.get("answer") == "show")
-    changelog = selectors.question_changelog(question, letters=view.letters)
+    threads, changelog = selectors.question_threads_and_changelog(question, letters=view.letters)
     vote = selectors.community_vote(question, selectors.annotated_votes(question.vote_labels))
     for entry in changelog:
         entry.html = view.relabel(entry.html)
@@ -60,7 +60,7 @@ def question_page_context(request, question: Question, **extra) -> dict:
         "question": question,
         "topic": question.topic,
         "view": view,
-        "threads": selectors.question_threads(question),
+        "threads": threads,
         "disclaimer": selectors.question_disclaimer(question),
         "references": list(question.references.all()),
         "changelog": changelog,

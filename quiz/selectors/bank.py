@@ -168,45 +168,14 @@ _RELATED_OF = {
 }
 
 
-# The same for a page of questions (the exam results show ten), each relation one query of
-# PAGE_QUESTIONS ids compiled once; unused places hold ids no question has.
-PAGE_QUESTIONS = 10
-
-
-def _rows_of_page(build: Callable[[Sequence[int]], QuerySet]) -> PreparedQuery:
-    return PreparedQuery(
-        lambda *pks: build(pks).order_by("question_id", "position"), *[int] * PAGE_QUESTIONS
-    )
-
-
-_PAGE_RELATIONS = {
-    "choices": _rows_of_page(lambda pks: Choice.objects.filter(question_id__in=pks)),
-    "key_revisions": _rows_of_page(
-        lambda pks: AnswerKeyRevision.objects.filter(question_id__in=pks)
-    ),
-    "references": _rows_of_page(
-        lambda pks: QuestionReference.objects.filter(question_id__in=pks).select_related(
-            "note__topic"
-        )
-    ),
-}
-
-
-def load_question_rows(questions: Sequence[Question]) -> None:
-    """Choices, key revisions and references of up to PAGE_QUESTIONS questions, set as
-    prefetch_related would set them: three queries whatever the page holds, sent in one
-    round trip where the database allows it (run_together)."""
-    if len(questions) > PAGE_QUESTIONS:
-        raise ValueError(f"at most {PAGE_QUESTIONS} questions at once")
-    ids = [question.pk for question in questions]
-    padding = [-index for index in range(1, PAGE_QUESTIONS - len(ids) + 1)]
-    results = run_together(*((query, (*ids, *padding)) for query in _PAGE_RELATIONS.values()))
-    for name, rows in zip(_PAGE_RELATIONS, results, strict=True):
-        by_question: dict[int, list] = {pk: [] for pk in ids}
-        for row in rows:
-            by_question[row.question_id].append(row)
-        for question in questions:
-            prefetched(question, name, by_question[question.pk])
+def set_related_rows(questions: Sequence[Question], name: str, rows: Sequence) -> None:
+    """Rows of one relation of several questions (each row with its question_id), set on
+    their questions as prefetch_related would: every question gets its own, maybe none."""
+    by_question: dict[int, list] = {question.pk: [] for question in questions}
+    for row in rows:
+        by_question[row.question_id].append(row)
+    for question in questions:
+        prefetched(question, name, by_question[question.pk])
 
 
 def load_related(question: Question, *names: str) -> None:

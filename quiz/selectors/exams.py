@@ -18,13 +18,11 @@ from quiz.models import (
     Blueprint,
     BlueprintDomain,
     BlueprintTopic,
+    Choice,
     Question,
+    QuestionReference,
 )
-from quiz.selectors.bank import (
-    PAGE_QUESTIONS,
-    load_question_rows,
-    load_related,
-)
+from quiz.selectors.bank import load_related, set_related_rows
 from study.domains import grouped_by_domain
 from study.models import Topic
 
@@ -535,7 +533,7 @@ _RESULT_ROWS = PreparedQuery(
     ),
     int,
 )
-REVIEW_PAGE_SIZE = PAGE_QUESTIONS  # questions with their feedback per page of the results
+REVIEW_PAGE_SIZE = 10  # questions with their feedback per page of the results
 _PAGE_ITEMS = PreparedQuery(
     lambda attempt_id, *positions: (
         AttemptQuestion.objects.filter(attempt_id=attempt_id, position__in=positions)
@@ -545,6 +543,30 @@ _PAGE_ITEMS = PreparedQuery(
     int,
     *[int] * REVIEW_PAGE_SIZE,
 )
+
+
+def _rows_of_page(model, *related: str) -> PreparedQuery:
+    """One relation's rows for the questions at a page's positions of an attempt."""
+
+    def build(attempt_id, *positions):
+        on_page = AttemptQuestion.objects.filter(attempt_id=attempt_id, position__in=positions)
+        rows = model.objects.filter(question_id__in=on_page.values("question_id"))
+        return (rows.select_related(*related) if related else rows).order_by(
+            "question_id", "position"
+        )
+
+    return PreparedQuery(
+        build,
+        int,
+        *[int] * REVIEW_PAGE_SIZE,
+    )
+
+
+_PAGE_RELATED = {
+    "choices": _rows_of_page(Choice),
+    "key_revisions": _rows_of_page(AnswerKeyRevision),
+    "references": _rows_of_page(QuestionReference, "note__topic"),
+}
 TREND_ATTEMPTS = 12
 
 
@@ -631,13 +653,19 @@ def results(attempt: Attempt) -> Results:
 
 def review_page_items(attempt: Attempt, positions: Sequence[int]) -> list[AttemptQuestion]:
     """The questions at these positions of an attempt (at most REVIEW_PAGE_SIZE), with their
-    choices, key history and references: one review page of the results."""
+    choices, key history and references: one review page of the results, four queries
+    compiled once and sent in one round trip where the database allows it."""
     if len(positions) > REVIEW_PAGE_SIZE:
         raise ValueError(f"at most {REVIEW_PAGE_SIZE} questions per review page")
     # Unused places hold positions no question has (positions start at 1).
     padding = [-index for index in range(REVIEW_PAGE_SIZE - len(positions))]
-    items = _PAGE_ITEMS(attempt.pk, *positions, *padding)
-    load_question_rows([item.question for item in items])
+    items, *related = run_together(
+        (_PAGE_ITEMS, (attempt.pk, *positions, *padding)),
+        *((query, (attempt.pk, *positions, *padding)) for query in _PAGE_RELATED.values()),
+    )
+    questions = [item.question for item in items]
+    for name, rows in zip(_PAGE_RELATED, related, strict=True):
+        set_related_rows(questions, name, rows)
     return items
 
 

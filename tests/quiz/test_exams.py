@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +27,9 @@ from tests.factories import (
     AnswerKeyRevisionFactory,
     BlueprintFactory,
     CertificationFactory,
+    NoteFactory,
     QuestionFactory,
+    QuestionReferenceFactory,
     TopicFactory,
     UserFactory,
 )
@@ -543,6 +546,43 @@ def test_results_review_is_paged_ten_questions_at_a_time(learner_client, user):
     assert last.count('class="exam-review-item') == 5
     assert "Questions 21–25 of 25" in last and 'rel="prev"' in last
     assert 'id="rq-25"' in last
+
+
+def test_a_review_page_reads_each_question_with_its_own_rows_in_one_round_trip(
+    user, django_assert_num_queries
+):
+    topic = TopicFactory()
+    questions = QuestionFactory.create_batch(12, topic=topic)
+    note = NoteFactory(topic=topic)
+    for question in questions:
+        QuestionReferenceFactory(question=question, url="", title="", note=note, position=2)
+        QuestionReferenceFactory(question=question, position=1)
+    AnswerKeyRevisionFactory(question=questions[0])
+    blueprint = BlueprintFactory(
+        certification=topic.certification, question_count=12, time_limit_minutes=60,
+        topics=[topic],
+    )  # fmt: skip
+    attempt = attempt_start(user=user, blueprint=blueprint)
+    attempt_finalize(attempt=attempt, reason=Attempt.FinishReason.SUBMITTED)
+    expected = {
+        q.pk: list(q.choices.order_by("position").values_list("pk", flat=True)) for q in questions
+    }
+    # four queries; sent as one on PostgreSQL (config.prepared.run_together)
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 4):
+        items = exam_selectors.review_page_items(attempt, [11, 12, 3])
+    with django_assert_num_queries(0):
+        assert [item.position for item in items] == [3, 11, 12]
+        for item in items:
+            question = item.question
+            assert [c.pk for c in question.choices.all()] == expected[question.pk]
+            assert all(choice.question is question for choice in question.choices.all())
+            assert [r.position for r in question.references.all()] == [1, 2]
+            assert question.references.all()[1].note.topic == topic
+            revisions = len(question.key_revisions.all())
+            assert revisions == (1 if question == questions[0] else 0)
+    assert exam_selectors.review_page_items(attempt, []) == []
+    with pytest.raises(ValueError):
+        exam_selectors.review_page_items(attempt, list(range(1, 12)))
 
 
 @pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain post"])

@@ -2,7 +2,6 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from quiz.models import (
     AnswerKeyRevision,
@@ -13,16 +12,12 @@ from quiz.models import (
     Report,
     Vote,
 )
-from quiz.selectors.bank import PAGE_QUESTIONS, load_question_rows
 from quiz.services import answer_record, key_change, question_merge
 from tests.factories import (
-    AnswerKeyRevisionFactory,
     AnswerRecordFactory,
     CommentFactory,
     DuplicateSuspectFactory,
-    NoteFactory,
     QuestionFactory,
-    QuestionReferenceFactory,
     ReportFactory,
     UserFactory,
     VoteFactory,
@@ -176,27 +171,3 @@ def test_merge_moves_review_cards_and_their_history():
     assert not ReviewCard.objects.filter(question=duplicate).exists()
     assert ReviewCard.objects.filter(question=survivor).count() == 2
     assert ReviewLog.objects.filter(card__question=survivor, user=both).count() == 2
-
-
-def test_a_page_of_questions_gets_each_its_own_rows_in_one_round_trip(
-    django_assert_num_queries,
-):
-    questions = QuestionFactory.create_batch(3)
-    note = NoteFactory(topic=questions[1].topic)
-    QuestionReferenceFactory(question=questions[1], url="", title="", note=note, position=2)
-    QuestionReferenceFactory(question=questions[1], position=1)
-    AnswerKeyRevisionFactory(question=questions[2])
-    page = list(Question.objects.filter(pk__in=[q.pk for q in questions]).order_by("pk"))
-    expected = [list(q.choices.order_by("position").values_list("pk", flat=True)) for q in page]
-    # three queries; sent as one on PostgreSQL (config.prepared.run_together)
-    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 3):
-        load_question_rows(page)
-    with django_assert_num_queries(0):
-        assert [[c.pk for c in q.choices.all()] for q in page] == expected
-        assert all(c.question is q for q in page for c in q.choices.all())
-        assert [r.position for r in page[1].references.all()] == [1, 2]
-        assert page[1].references.all()[1].note.topic == note.topic
-        assert [len(q.key_revisions.all()) for q in page] == [0, 0, 1]
-        assert not page[0].references.all()
-    with pytest.raises(ValueError):
-        load_question_rows(QuestionFactory.create_batch(PAGE_QUESTIONS + 1))

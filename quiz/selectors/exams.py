@@ -555,11 +555,7 @@ def _rows_of_page(model, *related: str) -> PreparedQuery:
             "question_id", "position"
         )
 
-    return PreparedQuery(
-        build,
-        int,
-        *[int] * REVIEW_PAGE_SIZE,
-    )
+    return PreparedQuery(build, int, *[int] * REVIEW_PAGE_SIZE)
 
 
 _PAGE_RELATED = {
@@ -595,15 +591,12 @@ _DOMAIN_TREND = PreparedQuery(
 
 def results(attempt: Attempt) -> Results:
     """The finished attempt's score, tallies and trend: three queries in one round trip."""
-    if attempt.blueprint_id:
-        rows, trend, tallies = run_together(
-            (_RESULT_ROWS, (attempt.pk,)),
-            (_TREND, (attempt.user_id, attempt.blueprint_id)),
-            (_DOMAIN_TREND, (attempt.user_id, attempt.blueprint_id)),
-        )
-        trend.reverse()
-    else:
-        rows, trend, tallies = _RESULT_ROWS(attempt.pk), [], []
+    rows, trend, tallies = run_together(
+        (_RESULT_ROWS, (attempt.pk,)),
+        (_TREND, (attempt.user_id, attempt.blueprint_id)),
+        (_DOMAIN_TREND, (attempt.user_id, attempt.blueprint_id)),
+    )
+    trend.reverse()  # oldest first
     items = [
         ResultRow(
             position=row["position"],

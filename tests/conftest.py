@@ -1,3 +1,5 @@
+import contextlib
+
 import pytest
 
 
@@ -49,3 +51,27 @@ def editor(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def round_trips():
+    """A context manager counting the waits for the database inside it: a statement
+    executed alone is one, a run of statements queued in a PostgreSQL pipeline is one (two
+    pipelines back to back count as one). Yields a list; its length after the block is the count."""
+    from django.db import connection
+
+    @contextlib.contextmanager
+    def counting():
+        waits = []
+
+        def count(execute, sql, params, many, context):
+            pgconn = getattr(connection.connection, "pgconn", None)
+            piped = pgconn is not None and pgconn.pipeline_status != 0
+            if not (piped and waits and waits[-1] == "pipeline"):
+                waits.append("pipeline" if piped else "statement")
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
+            yield waits
+
+    return counting

@@ -138,7 +138,7 @@ def test_a_small_integer_column_takes_its_value_as_the_database_driver_wants_it(
 
 
 def test_queries_run_together_give_what_each_gives_in_one_round_trip_on_postgresql(
-    django_assert_num_queries,
+    round_trips,
 ):
     with_topic = PreparedQuery(_with_topic_and_count, str, int)
     # .values() rows, a date converter and a query with no rows, in one batch
@@ -156,13 +156,37 @@ def test_queries_run_together_give_what_each_gives_in_one_round_trip_on_postgres
         (choices, (-1,)),
     ]
     expected = [query(*values) for query, values in calls]
-    round_trips = 1 if connection.vendor == "postgresql" else len(calls)
-    with django_assert_num_queries(round_trips):
+    with round_trips() as waits:
         found = run_together(*calls)
         assert found[0][0].topic.certification.name == question.topic.certification.name
+    assert len(waits) == (1 if connection.vendor == "postgresql" else len(calls))
     assert [[getattr(o, "pk", o) for o in rows] for rows in found] == [
         [getattr(o, "pk", o) for o in rows] for rows in expected
     ]
     assert found[0][0].choice_count == expected[0][0].choice_count == 4
     assert found[1][0]["created_at"] == question.created_at
     assert [c.label for c in found[2]] == ["A", "B", "C", "D"] and found[3] == []
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's two bindings")
+@pytest.mark.parametrize("server_side", [True, False], ids=["pipeline", "one execute"])
+def test_queries_run_together_the_same_with_either_binding(round_trips, server_side):
+    choices = PreparedQuery(
+        lambda pk: Choice.objects.filter(question_id=pk).order_by("position"), int
+    )
+    first, second = QuestionFactory(), QuestionFactory()
+    options = connection.settings_dict["OPTIONS"]
+    saved = dict(options)
+    connection.close()
+    options["server_side_binding"] = server_side
+    try:
+        with round_trips() as waits:
+            found = run_together((choices, (first.pk,)), (choices, (second.pk,)))
+        assert len(waits) == 1
+        expected = [[first.pk] * 4, [second.pk] * 4]
+        assert [[c.question_id for c in rows] for rows in found] == expected
+    finally:
+        connection.close()
+        options.clear()
+        options.update(saved)

@@ -8,7 +8,7 @@ from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
@@ -82,6 +82,17 @@ class QuestionChangeList(ChangeList):
         self._row_url = add_preserved_filters(context, change_url)
         # Already in each row's URL: the row template adds nothing more.
         self.preserved_filters = ""
+
+    def get_results(self, request):
+        """A page of the list: its ids first, sorted and cut on narrow rows, then those 50
+        questions whole. Sorting whole rows (texts, and each row's open-report count worked
+        out before the cut) cost PostgreSQL about 150 ms at 50,000 questions."""
+        super().get_results(request)
+        page = self.result_list
+        if isinstance(page, QuerySet) and page.query.is_sliced:
+            ids = list(page.values_list("pk", flat=True))
+            rows = self.queryset.order_by().in_bulk(ids)
+            self.result_list = [rows[pk] for pk in ids if pk in rows]
 
     def url_for_result(self, result):
         # A question's id is an integer: reverse() would leave admin's quote() of it as is.

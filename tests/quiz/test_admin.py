@@ -11,6 +11,7 @@ from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
+from quiz.admin.question import QuestionAdmin
 from quiz.models import AnswerKeyRevision, Choice, DuplicateSuspect, Question
 from tests.factories import (
     AnswerRecordFactory,
@@ -553,3 +554,36 @@ def test_each_row_links_to_its_question_keeping_the_lists_filters(editor_client)
     assert response.content.decode().count(f'href="{expected.replace("&", "&amp;")}"') == 2
     change = editor_client.get(expected)
     assert change.status_code == 200 and change.context["preserved_filters"] == filters
+
+
+def test_a_page_of_the_list_shows_the_rows_of_that_page_in_the_lists_order(
+    editor_client, monkeypatch
+):
+    """The page's ids are sorted and cut first, then read whole (QuestionChangeList): the
+    same rows, in the same order and with their open-report counts, as sorting whole rows."""
+    monkeypatch.setattr(QuestionAdmin, "list_per_page", 3)
+    second, first = TopicFactory(position=2), TopicFactory(position=1)
+    questions = [
+        QuestionFactory(topic=topic, position=position)
+        for topic in (second, first)
+        for position in (3, 1, 2)
+    ]
+    ReportFactory(question=questions[0])
+    ReportFactory(question=questions[0])
+    expected = sorted(
+        questions,
+        key=lambda q: (q.topic.certification.position, q.topic.position, q.topic.title,
+                       q.position, -q.pk),
+    )  # fmt: skip
+    url = reverse("admin:quiz_question_changelist")
+    shown = []
+    for page in (1, 2):
+        rows = editor_client.get(url, {"p": page}).context["cl"].result_list
+        assert len(rows) == 3
+        shown += rows
+    assert [q.pk for q in shown] == [q.pk for q in expected]
+    counts = {q.pk: q.open_report_count for q in shown}
+    assert counts[questions[0].pk] == 2 and sum(counts.values()) == 2
+    # a column's own sort still applies: the ext ids descending
+    rows = editor_client.get(url, {"p": 1, "o": "-1"}).context["cl"].result_list
+    assert [q.ext_id for q in rows] == sorted((q.ext_id for q in questions), reverse=True)[:3]

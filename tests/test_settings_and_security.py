@@ -86,6 +86,32 @@ def test_database_url_selects_postgresql():
     ]
 
 
+@pytest.mark.parametrize(
+    ("setting", "expected"), [(None, "True 2"), ("true", "True 2"), ("false", "None None")]
+)
+def test_postgresql_keeps_prepared_statements_unless_told_not_to(setting, expected):
+    code = (
+        "from django.conf import settings; o = settings.DATABASES['default']['OPTIONS'];"
+        "print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+    )
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+        "DATABASE_URL": "postgres://user:pw@db.internal:5432/exams",
+    }
+    if setting is not None:
+        env["DATABASE_PREPARED_STATEMENTS"] = setting
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.stdout.strip() == expected, result.stderr
+
+
 # Public pages of the factory-built bank (tests/bank.py), by what they show.
 PAGES = {
     "certifications": lambda bank: reverse("study:home"),

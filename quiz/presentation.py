@@ -87,6 +87,9 @@ class QuestionView:
     outdated: list[OutdatedKey] = field(default_factory=list)
     vote_rows: list[tuple[str, int]] = field(default_factory=list)  # (letters, percent)
     vote_disagrees: bool = False
+    # Added to the block's element ids where a page shows several questions (exam results),
+    # so that each id stays unique on the page.
+    id_suffix: str = ""
 
     @property
     def shows_answer(self) -> bool:

@@ -5,6 +5,8 @@ a history (answers, cards, a leech, a flag, an exam date, a finished and an open
 so the counts are the steady state, not a first visit.
 """
 
+import contextlib
+import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -314,6 +316,26 @@ def test_each_learner_request_needs_at_most_ten_queries(
     visit, learner, django_assert_max_num_queries
 ):
     visit(learner, lambda: django_assert_max_num_queries(BUDGET))
+
+
+@pytest.mark.parametrize("visit", VISITS.values(), ids=VISITS.keys())
+def test_each_learner_page_names_each_element_id_once(visit, learner, monkeypatch):
+    """Labels, descriptions and in-page links point at ids: a page showing several
+    questions (exam results) must not repeat one block's ids."""
+    responses = []
+    request = Client.request
+
+    def kept(self, **kwargs):
+        responses.append(response := request(self, **kwargs))
+        return response
+
+    monkeypatch.setattr(Client, "request", kept)
+    visit(learner, contextlib.nullcontext)
+    pages = [r for r in responses if r.get("Content-Type", "").startswith("text/html")]
+    assert pages
+    for response in pages:
+        ids = re.findall(r'\sid="([^"]+)"', response.content.decode())
+        assert sorted({i for i in ids if ids.count(i) > 1}) == []
 
 
 @pytest.mark.slow  # every visit twice, around 2,000 more questions

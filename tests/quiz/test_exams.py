@@ -546,6 +546,10 @@ def test_results_review_is_paged_ten_questions_at_a_time(learner_client, user):
     assert last.count('class="exam-review-item') == 5
     assert "Questions 21–25 of 25" in last and 'rel="prev"' in last
     assert 'id="rq-25"' in last
+    for page in (first, last):  # ten answer blocks on a page, every element id once
+        ids = re.findall(r'\sid="([^"]+)"', page)
+        assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert 'id="verdict-21"' in last and 'id="question-stem-25"' in last
 
 
 def test_a_review_page_reads_each_question_with_its_own_rows_in_one_round_trip(

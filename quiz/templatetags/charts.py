@@ -1,5 +1,5 @@
 from django import template
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 
 register = template.Library()
@@ -23,3 +23,29 @@ def forecast_bars(bars, bar_width):
 def forecast_description(bars):
     """What the forecast shows, for screen readers: "today 3, tomorrow 0, Wed 4 Dec 5"."""
     return format_html_join(", ", "{} {}", ((bar["name"], bar["count"]) for bar in bars))
+
+
+@register.simple_tag
+def score_bars(rows):
+    """A results page's bars per topic or exam domain (title, optional weight, meter, right
+    of total), written in one pass: as template tags, a blueprint's 30-odd topics were a
+    fifth of the page's rendering."""
+    return format_html_join(
+        "\n",
+        '<li><span class="topic-name">{}{}</span> <meter min="0" max="100" low="50" high="72" '
+        'optimum="100" value="{}">{}%</meter> <span>{}/{} ({}%)</span></li>',
+        (
+            (
+                row.title,
+                format_html(' <span class="meta">({}% of the exam)</span>', row.weight)
+                if getattr(row, "weight", None)
+                else "",
+                row.percent,
+                row.percent,
+                row.correct,
+                row.total,
+                row.percent,
+            )
+            for row in rows
+        ),
+    )

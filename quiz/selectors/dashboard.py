@@ -9,10 +9,10 @@ from django.db.models import Count, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from config.prepared import PreparedQuery
+from config.prepared import PreparedQuery, run_together
 from quiz import srs
 from quiz.models import PracticeSession, ReviewDay, TopicProgress
-from quiz.selectors.practice import unfinished_sessions
+from quiz.selectors.practice import unfinished_query
 from study.models import Topic
 
 
@@ -102,14 +102,18 @@ def progress_topics(user) -> list[TopicMastery]:
 
 
 def dashboard(user, *, daily_goal: int = 20, time_zone: str = "UTC") -> Dashboard:
-    """The topics practised most recently (1 query), 30-day activity and streak (1), the
-    session to continue (1): the same work for 20 answers as for 20,000."""
-    latest = list(_LATEST_PROGRESS(user.pk))
+    """The topics practised most recently, 30-day activity and streak, the session to
+    continue: three queries in one round trip, the same work for 20 answers as for 20,000."""
     # Reviews per local day (every answer is one) over the streak's horizon: the per-day
     # counters, not a date cast over the learner's whole answer history.
     today = srs.local_day_start(timezone.now(), time_zone).date()
     since = today - timedelta(days=STREAK_HORIZON_DAYS)
-    per_day = {row["day"]: row["reviews"] for row in _REVIEWS_PER_DAY(user.pk, since)}
+    latest, days, sessions = run_together(
+        (_LATEST_PROGRESS, (user.pk,)),
+        (_REVIEWS_PER_DAY, (user.pk, since)),
+        (unfinished_query(1), (user.pk,)),
+    )
+    per_day = {row["day"]: row["reviews"] for row in days}
     start = today - timedelta(days=ACTIVITY_DAYS - 1)
     activity = [
         (start + timedelta(days=i), per_day.get(start + timedelta(days=i), 0))
@@ -120,7 +124,6 @@ def dashboard(user, *, daily_goal: int = 20, time_zone: str = "UTC") -> Dashboar
     while day in per_day:
         streak += 1
         day -= timedelta(days=1)
-    sessions = unfinished_sessions(user, limit=1)
     return Dashboard(
         topics=[_mastery(row) for row in latest],
         topics_practised=latest[0].practised if latest else 0,

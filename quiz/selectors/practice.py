@@ -207,6 +207,12 @@ _UNFINISHED = {
 }
 
 
+def unfinished_query(limit: int) -> PreparedQuery:
+    """The compiled query of unfinished_sessions (user id), for a page reading it together
+    with others (config.prepared.run_together)."""
+    return _UNFINISHED[limit]
+
+
 def unfinished_sessions(user, limit: int = UNFINISHED_LISTED) -> list[PracticeSession]:
     """The learner's latest unfinished sessions, newest first, with `answered` counted."""
     prepared = _UNFINISHED.get(limit)

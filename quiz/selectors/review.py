@@ -27,7 +27,7 @@ from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
-from config.prepared import PreparedQuery
+from config.prepared import PreparedQuery, run_together
 from quiz import srs
 from quiz.models import (
     AnswerRecord,
@@ -228,8 +228,14 @@ def _review_tally(
         datetime.combine(today + timedelta(days=i + 1), time.min, tzinfo=zone)
         for i in range(FORECAST_DAYS if forecast else 0)
     ]
-    tally = _TODAY(user.pk, now, day_start)[0]
-    due_on = {row["day"]: row["n"] for row in _FORECAST(user.pk, *ends)} if ends else {}
+    if ends:  # one round trip for both
+        tallies, forecast_rows = run_together(
+            (_TODAY, (user.pk, now, day_start)), (_FORECAST, (user.pk, *ends))
+        )
+    else:
+        tallies, forecast_rows = _TODAY(user.pk, now, day_start), []
+    tally = tallies[0]
+    due_on = {row["day"]: row["n"] for row in forecast_rows}
     reviews_today = tally["reviews_today"]
     new_room = max(0, profile.new_per_day - tally["new_today"])
     # Unseen = live questions (of the target exam) minus those with a card: two counts, no

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from fsrs import Card, Rating, Scheduler
@@ -243,6 +244,23 @@ def test_daily_new_limit_rolls_over_at_local_midnight():
     assert review_selectors.review_counts(user, profile, now=evening).new_available == 0
     after_midnight = datetime(2026, 3, 2, 15, 30, tzinfo=UTC)  # 00:30 in Tokyo
     assert review_selectors.review_counts(user, profile, now=after_midnight).new_available == 2
+
+
+def test_the_review_overview_counts_today_and_the_forecast_in_one_round_trip(round_trips):
+    user = UserFactory()
+    questions = QuestionFactory.create_batch(2)
+    profile_update(user=user, new_per_day=1)
+    now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    answer_at(user, questions[0], False, now - timedelta(days=2))
+    answer_at(user, questions[1], True, now - timedelta(hours=1))  # today's one new card
+    profile = profile_for(user)
+    with round_trips() as waits:
+        counts, days = review_selectors.review_overview(user, profile, now=now)
+    # No room for new questions left today: the unseen count is not read.
+    assert len(waits) == (1 if connection.vendor == "postgresql" else 2)
+    # both due by now (a first answer's next step is minutes away)
+    assert (counts.new_today, counts.new_available, counts.due_total) == (1, 0, 2)
+    assert days[0] == (date(2026, 3, 2), 2) and len(days) == review_selectors.FORECAST_DAYS
 
 
 def test_the_old_cap_is_still_selectable_for_comparison(settings):

@@ -4,13 +4,14 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from quiz.models import Profile
+from quiz.models import PracticeSession, Profile
 from quiz.selectors.dashboard import dashboard
-from quiz.services import answer_record, profile_update
+from quiz.services import answer_record, practice_start, profile_update
 from tests.factories import CertificationFactory, QuestionFactory, TopicFactory
 from tests.tasks import run_task_worker
 
@@ -49,6 +50,18 @@ def test_dashboard_mastery_activity_and_streak(learner_client, user):
     response = learner_client.get("/")
     assertContains(response, "Networking")
     assertContains(response, "streak <strong>3 days</strong>", html=False)
+
+
+def test_the_dashboard_reads_its_topics_days_and_session_in_one_round_trip(user, round_trips):
+    topic = TopicFactory(title="Networking")
+    question, _other = QuestionFactory.create_batch(2, topic=topic)
+    answer_record(user=user, question=question, labels=["B"])
+    session = practice_start(user=user, scope=PracticeSession.Scope.TOPICS, topics=[topic], size=2)
+    with round_trips() as waits:
+        data = dashboard(user)
+    assert len(waits) == (1 if connection.vendor == "postgresql" else 3)
+    assert [row.topic.title for row in data.topics] == ["Networking"]
+    assert data.today == 1 and data.continue_session == session
 
 
 def test_streak_survives_a_day_without_answers_yet_today(user):

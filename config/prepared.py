@@ -216,10 +216,13 @@ def _pipelined(connection, bound) -> list[list]:
     connection.ensure_connection()
     cursors = [connection.cursor() for _ in bound]
     try:
-        with connection.connection.pipeline():
-            for cursor, (compiled, params) in zip(cursors, bound, strict=True):
-                cursor.execute(compiled.sql, params)
-        return [cursor.fetchall() for cursor in cursors]
+        # A statement's error surfaces when the pipeline is sent, outside any one execute:
+        # raised as Django's database errors all the same.
+        with connection.wrap_database_errors:
+            with connection.connection.pipeline():
+                for cursor, (compiled, params) in zip(cursors, bound, strict=True):
+                    cursor.execute(compiled.sql, params)
+            return [cursor.fetchall() for cursor in cursors]
     finally:
         for cursor in cursors:
             cursor.close()

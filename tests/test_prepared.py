@@ -4,8 +4,8 @@ they cannot prepare; the session store built on one keeps Django's rules."""
 from datetime import datetime, timedelta
 
 import pytest
-from django.db import connection
-from django.db.models import Count, Q
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Count, F, IntegerField, Q, Value
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
@@ -190,3 +190,24 @@ def test_queries_run_together_the_same_with_either_binding(round_trips, server_s
         connection.close()
         options.clear()
         options.update(saved)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's pipeline")
+def test_a_failing_statement_sent_together_raises_djangos_database_error():
+    choices = PreparedQuery(
+        lambda pk: Choice.objects.filter(question_id=pk).order_by("position"), int
+    )
+    # 1 / (position - n): a division by zero that only the server finds, on the row where
+    # position is n, once the batch has been sent
+    ratios = PreparedQuery(
+        lambda pk, n: Choice.objects.filter(question_id=pk).annotate(
+            ratio=Value(1) / (F("position") - Value(n, output_field=IntegerField()))
+        ),
+        int,
+        int,
+    )
+    question = QuestionFactory()
+    position = Choice.objects.filter(question=question).first().position
+    with pytest.raises(DatabaseError), transaction.atomic():
+        run_together((choices, (question.pk,)), (ratios, (question.pk, position)))
+    assert len(run_together((choices, (question.pk,)), (choices, (question.pk,)))[1]) == 4

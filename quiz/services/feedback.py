@@ -59,31 +59,6 @@ def answer_record(
     exact=False accepts fewer choices than the question asks for (a partly answered exam
     question), which is simply wrong.
     """
-    record = answer_prepare(
-        user=user,
-        question=question,
-        labels=labels,
-        source=source,
-        response_ms=response_ms,
-        answered_at=answered_at,
-        exact=exact,
-    )
-    return answer_write(record, schedule=schedule)
-
-
-def answer_prepare(
-    *,
-    user: AbstractBaseUser,
-    question: Question,
-    labels: list[str],
-    source: str = AnswerSource.PRACTICE,
-    response_ms: int | None = None,
-    answered_at: datetime | None = None,
-    exact: bool = True,
-) -> AnswerRecord:
-    """The answer as answer_write writes it, validated and judged against the current
-    key, not saved: a caller with writes of its own builds it before opening its
-    transaction, so SQLite's single write lock is held for the writes alone."""
     chosen = labels_clean(question=question, labels=labels, exact=exact)
     key = sorted(choice.label for choice in question.choices.all() if choice.is_correct)
     record = AnswerRecord(
@@ -99,16 +74,11 @@ def answer_prepare(
     )
     # The learner and the question are loaded objects: no need to look them up again.
     record.full_clean(exclude=["user", "question"])
-    return record
-
-
-def answer_write(record: AnswerRecord, *, schedule: bool = True) -> AnswerRecord:
-    """Write an answer built by answer_prepare (validated before the transaction, so a refusal
-    leaves an enclosing one usable), and feed it to the learner's card unless told not to."""
+    # Validated before the transaction, so a refusal leaves an enclosing one usable.
     with transaction.atomic(savepoint=False):
         record.save()
         if schedule:
-            srs_record(record=record, source=record.source)
+            srs_record(record=record, source=source)
     return record
 
 

@@ -24,7 +24,7 @@ from quiz.models import (
 from quiz.selectors import review as review_selectors
 from quiz.selectors.bank import disputed_questions
 from quiz.selectors.review import CardSnapshot
-from quiz.services.feedback import answer_prepare, answer_write, labels_clean
+from quiz.services.feedback import answer_record, labels_clean
 from quiz.services.profile import profile_for
 from quiz.services.review import srs_record
 from study.models import Certification, Topic
@@ -202,18 +202,17 @@ def practice_answer(
         if session.scope == PracticeSession.Scope.REVIEW
         else AnswerSource.PRACTICE
     )
-    # Checked and built above, so the transaction only writes (SQLite's one write lock is
-    # held for less time); it needs no savepoint of its own.
-    record = answer_prepare(
-        user=session.user,
-        question=item.question,
-        labels=labels,
-        source=source,
-        response_ms=response_ms,
-        answered_at=now,
-    )
+    # Checked above, so the transaction only writes; it needs no savepoint of its own.
     with transaction.atomic(savepoint=False):
-        answer_write(record, schedule=False)
+        record = answer_record(
+            user=session.user,
+            question=item.question,
+            labels=labels,
+            source=source,
+            response_ms=response_ms,
+            answered_at=now,
+            schedule=False,
+        )
         # Conditional update: a replayed or concurrent post finds the item answered and
         # fails here, before the learner's card is touched.
         answer = {

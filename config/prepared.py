@@ -213,8 +213,7 @@ def run_together(*calls: tuple[PreparedQuery, Sequence]) -> list[list]:
 def _pipelined(connection, bound) -> list[list]:
     """The statements queued on a cursor each and sent at once; the first fetch waits for
     them all (psycopg pipeline mode)."""
-    connection.ensure_connection()
-    cursors = [connection.cursor() for _ in bound]
+    cursors = [connection.cursor() for _ in bound]  # connects, if need be
     try:
         # A statement's error surfaces when the pipeline is sent, outside any one execute:
         # raised as Django's database errors all the same.

@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
-from config.env import env_int, env_list
+from config.env import env_bool, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -89,7 +89,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL hash-join whole tables (50,000 questions) to read one learner's rows
     # instead of looking each up by primary key (dashboard 60 ms -> 10 ms at full size).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c random_page_cost=1.1")
-    if os.environ.get("DATABASE_PREPARED_STATEMENTS", "true").lower() not in {"0", "false", "no"}:
+    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
         # Parameters bound by the server and a statement run twice on a connection kept as
         # a prepared statement: PostgreSQL then stops planning each page's queries again
         # (1-1.7 ms of its CPU per learner page). Off for a pooler that cannot keep

@@ -5,13 +5,15 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache (rendered notes): rolled-back
+    """Each test starts with empty caches (rendered notes, question blocks): rolled-back
     rows are not forgotten by a cache, and their ids are used again."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for each in caches.all(initialized_only=False):
+        each.clear()
     yield
-    cache.clear()
+    for each in caches.all(initialized_only=False):
+        each.clear()
 
 
 @pytest.fixture

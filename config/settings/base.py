@@ -207,7 +207,15 @@ CACHES = {
         else "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "cache_entries",  # the database cache's table; the memory cache's name
         "OPTIONS": {"MAX_ENTRIES": 20000},
-    }
+    },
+    # The shared part of rendered question blocks (quiz.templatetags.question_blocks), keyed
+    # by what they show: always this process's memory, as a database cache would cost a
+    # query per block and there is nothing to keep in step between processes.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "question-blocks",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
 
 # Learners' writes to shared pages: (most, per minutes), counted per learner in the database.

@@ -26,7 +26,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # ------------------------------------------------------------------------------
 # Per-process memory whatever DJANGO_CACHE says: each run starts empty.
 CACHES = {
-    "default": {**CACHES["default"], "BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    **CACHES,
+    "default": {**CACHES["default"], "BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
 
 # STATIC FILES

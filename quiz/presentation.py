@@ -21,6 +21,15 @@ from quiz.selectors.bank import CommunityVote
 
 LETTERS = string.ascii_uppercase
 
+# Where a choice's per-learner parts go in a block rendered once for every learner
+# (quiz.templatetags.question_blocks fills them in per request): NUL, the choice's index,
+# the part's kind, NUL. Sanitized markdown never holds NUL.
+SLOT_KINDS = {"state": "s", "note": "n", "checked": "c", "strike": "x"}
+_SLOTS = [
+    {name: mark_safe(f"\x00{index}{kind}\x00") for name, kind in SLOT_KINDS.items()}
+    for index in range(len(LETTERS))
+]
+
 
 @dataclass
 class ShownChoice:
@@ -38,6 +47,11 @@ class ShownChoice:
     @property
     def is_correct(self) -> bool:
         return self.choice.is_correct
+
+    @property
+    def slots(self) -> dict[str, str]:
+        """Markers for this choice's per-learner parts, in a block shared by learners."""
+        return _SLOTS[self.number - 1]
 
     @property
     def state(self) -> str:

@@ -15,8 +15,8 @@ import re
 
 from django import template
 from django.core.cache import caches
-from django.template.loader import get_template
-from django.utils.safestring import mark_safe
+
+from quiz.presentation import SLOT_KINDS
 
 register = template.Library()
 
@@ -24,35 +24,10 @@ TEMPLATE = "quiz/_question.html"
 # How long an unread block is kept; the cache also forgets the least used when full.
 TIMEOUT = 24 * 3600
 
-# A choice's slot: NUL, its index, its kind, NUL. The partials with slots show only
+# A choice's slot (quiz.presentation.SLOT_KINDS). The partials with slots show only
 # sanitized markdown (the sanitizer drops NUL) and what the code writes, so nothing a
 # question says can be read as a slot.
-_SLOT = re.compile("\x00(\\d+)([sncx])\x00")
-_SLOT_KINDS = {"state": "s", "note": "n", "checked": "c", "strike": "x"}
-
-
-class _SlottedChoice:
-    """A shown choice whose per-learner parts are markers (`item.slots.state` ...)."""
-
-    def __init__(self, item, index: int):
-        self._item = item
-        self.slots = {
-            name: mark_safe(f"\x00{index}{kind}\x00") for name, kind in _SLOT_KINDS.items()
-        }
-
-    def __getattr__(self, name):
-        return getattr(self._item, name)
-
-
-class _SlottedView:
-    """The question view as the shared render sees it: its choices slotted."""
-
-    def __init__(self, view):
-        self._view = view
-        self.choices = [_SlottedChoice(item, index) for index, item in enumerate(view.choices)]
-
-    def __getattr__(self, name):
-        return getattr(self._view, name)
+_SLOT = re.compile("\x00(\\d+)([" + "".join(SLOT_KINDS.values()) + "])\x00")
 
 
 def _source_digest(origin) -> str:
@@ -83,19 +58,8 @@ def _key(partial: str, source: str, view, params: tuple) -> str:
         parts += [view.explanation_html, str(question.last_verified)]
         for old in view.outdated:
             parts += [old.letters, str(old.plural), old.until, old.note_html]
-    digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=20).hexdigest()
+    digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
     return f"qblock:{digest}"
-
-
-def _strike_html(item, strike_url: str) -> str:
-    return get_template(f"{TEMPLATE}#strike").render(
-        {
-            "choice_pk": item.choice.pk,
-            "letter": item.letter,
-            "struck": item.struck,
-            "strike_url": strike_url,
-        }
-    )
 
 
 @register.tag
@@ -117,6 +81,13 @@ _PARTIALS = ("answer_choices", "choice_inputs", "answer_links")
 class SharedBlockNode(template.Node):
     def __init__(self, partial: str, source: str):
         self.partial, self.source = partial, source
+        self._partial = None
+
+    def _template(self, context):
+        # The partial of the template this node was compiled in (compiled again on edit).
+        if self._partial is None:
+            self._partial = context.template.engine.get_template(f"{TEMPLATE}#{self.partial}")
+        return self._partial
 
     def render(self, context) -> str:
         view = context["view"]
@@ -130,33 +101,33 @@ class SharedBlockNode(template.Node):
         cache = caches["fragments"]
         key = _key(self.partial, self.source, view, params)
         shared = cache.get(key)
-        if shared is None:
-            partial = context.template.engine.get_template(f"{TEMPLATE}#{self.partial}")
-            with context.push(view=_SlottedView(view)):
-                shared = partial.render(context)
+        if shared is None:  # choices show their slots (ShownChoice.slots), not their state
+            shared = self._template(context).render(context)
             cache.set(key, shared, TIMEOUT)
         if self.partial == "answer_links":  # nothing per learner
             return shared
-        return _fill(shared, view.choices, context.get("strike_url"))
+        strike = None
+        if context.get("strike_url"):
+            strike = context.template.engine.get_template(f"{TEMPLATE}#strike")
+        return _fill(shared, view.choices, strike, context)
 
 
-def _fill(shared: str, choices, strike_url: str | None) -> str:
-    """Each choice's slots in `shared` filled with that learner's state of it."""
-    strikes: dict[int, str] = {}
+def _fill(shared: str, choices, strike, context) -> str:
+    """Each choice's slots in `shared` filled with that learner's state of it; `strike` is
+    the rule-out toggle's partial, if the page has one."""
 
     def fill(slot: re.Match) -> str:
-        index, kind = int(slot[1]), slot[2]
-        item = choices[index]
+        item = choices[int(slot[1])]
+        kind = slot[2]
         if kind == "s":
             return item.feedback_state
         if kind == "n":
             return item.feedback_note
         if kind == "c":
             return " checked" if item.chosen else ""
-        if not strike_url:
+        if strike is None:
             return ""
-        if index not in strikes:
-            strikes[index] = _strike_html(item, strike_url)
-        return strikes[index]
+        with context.push(choice_pk=item.choice.pk, letter=item.letter, struck=item.struck):
+            return strike.render(context)
 
     return _SLOT.sub(fill, shared)

@@ -21,7 +21,7 @@ from quiz.models.exams import (
 from quiz.models.feedback import Report, Vote
 from quiz.models.practice import Flag, PracticeItem, PracticeSession, Profile
 from quiz.models.readiness import PopulationFit
-from quiz.models.review import ReviewCard, ReviewDay, ReviewLog
+from quiz.models.review import ReviewCard, ReviewDay, ReviewLog, TopicCardCount
 from quiz.models.sessions import UserSession
 from quiz.models.throttle import Throttle
 from quiz.models.versions import QuestionVersion
@@ -55,6 +55,7 @@ __all__ = [
     "ReviewDay",
     "ReviewLog",
     "Throttle",
+    "TopicCardCount",
     "TopicProgress",
     "TopicQuestionCount",
     "UserSession",

@@ -3,6 +3,7 @@ from django.db import models
 
 from quiz.models.answers import AnswerRecord, AnswerSource
 from quiz.models.bank import AnswerKeyRevision, Question
+from study.models import Topic
 
 
 class ReviewCard(models.Model):
@@ -51,6 +52,27 @@ class ReviewCard(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.question_id} due {self.due:%Y-%m-%d %H:%M}"
+
+
+class TopicCardCount(models.Model):
+    """How many of a learner's cards are on live questions (published, not a recorded
+    duplicate) of one topic, kept by the database (the triggers of migration 0033) as cards
+    are made or deleted and as questions change status, duplicate or topic: the count of new
+    questions left reads one row per topic the learner has studied, not every card they
+    have. Whether the topic is active is read from the topic. `manage.py progress_check`
+    recounts them."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
+    live = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "topic"], name="one_card_count_per_topic")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} in {self.topic_id}: {self.live} cards on live questions"
 
 
 class ReviewLog(models.Model):

@@ -38,6 +38,7 @@ from quiz.models import (
     ReviewCard,
     ReviewDay,
     ReviewLog,
+    TopicCardCount,
     TopicQuestionCount,
 )
 
@@ -169,19 +170,21 @@ _TODAY = PreparedQuery(
 def _unseen_query(targeted: bool) -> PreparedQuery:
     """Live questions (of the target certification) and how many of them have a card of the
     learner: (user[, certification]). Read only while new questions are still allowed today.
-    The live count is the database's per-topic counts (TopicQuestionCount) summed."""
+    Both are counts the database keeps per topic (TopicQuestionCount, TopicCardCount),
+    summed over active topics: a row per topic, whatever the bank's or the learner's size."""
 
     def build(user_id, certification=None):
         counts = TopicQuestionCount.objects.filter(topic__is_active=True)
-        cards = ReviewCard.objects.filter(LIVE_CARD, user_id=user_id)
+        cards = TopicCardCount.objects.filter(user_id=user_id, topic__is_active=True)
         if targeted:
             counts = counts.filter(topic__certification=certification)
-            cards = cards.filter(question__topic__certification=certification)
+            cards = cards.filter(topic__certification=certification)
         live = counts.order_by().values("topic__is_active").annotate(n=Sum("live")).values("n")
+        counted = cards.order_by().values("user_id").annotate(n=Sum("live")).values("n")
         return (
             get_user_model()
             .objects.filter(pk=user_id)
-            .values(live=Coalesce(Subquery(live), 0), counted=_count(cards))
+            .values(live=Coalesce(Subquery(live), 0), counted=Coalesce(Subquery(counted), 0))
         )
 
     return PreparedQuery(build, *((int, int) if targeted else (int,)))

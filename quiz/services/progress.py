@@ -6,7 +6,8 @@ this module: answers moved to another question (a merge) or in time (time travel
 question moved to another topic, a changed key (the mastery window counts by today's key).
 `manage.py progress_check` compares every row with a recount and can repair drift, and
 does the same for the live question counts per topic (TopicQuestionCount, kept by triggers
-on the questions).
+on the questions) and each learner's cards on live questions per topic (TopicCardCount,
+kept by triggers on the cards and the questions).
 """
 
 from collections.abc import Iterable
@@ -18,7 +19,14 @@ from django.db import transaction
 from django.db.models import Case, Count, F, Max, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 
-from quiz.models import AnswerRecord, Question, TopicProgress, TopicQuestionCount
+from quiz.models import (
+    AnswerRecord,
+    Question,
+    ReviewCard,
+    TopicCardCount,
+    TopicProgress,
+    TopicQuestionCount,
+)
 from quiz.selectors.bank import CORRECT_NOW
 from study.models import Topic
 
@@ -179,6 +187,42 @@ def question_counts_check(*, fix: bool = False) -> list[tuple[int, int, int]]:
             [TopicQuestionCount(topic_id=topic_id, live=n) for topic_id, _stored, n in drift],
             update_conflicts=True,
             unique_fields=["topic"],
+            update_fields=["live"],
+        )
+    return drift
+
+
+def card_counts_drift() -> list[tuple[int, int, int, int]]:
+    """(learner id, topic id, stored, counted) for each learner and topic whose stored count
+    of cards on live questions is not the number of such cards."""
+    counted = {
+        (user_id, topic_id): n
+        for user_id, topic_id, n in ReviewCard.objects.filter(
+            question__status=Question.Status.PUBLISHED, question__duplicate_of__isnull=True
+        )
+        .values("user_id", "question__topic_id")
+        .annotate(n=Count("pk"))
+        .values_list("user_id", "question__topic_id", "n")
+        .order_by()
+    }
+    rows = TopicCardCount.objects.values_list("user_id", "topic_id", "live")
+    stored = {(user_id, topic_id): n for user_id, topic_id, n in rows}
+    return [
+        (user_id, topic_id, stored.get((user_id, topic_id), 0), counted.get((user_id, topic_id), 0))
+        for user_id, topic_id in sorted(counted.keys() | stored.keys())
+        if stored.get((user_id, topic_id), 0) != counted.get((user_id, topic_id), 0)
+    ]
+
+
+@transaction.atomic
+def card_counts_check(*, fix: bool = False) -> list[tuple[int, int, int, int]]:
+    """card_counts_drift, and with fix the drifted counts rewritten."""
+    drift = card_counts_drift()
+    if fix and drift:
+        TopicCardCount.objects.bulk_create(
+            [TopicCardCount(user_id=u, topic_id=t, live=n) for u, t, _stored, n in drift],
+            update_conflicts=True,
+            unique_fields=["user", "topic"],
             update_fields=["live"],
         )
     return drift

@@ -11,23 +11,30 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from quiz.models import Question, TopicProgress, TopicQuestionCount
+from quiz.models import Question, ReviewCard, TopicCardCount, TopicProgress, TopicQuestionCount
 from quiz.selectors.bank import live_question_counts
 from quiz.selectors.dashboard import DASHBOARD_TOPICS, dashboard, progress_topics
+from quiz.selectors.review import review_counts
 from quiz.services import (
     QuestionPlacement,
     answer_record,
     key_change,
+    profile_for,
     question_merge,
     question_retire,
     question_save,
     questions_set_status,
     questions_sync,
 )
-from quiz.services.progress import progress_check, progress_drift, question_counts_drift
+from quiz.services.progress import (
+    card_counts_drift,
+    progress_check,
+    progress_drift,
+    question_counts_drift,
+)
 from quiz.services.time_travel import srs_time_travel
 from quiz.validation import ChoiceData, QuestionData
-from tests.factories import QuestionFactory, TopicFactory, UserFactory
+from tests.factories import CertificationFactory, QuestionFactory, TopicFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -243,3 +250,96 @@ def test_progress_check_repairs_a_topic_count(user):
         call_command("progress_check")
     call_command("progress_check", "--fix")
     assert live(topic) == 2 and question_counts_drift() == []
+
+
+def cards_live(user, topic) -> int:
+    """The kept count of the learner's cards on live questions of the topic."""
+    row = TopicCardCount.objects.filter(user=user, topic=topic).first()
+    return row.live if row else 0
+
+
+def cards_counted(user, topic) -> int:
+    """The same, counted from the cards."""
+    return ReviewCard.objects.filter(
+        user=user,
+        question__topic=topic,
+        question__status=Question.Status.PUBLISHED,
+        question__duplicate_of__isnull=True,
+    ).count()
+
+
+def test_each_learners_card_count_follows_their_cards_and_the_questions(user):
+    topic, other = TopicFactory(), TopicFactory()
+    first, second, third = QuestionFactory.create_batch(3, topic=topic)
+    someone = UserFactory()
+    for question in (first, second, third):
+        answer_record(user=user, question=question, labels=["B"])
+    answer_record(user=someone, question=first, labels=["A"])
+    answer_record(user=user, question=first, labels=["A"])  # a second answer: the same card
+
+    def counts():
+        kept = (cards_live(user, topic), cards_live(user, other), cards_live(someone, topic))
+        assert kept == (
+            cards_counted(user, topic),
+            cards_counted(user, other),
+            cards_counted(someone, topic),
+        )
+        return kept
+
+    assert counts() == (3, 0, 1)
+    question_retire(question=first)
+    assert counts() == (2, 0, 0)
+    questions_set_status(question_ids=[first.pk], status=Question.Status.PUBLISHED)
+    assert counts() == (3, 0, 1)
+    second.topic = other
+    question_save(question=second, choices=list(second.choices.all()))
+    assert counts() == (2, 1, 1)
+    survivor = QuestionFactory(topic=other)
+    question_merge(duplicate=third, survivor=survivor, pairing={x: x for x in "ABCD"})
+    counts()  # the duplicate's card moved to the survivor or stopped counting
+    assert cards_live(user, topic) == 1
+    ReviewCard.objects.filter(user=user, question=first).delete()
+    first.delete()
+    assert counts() == (0, cards_counted(user, other), 0)
+    assert card_counts_drift() == []
+
+
+def test_new_questions_left_are_the_live_questions_without_a_card(user):
+    """Counted from the kept counts, as the unseen questions are: live questions of active
+    topics (of the target exam), less the learner's cards on them."""
+    target, elsewhere = CertificationFactory(), CertificationFactory()
+    topic = TopicFactory(certification=target)
+    retired_topic = TopicFactory(certification=target)
+    other = TopicFactory(certification=elsewhere)
+    questions = QuestionFactory.create_batch(6, topic=topic)
+    QuestionFactory.create_batch(2, topic=retired_topic)
+    QuestionFactory.create_batch(4, topic=other)
+    QuestionFactory(topic=topic, status=Question.Status.DRAFT)
+    for question in [*questions[:2], *Question.objects.filter(topic=other)[:1]]:
+        answer_record(user=user, question=question, labels=["B"])
+    answer_record(user=user, question=Question.objects.filter(topic=retired_topic)[0], labels=["B"])
+    retired_topic.is_active = False
+    retired_topic.save()
+    profile = profile_for(user)
+    profile.new_per_day = 100
+    profile.save()
+    now = timezone.now()
+    assert review_counts(user, profile, now=now).new_available == (6 - 2) + (4 - 1)
+    profile.target_certification = target
+    profile.save()
+    assert review_counts(user, profile, now=now).new_available == 6 - 2
+    question_retire(question=questions[0])  # studied: one live question and one card fewer
+    assert review_counts(user, profile, now=now).new_available == 6 - 2
+    question_retire(question=questions[5])  # not studied: one fewer left
+    assert review_counts(user, profile, now=now).new_available == 6 - 2 - 1
+
+
+def test_progress_check_repairs_a_learners_card_count(user):
+    topic = TopicFactory()
+    answer_record(user=user, question=QuestionFactory(topic=topic), labels=["B"])
+    TopicCardCount.objects.filter(user=user, topic=topic).update(live=7)
+    assert card_counts_drift() == [(user.pk, topic.pk, 7, 1)]
+    with pytest.raises(CommandError, match="1 card count"):
+        call_command("progress_check")
+    call_command("progress_check", "--fix")
+    assert cards_live(user, topic) == 1 and card_counts_drift() == []

@@ -1,13 +1,14 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from quiz.services.progress import progress_check, question_counts_check
+from quiz.services.progress import card_counts_check, progress_check, question_counts_check
 
 
 class Command(BaseCommand):
     help = (
         "Recount every learner's per-topic progress (the dashboard's mastery rows, kept by "
         "the database as answers arrive) from the answer history, and each topic's live "
-        "question count from the bank, and report what differs. Exit status 1 when "
+        "question count from the bank, and each learner's count of cards on live questions per "
+        "topic from their cards, and report what differs. Exit status 1 when "
         "something does; --fix rewrites it."
     )
 
@@ -29,20 +30,26 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"topic {topic_id}: stored {stored} live questions, the bank has {counted}"
             )
-        if not drift and not counts:
+        cards = card_counts_check(fix=fix)
+        for user_id, topic_id, stored, counted in cards[:show]:
             self.stdout.write(
-                "Every progress row matches the answer history and every topic's live count "
-                "the bank."
+                f"learner {user_id}, topic {topic_id}: stored {stored} cards on live "
+                f"questions, the cards say {counted}"
             )
-        elif fix:
+        if not drift and not counts and not cards:
             self.stdout.write(
-                f"{len(drift)} progress row(s) and {len(counts)} topic count(s) rewritten."
+                "Every progress row matches the answer history, every topic's live count "
+                "the bank and every learner's card count their cards."
             )
+            return
+        said = (
+            f"{len(drift)} progress row(s), {len(counts)} topic count(s) and {len(cards)} "
+            "card count(s)"
+        )
+        if fix:
+            self.stdout.write(f"{said} rewritten.")
         else:
-            raise CommandError(
-                f"{len(drift)} progress row(s) and {len(counts)} topic count(s) differ; run "
-                "with --fix to rewrite them."
-            )
+            raise CommandError(f"{said} differ; run with --fix to rewrite them.")
 
 
 def _said(counted) -> str:

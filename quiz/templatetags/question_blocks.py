@@ -81,13 +81,14 @@ _PARTIALS = ("answer_choices", "choice_inputs", "answer_links")
 class SharedBlockNode(template.Node):
     def __init__(self, partial: str, source: str):
         self.partial, self.source = partial, source
-        self._partial = None
+        self._partials: dict[str, template.Template] = {}
 
-    def _template(self, context):
-        # The partial of the template this node was compiled in (compiled again on edit).
-        if self._partial is None:
-            self._partial = context.template.engine.get_template(f"{TEMPLATE}#{self.partial}")
-        return self._partial
+    def _template(self, context, name: str):
+        # A partial of the template this node was compiled in (compiled again on edit),
+        # looked up once, not on every block of every page.
+        if name not in self._partials:
+            self._partials[name] = context.template.engine.get_template(f"{TEMPLATE}#{name}")
+        return self._partials[name]
 
     def render(self, context) -> str:
         view = context["view"]
@@ -102,13 +103,11 @@ class SharedBlockNode(template.Node):
         key = _key(self.partial, self.source, view, params)
         shared = cache.get(key)
         if shared is None:  # choices show their slots (ShownChoice.slots), not their state
-            shared = self._template(context).render(context)
+            shared = self._template(context, self.partial).render(context)
             cache.set(key, shared, TIMEOUT)
         if self.partial == "answer_links":  # nothing per learner
             return shared
-        strike = None
-        if context.get("strike_url"):
-            strike = context.template.engine.get_template(f"{TEMPLATE}#strike")
+        strike = self._template(context, "strike") if context.get("strike_url") else None
         return _fill(shared, view.choices, strike, context)
 
 

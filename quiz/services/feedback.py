@@ -42,7 +42,7 @@ def labels_clean(*, question: Question, labels: list[str], exact: bool = True) -
     return chosen
 
 
-def answer_record(
+def answer_build(
     *,
     user: AbstractBaseUser,
     question: Question,
@@ -50,15 +50,12 @@ def answer_record(
     source: str = AnswerSource.PRACTICE,
     response_ms: int | None = None,
     answered_at: datetime | None = None,
-    schedule: bool = True,
     exact: bool = True,
 ) -> AnswerRecord:
-    """Record an answer; correctness is decided here, from the current key (all or nothing).
-
-    Every answer also updates the learner's spaced-repetition card (unless schedule=False).
-    exact=False accepts fewer choices than the question asks for (a partly answered exam
-    question), which is simply wrong.
-    """
+    """An answer, validated and not yet saved; correctness is decided here, from the current
+    key (all or nothing). exact=False accepts fewer choices than the question asks for (a
+    partly answered exam question), which is simply wrong. Built before the transaction
+    that saves it, so a refusal writes nothing and the write lock waits for no checks."""
     chosen = labels_clean(question=question, labels=labels, exact=exact)
     key = sorted(choice.label for choice in question.choices.all() if choice.is_correct)
     record = AnswerRecord(
@@ -74,7 +71,31 @@ def answer_record(
     )
     # The learner and the question are loaded objects: no need to look them up again.
     record.full_clean(exclude=["user", "question"])
-    # Validated before the transaction, so a refusal leaves an enclosing one usable.
+    return record
+
+
+def answer_record(
+    *,
+    user: AbstractBaseUser,
+    question: Question,
+    labels: list[str],
+    source: str = AnswerSource.PRACTICE,
+    response_ms: int | None = None,
+    answered_at: datetime | None = None,
+    schedule: bool = True,
+    exact: bool = True,
+) -> AnswerRecord:
+    """Record an answer (answer_build, then saved); every answer also updates the learner's
+    spaced-repetition card (unless schedule=False)."""
+    record = answer_build(
+        user=user,
+        question=question,
+        labels=labels,
+        source=source,
+        response_ms=response_ms,
+        answered_at=answered_at,
+        exact=exact,
+    )
     with transaction.atomic(savepoint=False):
         record.save()
         if schedule:

@@ -24,9 +24,9 @@ from quiz.models import (
 from quiz.selectors import review as review_selectors
 from quiz.selectors.bank import disputed_questions
 from quiz.selectors.review import CardSnapshot
-from quiz.services.feedback import answer_record, labels_clean
+from quiz.services.feedback import answer_build, labels_clean
 from quiz.services.profile import profile_for
-from quiz.services.review import srs_record
+from quiz.services.review import srs_plan, srs_record, srs_write
 from study.models import Certification, Topic
 
 MAX_SESSION_SIZE = 100
@@ -202,29 +202,37 @@ def practice_answer(
         if session.scope == PracticeSession.Scope.REVIEW
         else AnswerSource.PRACTICE
     )
-    # Checked above, so the transaction only writes; it needs no savepoint of its own.
+    # Everything is worked out before the transaction (the answer checked, with a snapshot
+    # the card's review planned), so it only writes: SQLite holds its one write lock, which
+    # every other learner's answer waits for, while writing, not while computing.
+    record = answer_build(
+        user=session.user,
+        question=item.question,
+        labels=labels,
+        source=source,
+        response_ms=response_ms,
+        answered_at=now,
+    )
+    review = srs_plan(record=record, source=source, snapshot=snapshot) if snapshot else None
+    answer = {
+        "answered_at": now,
+        "chosen_labels": ",".join(labels),
+        "is_correct": record.is_correct,
+        "response_ms": response_ms,
+    }
     with transaction.atomic(savepoint=False):
-        record = answer_record(
-            user=session.user,
-            question=item.question,
-            labels=labels,
-            source=source,
-            response_ms=response_ms,
-            answered_at=now,
-            schedule=False,
-        )
+        record.save()
         # Conditional update: a replayed or concurrent post finds the item answered and
         # fails here, before the learner's card is touched.
-        answer = {
-            "answered_at": now,
-            "chosen_labels": ",".join(labels),
-            "is_correct": record.is_correct,
-            "response_ms": response_ms,
-            "record": record,
-        }
-        if not PracticeItem.objects.filter(pk=item.pk, answered_at__isnull=True).update(**answer):
+        if not PracticeItem.objects.filter(pk=item.pk, answered_at__isnull=True).update(
+            **answer, record=record
+        ):
             raise PracticeError("You already answered this question.")
-        srs_record(record=record, source=source, snapshot=snapshot)
+        if review is not None:
+            srs_write(review)
+        else:
+            srs_record(record=record, source=source)
+    answer["record"] = record
     for field, value in answer.items():
         setattr(item, field, value)
     return item

@@ -5,6 +5,7 @@ Where a card falls due is py-fsrs's, planned around the learner's exam date by t
 """
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -124,22 +125,37 @@ REVIEWED_FIELDS = [
 ]
 
 
-@transaction.atomic(savepoint=False)
-def srs_record(
+@dataclass
+class PlannedReview:
+    """An answer's review worked out before anything is written (srs_plan): the card as it
+    will be, what the log will say, and what each rating would have scheduled."""
+
+    record: AnswerRecord
+    source: str
+    now: datetime
+    profile: Profile
+    card: ReviewCard  # with its new state; unsaved when it is the learner's first answer
+    seen: dict  # the card's reps and due as read: saved only if they still hold
+    rating: srs.Rating
+    log: ReviewLog  # unsaved
+    scheduled: dict[srs.Rating, srs.Card]
+    optimistic: bool  # from a snapshot: another review since then sends it back to srs_record
+
+
+def srs_plan(
     *,
     record: AnswerRecord,
     source: str,
     now: datetime | None = None,
     snapshot: CardSnapshot | None = None,
-) -> ReviewLog:
-    """Feed one answer to the learner's card (creating it on the first answer).
+) -> PlannedReview:
+    """What feeding this answer to the learner's card will write, worked out first.
 
     With a snapshot (the card, recent times and the load per day before the exam, read with
-    the page before the answer) this reads nothing: the card is saved only if no other
-    review changed it since the snapshot; if one did, the answer is fed to the card as it is
-    now, under a row lock. Without one, planning around the exam reads the load per day
-    once, and only when the card has days to choose from. The returned log carries what
-    each rating would have scheduled (`scheduled`), for the rating buttons.
+    the page before the answer) this reads nothing and can run before the transaction, so
+    a database that locks for writes (SQLite) holds the lock only while writing. Without
+    one it reads the card under a row lock and the learner's usual times: call it inside
+    the transaction that writes the plan (srs_record does).
     """
     now = now or record.answered_at or timezone.now()
     user, question = record.user, record.question
@@ -166,14 +182,7 @@ def srs_record(
         card.is_leech = card.is_leech or card.lapses >= srs.LEECH_LAPSES
     pending_key_change = card.key_changed_id  # told with this answer's feedback
     card.key_changed = None  # studied again: the "answer changed" notice has done its job
-    if snapshot is not None and card.pk is not None:
-        reviewed = {name: getattr(card, name) for name in REVIEWED_FIELDS}
-        if not ReviewCard.objects.filter(pk=card.pk, **seen).update(**reviewed):
-            return srs_record(record=record, source=source, now=now)
-    else:
-        card.save()
-    _count_day(user, profile, now, reviews=1, passed=int(rating != srs.Rating.Again))
-    log = ReviewLog.objects.create(
+    log = ReviewLog(
         card=card,
         user=user,
         rating=int(rating),
@@ -188,7 +197,53 @@ def srs_record(
         card_before=before.to_dict(),
     )
     log.scheduled = scheduled  # what each rating gives: the rating buttons read it
-    return log
+    return PlannedReview(
+        record=record,
+        source=source,
+        now=now,
+        profile=profile,
+        card=card,
+        seen=seen,
+        rating=rating,
+        log=log,
+        scheduled=scheduled,
+        optimistic=snapshot is not None,
+    )
+
+
+@transaction.atomic(savepoint=False)
+def srs_write(plan: PlannedReview) -> ReviewLog:
+    """Store a planned review: the card (saved from a snapshot only if no other review
+    changed it since; if one did, the answer is fed to the card as it is now, under a row
+    lock), the day's counters and the log. The record must be saved already."""
+    card = plan.card
+    if plan.optimistic and card.pk is not None:
+        reviewed = {name: getattr(card, name) for name in REVIEWED_FIELDS}
+        if not ReviewCard.objects.filter(pk=card.pk, **plan.seen).update(**reviewed):
+            return srs_record(record=plan.record, source=plan.source, now=plan.now)
+    else:
+        card.save()
+    user = plan.record.user
+    passed = int(plan.rating != srs.Rating.Again)
+    _count_day(user, plan.profile, plan.now, reviews=1, passed=passed)
+    plan.log.save(force_insert=True)  # its card and record ids: theirs, now they are saved
+    return plan.log
+
+
+@transaction.atomic(savepoint=False)
+def srs_record(
+    *,
+    record: AnswerRecord,
+    source: str,
+    now: datetime | None = None,
+    snapshot: CardSnapshot | None = None,
+) -> ReviewLog:
+    """Feed one answer to the learner's card (creating it on the first answer): srs_plan,
+    then srs_write. Without a snapshot, planning around the exam reads the load per day
+    once, and only when the card has days to choose from. The returned log carries what
+    each rating would have scheduled (`scheduled`), for the rating buttons.
+    """
+    return srs_write(srs_plan(record=record, source=source, now=now, snapshot=snapshot))
 
 
 def _review_day(profile: Profile, moment: datetime):

@@ -83,6 +83,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
+    # Writers queued by the kernel rather than polling in SQLite's busy handler (its module
+    # says why): the same database, files and settings.
+    DATABASES["default"]["ENGINE"] = "config.sqlite"
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Storage is SSD or memory: the default random_page_cost (4, for spinning disks) made

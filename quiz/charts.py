@@ -3,8 +3,10 @@ exam scores): plain numbers for the templates, so views only pass data along."""
 
 from collections.abc import Sequence
 from datetime import date
+from functools import cache
 
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
+from django.utils.translation import get_language
 
 FORECAST_BAR_WIDTH = 24
 _BAR_GAP = 4
@@ -13,12 +15,23 @@ _BAR_GAP = 4
 def day_month(day: date) -> str:
     """As the "j M" date format writes it (3 Dec), without building a formatter per day:
     the charts write dozens."""
-    return f"{day.day} {MONTHS_3[day.month].title()}"
+    return f"{day.day} {_month_abbr(get_language(), day.month)}"
+
+
+@cache
+def _weekday_abbr(language: str | None, weekday: int) -> str:
+    return str(WEEKDAYS_ABBR[weekday])
+
+
+@cache
+def _month_abbr(language: str | None, month: int) -> str:
+    """The month's short name in the language (translated once, not per date written)."""
+    return str(MONTHS_3[month]).title()
 
 
 def _short_date(day: date) -> str:
     """As the "D j M" date format writes it: Wed 3 Dec."""
-    return f"{WEEKDAYS_ABBR[day.weekday()]} {day_month(day)}"
+    return f"{_weekday_abbr(get_language(), day.weekday())} {day_month(day)}"
 
 
 def forecast_chart(days: Sequence[tuple[date, int]]) -> dict:

@@ -1,4 +1,4 @@
-from quiz.models.answers import AnswerRecord, AnswerSource, TopicProgress
+from quiz.models.answers import AnswerRecord, AnswerSource, TopicProgress, UsualTimes
 from quiz.models.bank import (
     AnswerKeyRevision,
     Choice,
@@ -59,5 +59,6 @@ __all__ = [
     "TopicProgress",
     "TopicQuestionCount",
     "UserSession",
+    "UsualTimes",
     "Vote",
 ]

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from quiz import srs
 from quiz.models.bank import Question
 from study.models import Topic
 
@@ -38,17 +39,9 @@ class AnswerRecord(models.Model):
         indexes = [
             models.Index(fields=["question", "answered_at"]),
             models.Index(fields=["user", "question"]),
-            # A learner's latest answers (usual response time, recent mastery): read
+            # A learner's latest answers (recent mastery, the usual times' recount): read
             # newest first and stop, instead of sorting their whole history.
             models.Index(fields=["user", "answered_at"], name="answer_user_recent"),
-            # The learner's latest correct timed answers of one kind (the usual response
-            # time, read as each answer is recorded): a range of the index, whatever the
-            # size of the bank or of their history.
-            models.Index(
-                fields=["user", "multi", "-answered_at"],
-                condition=models.Q(is_correct=True, response_ms__isnull=False),
-                name="answer_usual_times",
-            ),
         ]
 
     def __str__(self):
@@ -98,3 +91,39 @@ class TopicProgress(models.Model):
         if not self.recent:
             return None
         return round(100 * self.recent.count("1") / len(self.recent))
+
+
+class UsualTimes(models.Model):
+    """A learner's latest correct, timed response times on questions of one kind (single or
+    multiple answer), newest first: their usual response time, against which a correct
+    answer is rated Hard, Good or Easy. Kept by the database (the trigger of migration 0034)
+    as answers are recorded, whichever flow records them, so recording an answer reads one
+    row instead of the learner's latest answers. Each time is written in WIDTH digits, so
+    the window is cut by position in SQL; `manage.py progress_check` recounts them."""
+
+    WIDTH = 10  # digits of a response time: PositiveIntegerField's largest fits
+    WINDOW = srs.USUAL_TIME_WINDOW
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    multi = models.BooleanField()
+    times = models.CharField(max_length=WIDTH * WINDOW)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "multi"], name="one_usual_times_per_kind")
+        ]
+
+    def __str__(self):
+        kind = "multiple" if self.multi else "single"
+        return f"{self.user_id} ({kind} answer): {len(self.times) // self.WIDTH} times"
+
+    @classmethod
+    def parse(cls, times: str | None) -> list[int]:
+        """The times written in `times` (a row's, or read by a subquery), newest first."""
+        times = times or ""
+        return [int(times[at : at + cls.WIDTH]) for at in range(0, len(times), cls.WIDTH)]
+
+    @classmethod
+    def written(cls, times: list[int]) -> str:
+        """`times` (newest first) as the trigger writes them, cut to the window."""
+        return "".join(f"{ms:0{cls.WIDTH}d}" for ms in times[: cls.WINDOW])

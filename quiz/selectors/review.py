@@ -30,7 +30,6 @@ from django.utils import timezone
 from config.prepared import PreparedQuery, run_together
 from quiz import srs
 from quiz.models import (
-    AnswerRecord,
     AnswerSource,
     Profile,
     Question,
@@ -40,6 +39,7 @@ from quiz.models import (
     ReviewLog,
     TopicCardCount,
     TopicQuestionCount,
+    UsualTimes,
 )
 
 FORECAST_DAYS = 14
@@ -413,20 +413,11 @@ def leeches(user) -> list[ReviewCard]:
     return cards
 
 
-def _usual_answers(user, *, multi: bool) -> QuerySet[AnswerRecord]:
-    """The learner's correct, timed answers on questions of one kind (single or multiple)."""
-    return AnswerRecord.objects.filter(
-        user=user, is_correct=True, response_ms__isnull=False, multi=multi
-    )
-
-
 def usual_response_ms(user, *, multi: bool) -> list[int]:
-    """The learner's recent correct response times on questions of the same kind."""
-    return list(
-        _usual_answers(user, multi=multi)
-        .order_by("-answered_at")
-        .values_list("response_ms", flat=True)[: srs.USUAL_TIME_WINDOW]
-    )
+    """The learner's recent correct response times on questions of the same kind, newest
+    first (their UsualTimes row, kept by the database as answers are recorded)."""
+    row = UsualTimes.objects.filter(user=user, multi=multi).values_list("times", flat=True)
+    return UsualTimes.parse(row.first())
 
 
 def _profile_of(user) -> Profile | None:
@@ -498,27 +489,12 @@ def _has_exam_ahead(profile: Profile | None, now: datetime) -> bool:
 
 def usual_times(user_id):
     """The learner's latest correct response times on questions of the outer question's
-    kind, as "ms,ms,..." (earlier_correct_ms without an exam ahead)."""
-    # Each answer records its question's kind (AnswerRecord.multi, with an index on the
-    # learner's correct timed answers per kind): read newest first and stop, instead of
-    # joining every question of that kind in the bank.
-    latest = (
-        AnswerRecord.objects.filter(
-            user_id=user_id,
-            is_correct=True,
-            response_ms__isnull=False,
-            multi=GreaterThan(OuterRef(OuterRef("question__choose")), 1),
-        )
-        .order_by("-answered_at")
-        .values("pk")
-    )
-    # One short of the window: the answer about to be recorded completes it.
+    kind, as their UsualTimes row writes them (earlier_correct_ms without an exam ahead):
+    one row read by its key, whatever the learner's history."""
     return Subquery(
-        AnswerRecord.objects.filter(pk__in=latest[: srs.USUAL_TIME_WINDOW - 1])
-        .order_by()
-        .values("user")
-        .annotate(times=StringAgg(Cast("response_ms", CharField()), Value(",")))
-        .values("times")
+        UsualTimes.objects.filter(
+            user_id=user_id, multi=GreaterThan(OuterRef("question__choose"), 1)
+        ).values("times")[:1]
     )
 
 
@@ -539,7 +515,8 @@ class CardSnapshot:
     def from_annotations(cls, card: ReviewCard | None, payload: str | None) -> "CardSnapshot":
         times, _sep, rest = (payload or "").partition(";")
         ahead, _sep, days_due = rest.partition(";")
-        snapshot = cls(card, [int(ms) for ms in times.split(",")] if times else [])
+        # The window before this answer: the answer being recorded completes it.
+        snapshot = cls(card, UsualTimes.parse(times)[: UsualTimes.WINDOW - 1])
         if ahead:
             snapshot.loads_from = date.fromisoformat(ahead)
             snapshot.loads = {}

@@ -13,6 +13,7 @@ kept by triggers on the cards and the questions).
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import groupby, islice
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -26,6 +27,7 @@ from quiz.models import (
     TopicCardCount,
     TopicProgress,
     TopicQuestionCount,
+    UsualTimes,
 )
 from quiz.selectors.bank import CORRECT_NOW
 from study.models import Topic
@@ -225,4 +227,43 @@ def card_counts_check(*, fix: bool = False) -> list[tuple[int, int, int, int]]:
             unique_fields=["user", "topic"],
             update_fields=["live"],
         )
+    return drift
+
+
+def usual_times_drift() -> list[tuple[int, bool, list[int], list[int]]]:
+    """(learner id, multi, stored, from the answers) for each learner and kind of question
+    whose stored usual response times are not their latest correct timed answers'."""
+    answers = (
+        AnswerRecord.objects.filter(is_correct=True, response_ms__isnull=False)
+        .order_by("user_id", "multi", "-answered_at", "-pk")
+        .values_list("user_id", "multi", "response_ms")
+        .iterator(chunk_size=10000)
+    )
+    counted = {
+        kind: [row[2] for row in islice(rows, UsualTimes.WINDOW)]
+        for kind, rows in groupby(answers, key=lambda row: (row[0], row[1]))
+    }
+    stored = {
+        (user_id, multi): UsualTimes.parse(times)
+        for user_id, multi, times in UsualTimes.objects.values_list("user_id", "multi", "times")
+    }
+    return [
+        (user_id, multi, stored.get((user_id, multi), []), counted.get((user_id, multi), []))
+        for user_id, multi in sorted(counted.keys() | stored.keys())
+        if stored.get((user_id, multi), []) != counted.get((user_id, multi), [])
+    ]
+
+
+@transaction.atomic
+def usual_times_check(*, fix: bool = False) -> list[tuple[int, bool, list[int], list[int]]]:
+    """usual_times_drift, and with fix the drifted rows rewritten (or removed)."""
+    drift = usual_times_drift()
+    if fix and drift:
+        for user_id, multi, _stored, counted in drift:
+            if counted:
+                UsualTimes.objects.update_or_create(
+                    user_id=user_id, multi=multi, defaults={"times": UsualTimes.written(counted)}
+                )
+            else:
+                UsualTimes.objects.filter(user_id=user_id, multi=multi).delete()
     return drift

@@ -31,12 +31,14 @@ def test_the_migration_marks_the_existing_answers_to_multiple_answer_questions()
     assert AnswerRecord.objects.get(pk=multi.pk).multi is True
 
 
-def test_the_table_keeps_its_topic_progress_trigger_after_the_new_column():
-    """SQLite rebuilt the table to add the column: the migration puts its trigger back."""
+def test_the_table_keeps_its_triggers_after_the_new_column():
+    """SQLite rebuilt the table to add the column: the migration put its trigger back (and
+    the usual response times' trigger came after)."""
     if connection.vendor == "sqlite":
         sql = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s"
     else:
         sql = "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal"
     with connection.cursor() as cursor:
         cursor.execute(sql, ["quiz_answerrecord"])
-        assert [row[0] for row in cursor.fetchall()] == ["quiz_topicprogress_count"]
+        found = sorted(row[0] for row in cursor.fetchall())
+    assert found == ["quiz_topicprogress_count", "quiz_usualtimes_answer"]

@@ -1,6 +1,11 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from quiz.services.progress import card_counts_check, progress_check, question_counts_check
+from quiz.services.progress import (
+    card_counts_check,
+    progress_check,
+    question_counts_check,
+    usual_times_check,
+)
 
 
 class Command(BaseCommand):
@@ -8,7 +13,8 @@ class Command(BaseCommand):
         "Recount every learner's per-topic progress (the dashboard's mastery rows, kept by "
         "the database as answers arrive) from the answer history, and each topic's live "
         "question count from the bank, and each learner's count of cards on live questions per "
-        "topic from their cards, and report what differs. Exit status 1 when "
+        "topic from their cards, and each learner's usual response times from their answers, "
+        "and report what differs. Exit status 1 when "
         "something does; --fix rewrites it."
     )
 
@@ -36,15 +42,23 @@ class Command(BaseCommand):
                 f"learner {user_id}, topic {topic_id}: stored {stored} cards on live "
                 f"questions, the cards say {counted}"
             )
-        if not drift and not counts and not cards:
+        times = usual_times_check(fix=fix)
+        for user_id, multi, stored, counted in times[:show]:
+            kind = "multiple" if multi else "single"
+            self.stdout.write(
+                f"learner {user_id}, {kind}-answer questions: stored {len(stored)} usual "
+                f"time(s), their answers give {len(counted)} (latest {counted[:3]})"
+            )
+        if not drift and not counts and not cards and not times:
             self.stdout.write(
                 "Every progress row matches the answer history, every topic's live count "
-                "the bank and every learner's card count their cards."
+                "the bank, every learner's card count their cards and their usual response "
+                "times their answers."
             )
             return
         said = (
-            f"{len(drift)} progress row(s), {len(counts)} topic count(s) and {len(cards)} "
-            "card count(s)"
+            f"{len(drift)} progress row(s), {len(counts)} topic count(s), {len(cards)} "
+            f"card count(s) and {len(times)} set(s) of usual times"
         )
         if fix:
             self.stdout.write(f"{said} rewritten.")

@@ -9,6 +9,7 @@ label lists, rendered HTML next to markdown, one open attempt per learner and bl
 import importlib
 import json
 import random
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, timedelta
 from typing import NamedTuple
@@ -37,6 +38,7 @@ from quiz.models import (
     ReviewCard,
     ReviewDay,
     ReviewLog,
+    UsualTimes,
 )
 from study.markdown import render_markdown
 from study.models import Certification, Note, Topic
@@ -456,21 +458,22 @@ def _history(scale, learners, questions, rng, now, rows: Rows):
     # Oldest first, as learners give them: the database's per-topic progress rows (a trigger
     # on each insert) then append to their window instead of recounting it.
     records.sort(key=lambda record: record[8])
-    rows.insert(
-        AnswerRecord,
-        [
-            "id",
-            "user",
-            "question",
-            "chosen_labels",
-            "is_correct",
-            "response_ms",
-            "multi",
-            "source",
-            "answered_at",
-        ],
-        records,
-    )
+    with _usual_times_filled_after():
+        rows.insert(
+            AnswerRecord,
+            [
+                "id",
+                "user",
+                "question",
+                "chosen_labels",
+                "is_correct",
+                "response_ms",
+                "multi",
+                "source",
+                "answered_at",
+            ],
+            records,
+        )
     total = rows.insert(
         ReviewLog,
         ["card", "user", "rating", "is_correct", "chosen_labels", "response_ms", "reviewed_at",
@@ -558,3 +561,33 @@ def _attempts(scale, certs, learners, questions, rng, now, rows: Rows):
         items,
     )  # fmt: skip
     return open_ids, finished_ids, len(items)
+
+
+@contextmanager
+def _usual_times_filled_after():
+    """PostgreSQL: the learners' usual response times (UsualTimes) written once from the
+    answers, not by the trigger on each of them. In this one transaction every trigger
+    update of a learner's row leaves its old version behind, and each next update walks all
+    of them: hundreds of thousands of answers took minutes each. The rows are the same
+    (what progress_check recounts); SQLite updates in place and keeps its trigger."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        # A table with foreign-key checks still pending cannot be altered: run them first.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("ALTER TABLE quiz_answerrecord DISABLE TRIGGER quiz_usualtimes_answer")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        yield
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("ALTER TABLE quiz_answerrecord ENABLE TRIGGER quiz_usualtimes_answer")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        width, window = UsualTimes.WIDTH, UsualTimes.WINDOW
+        cursor.execute(
+            "INSERT INTO quiz_usualtimes (user_id, multi, times) SELECT user_id, multi, "
+            f"string_agg(lpad(response_ms::text, {width}, '0'), '' ORDER BY answered_at DESC, "
+            "id DESC) FROM (SELECT user_id, multi, response_ms, answered_at, id, row_number() "
+            "OVER (PARTITION BY user_id, multi ORDER BY answered_at DESC, id DESC) AS n FROM "
+            "quiz_answerrecord WHERE is_correct AND response_ms IS NOT NULL) AS latest "
+            f"WHERE n <= {window} GROUP BY user_id, multi"
+        )

@@ -76,7 +76,6 @@ def main() -> None:
         "CONN_MAX_AGE": "600",  # persistent database connections
         "LOG_LEVEL": "ERROR",
         "PYTHONPATH": str(ROOT),
-        "RENDERED_CACHE_DIR": str(workdir / "rendered"),  # starts empty, removed afterwards
     }
     targets = [("sqlite", f"sqlite:///{workdir}/bench.sqlite3")]
     given = os.environ.get("DATABASE_URL", "")

@@ -219,17 +219,6 @@ CACHES = {
         "LOCATION": "question-blocks",
         "OPTIONS": {"MAX_ENTRIES": 5000},
     },
-    # Renderings every worker of a server shares, keyed by the version of what they show
-    # (a topic's notes under its notes_token): files, so a worker started or recycled after
-    # another rendered them reads them instead of querying and rendering again, without a
-    # cache server. A directory of this application's own (pickled entries must not be
-    # writable by anyone else); servers behind one balancer each keep their own, which is
-    # right as the keys are versions.
-    "rendered": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("RENDERED_CACHE_DIR") or str(BASE_DIR / ".cache" / "rendered"),
-        "OPTIONS": {"MAX_ENTRIES": 10000},
-    },
 }
 
 # Learners' writes to shared pages: (most, per minutes), counted per learner in the database.

@@ -28,10 +28,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {
     **CACHES,
     "default": {**CACHES["default"], "BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "rendered": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "rendered",
-    },
 }
 
 # STATIC FILES

@@ -37,34 +37,6 @@ def test_a_second_view_reads_neither_notes_nor_whats_new_and_shows_the_same_note
     assert second.count("Key pairs") == first.count("Key pairs")
 
 
-def test_a_worker_started_after_another_rendered_the_notes_reads_them_from_the_shared_files(
-    client, settings, tmp_path
-):
-    """The rendered notes are files every worker of the server reads (the "rendered" cache
-    is file-based outside the tests): a fresh worker, here a new cache object over the same
-    directory, neither queries the notes nor renders them again."""
-    from django.core.cache import caches
-
-    settings.CACHES = {
-        **settings.CACHES,
-        "rendered": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path / "rendered"),
-        },
-    }
-    topic = TopicFactory()
-    note_write(note=Note(topic=topic), heading="Key pairs", body="- RSA keys")
-    first_html, first_sql = queries_for(client, topic)
-    assert any(path.suffix == ".djcache" for path in (tmp_path / "rendered").iterdir())
-
-    del caches["rendered"]  # the next worker's own cache object, over the same files
-    second, second_sql = queries_for(client, topic)
-
-    assert len(second_sql) == len(first_sql) - 2
-    assert not any("study_note" in sql for sql in second_sql)
-    assert "RSA keys" in second and "RSA keys" in first_html
-
-
 def test_an_edited_section_shows_on_the_next_view(client):
     topic = TopicFactory()
     note = Note(topic=topic)

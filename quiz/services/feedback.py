@@ -74,32 +74,14 @@ def answer_build(
     return record
 
 
-def answer_record(
-    *,
-    user: AbstractBaseUser,
-    question: Question,
-    labels: list[str],
-    source: str = AnswerSource.PRACTICE,
-    response_ms: int | None = None,
-    answered_at: datetime | None = None,
-    schedule: bool = True,
-    exact: bool = True,
-) -> AnswerRecord:
-    """Record an answer (answer_build, then saved); every answer also updates the learner's
-    spaced-repetition card (unless schedule=False)."""
-    record = answer_build(
-        user=user,
-        question=question,
-        labels=labels,
-        source=source,
-        response_ms=response_ms,
-        answered_at=answered_at,
-        exact=exact,
-    )
+def answer_record(*, schedule: bool = True, **answer) -> AnswerRecord:
+    """Record an answer: answer_build with these arguments, then saved; every answer also
+    updates the learner's spaced-repetition card (unless schedule=False)."""
+    record = answer_build(**answer)
     with transaction.atomic(savepoint=False):
         record.save()
         if schedule:
-            srs_record(record=record, source=source)
+            srs_record(record=record, source=record.source)
     return record
 
 

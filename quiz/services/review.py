@@ -128,7 +128,7 @@ REVIEWED_FIELDS = [
 @dataclass
 class PlannedReview:
     """An answer's review worked out before anything is written (srs_plan): the card as it
-    will be, what the log will say, and what each rating would have scheduled."""
+    will be and what the log will say."""
 
     record: AnswerRecord
     source: str
@@ -137,8 +137,7 @@ class PlannedReview:
     card: ReviewCard  # with its new state; unsaved when it is the learner's first answer
     seen: dict  # the card's reps and due as read: saved only if they still hold
     rating: srs.Rating
-    log: ReviewLog  # unsaved
-    scheduled: dict[srs.Rating, srs.Card]
+    log: ReviewLog  # unsaved; log.scheduled: what each rating would have scheduled
     optimistic: bool  # from a snapshot: another review since then sends it back to srs_record
 
 
@@ -206,7 +205,6 @@ def srs_plan(
         seen=seen,
         rating=rating,
         log=log,
-        scheduled=scheduled,
         optimistic=snapshot is not None,
     )
 

@@ -3,12 +3,9 @@ the list's filters in question_filters.py."""
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
-from django.contrib.admin.utils import quote
-from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
@@ -39,6 +36,7 @@ from quiz.admin.question_forms import (
     QuestionForm,
     ReferenceInline,
 )
+from quiz.admin.question_list import QuestionChangeList
 from quiz.models import (
     Question,
     Report,
@@ -63,40 +61,6 @@ def _count(queryset) -> Subquery:
         ),
         0,
     )
-
-
-class QuestionChangeList(ChangeList):
-    """Each row's link from one URL built per page. Django's own resolves every row's URL
-    again to add the list's filters to it (two links a row: a fifth of the list's time)."""
-
-    _PK = "0row0"  # where the row's id goes: unchanged by reverse(), before any query
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        change_url = reverse(
-            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
-            args=(self._PK,),
-            current_app=self.model_admin.admin_site.name,
-        )
-        context = {"preserved_filters": self.preserved_filters, "opts": self.opts}
-        self._row_url = add_preserved_filters(context, change_url)
-        # Already in each row's URL: the row template adds nothing more.
-        self.preserved_filters = ""
-
-    def get_results(self, request):
-        """A page of the list: its ids first, sorted and cut on narrow rows, then those 50
-        questions whole. Sorting whole rows (texts, and each row's open-report count worked
-        out before the cut) cost PostgreSQL about 150 ms at 50,000 questions."""
-        super().get_results(request)
-        page = self.result_list
-        if isinstance(page, QuerySet) and page.query.is_sliced:
-            ids = list(page.values_list("pk", flat=True))
-            rows = self.queryset.order_by().in_bulk(ids)
-            self.result_list = [rows[pk] for pk in ids if pk in rows]
-
-    def url_for_result(self, result):
-        # A question's id is an integer: reverse() would leave admin's quote() of it as is.
-        return self._row_url.replace(self._PK, str(quote(result.pk)), 1)
 
 
 class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):

@@ -1,0 +1,106 @@
+"""The question list's rows, written by QuestionChangeList: the page Django's own row
+writer gives, byte for byte, for every kind of cell the list shows."""
+
+import re
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from quiz.admin.question import QuestionAdmin
+from quiz.admin.question_list import QuestionChangeList
+from quiz.models import Question
+from tests.factories import QuestionFactory, ReportFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def varied_bank():
+    """Questions whose cells take every form: empty and set dates, statistics missing, set
+    and flagged, reports or none, each status, texts with markup characters and spaces."""
+    topic = TopicFactory(title='Security & "IAM" <roles>')
+    questions = [
+        QuestionFactory(
+            topic=topic,
+            ext_id="sec-<1>&",
+            stem="  Which <b>role</b> & policy?\nSecond line  ",
+            status=Question.Status.DRAFT,
+        ),
+        QuestionFactory(
+            topic=topic,
+            stem="x" * 120,
+            last_verified=date(2026, 3, 4),
+            status=Question.Status.RETIRED,
+        ),
+        QuestionFactory(choose=2, last_verified=date(2025, 12, 31)),
+        QuestionFactory(),
+    ]
+    Question.objects.filter(pk=questions[1].pk).update(
+        facility=0.625, first_attempts=40, discrimination=0.12, needs_checking=True
+    )
+    Question.objects.filter(pk=questions[2].pk).update(
+        facility=1.0, first_attempts=3, discrimination=-0.5
+    )
+    for _ in range(3):
+        ReportFactory(question=questions[0])
+    return questions
+
+
+def pages(client, params, monkeypatch):
+    """The list page with our rows, then with Django's."""
+    url = reverse("admin:quiz_question_changelist")
+    ours = client.get(url, params)
+    assert ours.status_code == 200
+    assert ours.context["cl"].results_context is not None
+    monkeypatch.setattr(QuestionChangeList, "writes_rows", lambda self: False)
+    django = client.get(url, params)
+    assert django.context["cl"].results_context is None
+    return same_per_request(ours), same_per_request(django)
+
+
+def same_per_request(response) -> str:
+    """The page without what differs on every request (CSP nonces, CSRF tokens)."""
+    page = response.content.decode()
+    page = re.sub(r'(nonce="|Nonce": ")[^"]*"', r'\1"', page)
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "csrf", page)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"o": "-2.5"},  # sorted by two columns: sort priorities shown
+        {"status__exact": "draft", "q": "role"},  # the filters in every row's link
+        {"verified": "never", "p": "1"},
+    ],
+)
+def test_the_written_rows_are_the_rows_django_writes(
+    editor_client, varied_bank, monkeypatch, params
+):
+    ours, django = pages(editor_client, params, monkeypatch)
+    assert ours == django
+    assert 'id="result_list"' in ours
+
+
+def test_the_written_rows_show_each_cell(editor_client, varied_bank, monkeypatch):
+    ours, _django = pages(editor_client, {}, monkeypatch)
+    first = varied_bank[0]
+    assert "sec-&lt;1&gt;&amp;" in ours
+    assert "Which &lt;b&gt;role&lt;/b&gt; &amp; policy? Second line" in ours
+    assert 'Security &amp; &quot;IAM&quot; &lt;roles&gt;' in ours
+    assert '<td class="field-open_reports">3</td>' in ours
+    assert '<span class="needs-checking">0.12 ⚠</span>' in ours
+    assert "62% of 40" in ours
+    assert '<td class="field-status">Draft</td>' in ours
+    assert '<td class="field-last_verified nowrap">-</td>' in ours
+    change = reverse("admin:quiz_question_change", args=[first.pk])
+    assert ours.count(f'href="{change}?_changelist_filters=') == 0  # no filters: bare link
+    assert ours.count(f'href="{change}"') == 2
+
+
+def test_an_other_column_set_is_left_to_django(editor_client, varied_bank, monkeypatch):
+    monkeypatch.setattr(QuestionAdmin, "list_display", ["ext_id", "stem_excerpt", "status"])
+    response = editor_client.get(reverse("admin:quiz_question_changelist"))
+    assert response.context["cl"].results_context is None
+    assert '<td class="field-status">Draft</td>' in response.content.decode()

@@ -88,7 +88,7 @@ def test_the_written_rows_show_each_cell(editor_client, varied_bank, monkeypatch
     first = varied_bank[0]
     assert "sec-&lt;1&gt;&amp;" in ours
     assert "Which &lt;b&gt;role&lt;/b&gt; &amp; policy? Second line" in ours
-    assert 'Security &amp; &quot;IAM&quot; &lt;roles&gt;' in ours
+    assert "Security &amp; &quot;IAM&quot; &lt;roles&gt;" in ours
     assert '<td class="field-open_reports">3</td>' in ours
     assert '<span class="needs-checking">0.12 ⚠</span>' in ours
     assert "62% of 40" in ours

@@ -3,8 +3,12 @@ writer gives, byte for byte, for every kind of cell the list shows."""
 
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Permission
+from django.template import engines
 from django.urls import reverse
 
 from quiz.admin.question import QuestionAdmin
@@ -104,3 +108,39 @@ def test_an_other_column_set_is_left_to_django(editor_client, varied_bank, monke
     response = editor_client.get(reverse("admin:quiz_question_changelist"))
     assert response.context["cl"].results_context is None
     assert '<td class="field-status">Draft</td>' in response.content.decode()
+
+
+def nav_sidebar(page: str) -> str:
+    start = page.index('<nav class="sticky" id="nav-sidebar"')
+    return page[start : page.index("</nav>", start)]
+
+
+def test_the_kept_sidebar_follows_permissions_and_the_current_page(editor_client, editor):
+    """The navigation sidebar is rendered once per what it shows (templates/admin/
+    nav_sidebar.html): a permission given shows at once, and each page marks itself."""
+    questions = reverse("admin:quiz_question_changelist")
+    sidebar = nav_sidebar(editor_client.get(questions).content.decode())
+    assert 'class="model-question current-model"' in sidebar
+    assert "/admin/auth/user/" not in sidebar
+    assert nav_sidebar(editor_client.get(questions).content.decode()) == sidebar
+
+    editor.user_permissions.add(Permission.objects.get(codename="view_user"))
+    sidebar = nav_sidebar(editor_client.get(questions).content.decode())
+    assert "/admin/auth/user/" in sidebar
+
+    topics = editor_client.get(reverse("admin:study_topic_changelist")).content.decode()
+    assert 'class="model-topic current-model"' in nav_sidebar(topics)
+    assert 'class="model-question current-model"' not in nav_sidebar(topics)
+
+
+def test_the_kept_sidebar_is_the_sidebar_django_renders(editor_client):
+    url = reverse("admin:quiz_question_changelist")
+    response = editor_client.get(url)
+    own = Path(admin.__file__).parent / "templates" / "admin" / "nav_sidebar.html"
+    context = {
+        "available_apps": response.context["available_apps"],
+        "request": response.wsgi_request,
+    }
+    django = engines["django"].from_string(own.read_text()).render(context)
+    assert nav_sidebar(response.content.decode()) == nav_sidebar(django)
+    assert nav_sidebar(django).count("<tr class=") > 5

@@ -10,6 +10,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connections
 
 from quiz.management.simulation import figures, load_figures, simulate, simulate_rolled_back
 from quiz.models import Attempt, Blueprint
@@ -22,7 +23,12 @@ SMALL = {"topics": 2, "per_topic": 12, "exam_questions": 8, "max_new": 24}
 @pytest.fixture(scope="module")
 def small_world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        return simulate_rolled_back(learners=16, seed=3, truth="memory", **SMALL)
+        world = simulate_rolled_back(learners=16, seed=3, truth="memory", **SMALL)
+        # Run after the browser tests (in pytest-playwright's event loop), this fixture
+        # gets a connection of its own; left open, PostgreSQL refused to drop the test
+        # database at the end of the run ("being accessed by other users").
+        connections.close_all()
+    return world
 
 
 @pytest.mark.parametrize("kind", ["real", "mock"])

@@ -16,7 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from config.ids import IdModelChoiceField, IdModelMultipleChoiceField, parse_id
 from quiz import choice_refs, selectors
-from quiz.admin import versions
+from quiz.admin import question_list, versions
 from quiz.admin.limits import IdAutocomplete
 from quiz.admin.merge import merge_view
 from quiz.admin.pages import page_context
@@ -65,18 +65,8 @@ def _count(queryset) -> Subquery:
 
 class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
     form = QuestionForm
-    list_display = [
-        "ext_id",
-        "stem_excerpt",
-        "topic",
-        "key",
-        "facility_column",
-        "discrimination_column",
-        "open_reports",
-        "status",
-        "last_verified",
-    ]
-    list_display_links = ["ext_id", "stem_excerpt"]
+    list_display = list(question_list.COLUMNS)  # written by QuestionChangeList.rows_html
+    list_display_links = list(question_list.LINKS)
     list_filter = [
         ("topic__certification", admin.RelatedFieldListFilter),
         ("topic", TopicListFilter),

@@ -20,9 +20,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 from quiz.models import Question
 
-# The columns this writer knows, after Django's row checkbox; and the two that link.
+# The list's columns (QuestionAdmin.list_display), which this writer knows, and the two
+# that link to the question.
 COLUMNS = (
-    "action_checkbox",
     "ext_id",
     "stem_excerpt",
     "topic",
@@ -78,7 +78,7 @@ class QuestionChangeList(ChangeList):
         if isinstance(page, QuerySet) and page.query.is_sliced:
             ids = list(page.values_list("pk", flat=True))
             rows = self.queryset.order_by()
-            if tuple(self.list_display) == COLUMNS:
+            if tuple(self.list_display) == ("action_checkbox", *COLUMNS):
                 rows = rows.only(*FIELDS)
             rows = rows.in_bulk(ids)
             self.result_list = [rows[pk] for pk in ids if pk in rows]
@@ -90,7 +90,7 @@ class QuestionChangeList(ChangeList):
     def writes_rows(self) -> bool:
         """Whether `rows_html` knows this list: its columns, links and plain rows."""
         return (
-            tuple(self.list_display) == COLUMNS
+            tuple(self.list_display) == ("action_checkbox", *COLUMNS)
             and tuple(self.list_display_links or ()) == LINKS
             and not self.formset
             and not self.is_popup

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Permission
+from django.core.cache import caches
 from django.template import engines
 from django.urls import reverse
 
@@ -136,11 +137,32 @@ def test_the_kept_sidebar_follows_permissions_and_the_current_page(editor_client
 def test_the_kept_sidebar_is_the_sidebar_django_renders(editor_client):
     url = reverse("admin:quiz_question_changelist")
     response = editor_client.get(url)
+    django = django_sidebar(response)
+    assert nav_sidebar(response.content.decode()) == nav_sidebar(django)
+    assert nav_sidebar(django).count("<tr class=") > 5
+
+
+def django_sidebar(response) -> str:
+    """Django's own nav_sidebar.html rendered for the page of this response."""
     own = Path(admin.__file__).parent / "templates" / "admin" / "nav_sidebar.html"
     context = {
         "available_apps": response.context["available_apps"],
         "request": response.wsgi_request,
     }
-    django = engines["django"].from_string(own.read_text()).render(context)
-    assert nav_sidebar(response.content.decode()) == nav_sidebar(django)
-    assert nav_sidebar(django).count("<tr class=") > 5
+    return engines["django"].from_string(own.read_text()).render(context)
+
+
+def test_a_questions_change_page_shares_the_lists_kept_sidebar(editor_client):
+    """The key holds the links the page marks as current, not its path: every question's
+    change page reads the list page's entry, and each is what Django renders for it."""
+    fragments = caches["fragments"]
+    fragments.clear()
+    editor_client.get(reverse("admin:quiz_question_changelist"))
+    entries = len(fragments._cache)
+    for question in (QuestionFactory(), QuestionFactory()):
+        response = editor_client.get(reverse("admin:quiz_question_change", args=[question.pk]))
+        assert len(fragments._cache) == entries
+        assert nav_sidebar(response.content.decode()) == nav_sidebar(django_sidebar(response))
+        assert 'class="model-question current-model"' in nav_sidebar(response.content.decode())
+    editor_client.get(reverse("admin:study_topic_changelist"))  # another section
+    assert len(fragments._cache) == entries + 1

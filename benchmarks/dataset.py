@@ -38,8 +38,8 @@ from quiz.models import (
     ReviewCard,
     ReviewDay,
     ReviewLog,
-    UsualTimes,
 )
+from quiz.services.progress import usual_times_check
 from study.markdown import render_markdown
 from study.models import Certification, Note, Topic
 
@@ -566,10 +566,10 @@ def _attempts(scale, certs, learners, questions, rng, now, rows: Rows):
 @contextmanager
 def _usual_times_filled_after():
     """PostgreSQL: the learners' usual response times (UsualTimes) written once from the
-    answers, not by the trigger on each of them. In this one transaction every trigger
-    update of a learner's row leaves its old version behind, and each next update walks all
-    of them: hundreds of thousands of answers took minutes each. The rows are the same
-    (what progress_check recounts); SQLite updates in place and keeps its trigger."""
+    answers by the repair progress_check uses, not by the trigger on each of them. In this
+    one transaction every trigger update of a learner's row leaves its old version behind,
+    and each next update walks all of them: hundreds of thousands of answers took minutes
+    each. SQLite updates in place and keeps its trigger."""
     if connection.vendor != "postgresql":
         yield
         return
@@ -582,12 +582,4 @@ def _usual_times_filled_after():
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("ALTER TABLE quiz_answerrecord ENABLE TRIGGER quiz_usualtimes_answer")
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        width, window = UsualTimes.WIDTH, UsualTimes.WINDOW
-        cursor.execute(
-            "INSERT INTO quiz_usualtimes (user_id, multi, times) SELECT user_id, multi, "
-            f"string_agg(lpad(response_ms::text, {width}, '0'), '' ORDER BY answered_at DESC, "
-            "id DESC) FROM (SELECT user_id, multi, response_ms, answered_at, id, row_number() "
-            "OVER (PARTITION BY user_id, multi ORDER BY answered_at DESC, id DESC) AS n FROM "
-            "quiz_answerrecord WHERE is_correct AND response_ms IS NOT NULL) AS latest "
-            f"WHERE n <= {window} GROUP BY user_id, multi"
-        )
+    usual_times_check(fix=True)

@@ -36,7 +36,6 @@ from quiz.admin.question_forms import (
     QuestionForm,
     ReferenceInline,
 )
-from quiz.admin.question_list import QuestionChangeList
 from quiz.models import (
     Question,
     Report,
@@ -161,7 +160,7 @@ class QuestionAdmin(IdAutocomplete, SimpleHistoryAdmin):
         js = ["django_htmx/htmx-2.min.js", "js/admin-preview.js"]
 
     def get_changelist(self, request, **kwargs):
-        return QuestionChangeList
+        return question_list.QuestionChangeList
 
     def get_queryset(self, request):
         return (

@@ -153,6 +153,11 @@ class Attempt(models.Model):
     seen_at_start = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Drawn questions the learner had answered before."
     )
+    # Right and total per exam domain, counted when it finishes against the domains its
+    # questions had then (quiz.selectors.exams.domain_tallies_of): the results page's trend
+    # by domain reads these instead of counting every past attempt's answers again. A list
+    # of {"domain": pk or None, "name", "position", "right", "total"}; None while open.
+    domain_tallies = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-started_at"]

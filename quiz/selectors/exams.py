@@ -459,28 +459,58 @@ def _domain(row: dict) -> DomainKey | None:
 _DOMAIN_COLUMNS = [column for pair in _DOMAIN_OF.values() for column in pair]
 
 
-def domain_trend(trend: Sequence[Attempt], tallies: Sequence[dict]) -> list[DomainTrend]:
+def domain_tallies_of(attempt_ids: Sequence[int]) -> dict[int, list[dict]]:
+    """Right and total per exam domain (a question's own, else its topic's; None: neither)
+    of each of these attempts, as Attempt.domain_tallies stores them, counted by the
+    database: what attempt_finalize stores and progress_check recounts."""
+    counts: dict[int, dict[int | None, dict]] = {pk: {} for pk in attempt_ids}
+    rows = (
+        AttemptQuestion.objects.filter(attempt_id__in=attempt_ids)
+        .values("attempt_id", *_DOMAIN_COLUMNS)
+        .annotate(right=Count("pk", filter=Q(is_correct=True)), total=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        domain = _domain(row)
+        key = domain.pk if domain else None
+        tally = counts[row["attempt_id"]].setdefault(
+            key,
+            {
+                "domain": key,
+                "name": domain.name if domain else "",
+                "position": domain.position if domain else 0,
+                "right": 0,
+                "total": 0,
+            },
+        )
+        tally["right"] += row["right"]
+        tally["total"] += row["total"]
+    return {
+        pk: sorted(tallies.values(), key=lambda t: (t["domain"] is None, t["position"], t["name"]))
+        for pk, tallies in counts.items()
+    }
+
+
+def domain_trend(trend: Sequence[Attempt]) -> list[DomainTrend]:
     """Percent right per exam domain in each attempt of the trend (the learner's latest timed
     attempts on the attempt's blueprint, oldest first), in the exam guide's order ([] when no
-    question had a domain), from the rows of _DOMAIN_TREND: one query, however many
-    attempts."""
-    counts: dict[tuple[int, int], list[int]] = {}
-    domains: dict[int, DomainKey] = {}
-    for row in tallies:
-        domain = _domain(row)
-        if domain is not None:
-            domains[domain.pk] = domain
-            tally = counts.setdefault((domain.pk, row["attempt_id"]), [0, 0])
-            tally[0] += row["right"]
-            tally[1] += row["total"]
-    trends = []
-    for domain in sorted(domains.values(), key=lambda d: (d.position, d.name)):
-        percents = []
-        for point in trend:
-            right, total = counts.get((domain.pk, point.pk), (0, 0))
-            percents.append(round(100 * right / total) if total else None)
-        trends.append(DomainTrend(domain.name, percents))
-    return trends
+    question had a domain), from the tallies each attempt stored when it finished: no count
+    of past answers, however long the history. A domain renamed since shows its latest
+    name."""
+    percents: dict[int, dict[int, int]] = {}
+    names: dict[int, tuple[int, str]] = {}
+    for point in trend:
+        for tally in point.domain_tallies or ():
+            if tally["domain"] is None or not tally["total"]:
+                continue
+            names[tally["domain"]] = (tally["position"], tally["name"])
+            percents.setdefault(tally["domain"], {})[point.pk] = round(
+                100 * tally["right"] / tally["total"]
+            )
+    return [
+        DomainTrend(name, [percents[pk].get(point.pk) for point in trend])
+        for pk, (position, name) in sorted(names.items(), key=lambda item: item[1])
+    ]
 
 
 @dataclass
@@ -576,25 +606,13 @@ def _trend(user_id: int, blueprint_id: int) -> QuerySet:
 
 
 _TREND = PreparedQuery(_trend, int, int)
-# Right and total per attempt of the trend and exam domain, counted by the database.
-_DOMAIN_TREND = PreparedQuery(
-    lambda user_id, blueprint_id: (
-        AttemptQuestion.objects.filter(attempt__in=_trend(user_id, blueprint_id).values("pk"))
-        .values("attempt_id", *_DOMAIN_COLUMNS)
-        .annotate(right=Count("pk", filter=Q(is_correct=True)), total=Count("pk"))
-        .order_by()
-    ),
-    int,
-    int,
-)
 
 
 def results(attempt: Attempt) -> Results:
-    """The finished attempt's score, tallies and trend: three queries in one round trip."""
-    rows, trend, tallies = run_together(
+    """The finished attempt's score, tallies and trend: two queries in one round trip."""
+    rows, trend = run_together(
         (_RESULT_ROWS, (attempt.pk,)),
         (_TREND, (attempt.user_id, attempt.blueprint_id)),
-        (_DOMAIN_TREND, (attempt.user_id, attempt.blueprint_id)),
     )
     trend.reverse()  # oldest first
     items = [
@@ -637,7 +655,7 @@ def results(attempt: Attempt) -> Results:
         minutes_used=int(used // 60),
         seconds_used=int(used % 60),
         trend=trend,
-        domain_trend=domain_trend(trend, tallies) if len(trend) > 1 else [],
+        domain_trend=domain_trend(trend) if len(trend) > 1 else [],
         rescored_correct=rescored_correct,
         rescored_score=rescored_score,
         rescored_passed=rescored_passed,

@@ -25,6 +25,7 @@ from quiz.selectors.exams import (
     blueprint_fills,
     blueprint_pool,
     blueprint_topics,
+    domain_tallies_of,
     open_attempt,
 )
 from quiz.selectors.readiness import attempt_prediction
@@ -252,6 +253,7 @@ def attempt_finalize(*, attempt: Attempt, reason: str, now: datetime | None = No
         min(now, locked.deadline) if reason == Attempt.FinishReason.EXPIRED else now
     )
     locked.finish_reason = reason
+    locked.domain_tallies = domain_tallies_of([locked.pk])[locked.pk]
     locked.save()
     for item in items:
         if item.is_answered:
@@ -264,6 +266,42 @@ def attempt_finalize(*, attempt: Attempt, reason: str, now: datetime | None = No
                 exact=False,
             )
     return locked
+
+
+TALLY_BATCH = 500  # finished attempts recounted per pass of domain_tallies_check
+
+
+def _tally_sums(tallies) -> tuple[int, int]:
+    return sum(t["right"] for t in tallies), sum(t["total"] for t in tallies)
+
+
+def domain_tallies_drift(*, batch: int = TALLY_BATCH) -> list[tuple[int, list | None, list]]:
+    """(attempt id, stored, recounted) for each finished attempt whose stored domain tallies
+    are missing or do not add up to its questions (right and total). Which domain a question
+    counted toward is kept as it was at the finish, so a question moved to another domain
+    since is not drift; a lost or miscounted tally is."""
+    drift = []
+    finished = Attempt.objects.filter(finished_at__isnull=False).order_by("pk")
+    after = 0
+    while ids := list(finished.filter(pk__gt=after).values_list("pk", flat=True)[:batch]):
+        stored = dict(Attempt.objects.filter(pk__in=ids).values_list("pk", "domain_tallies"))
+        for pk, recounted in domain_tallies_of(ids).items():
+            tallies = stored[pk]
+            if tallies is None or _tally_sums(tallies) != _tally_sums(recounted):
+                drift.append((pk, tallies, recounted))
+        after = ids[-1]
+    return drift
+
+
+@transaction.atomic
+def domain_tallies_check(*, fix: bool = False) -> list[tuple[int, list | None, list]]:
+    """domain_tallies_drift, and with fix those attempts' tallies recounted (against their
+    questions' domains today)."""
+    drift = domain_tallies_drift()
+    if fix:
+        for pk, _stored, recounted in drift:
+            Attempt.objects.filter(pk=pk).update(domain_tallies=recounted)
+    return drift
 
 
 def finalize_expired_attempts(*, now: datetime | None = None) -> int:

@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -154,3 +156,103 @@ def test_a_blueprint_weighted_by_domain_splits_each_share_among_the_domains_topi
     attempt = start_attempt(user, blueprint, at=T0)
     drawn = {t: attempt.questions.filter(question__topic=t).count() for t in (a, b, c)}
     assert drawn == {a: 3, b: 3, c: 14}
+
+
+def _trend_table(page) -> list[tuple[str, list[str]]]:
+    table = page.content.decode().split("Percent right by exam domain")[1].split("</table>")[0]
+    rows = re.findall(r'<th scope="row">([^<]+)</th>((?:<td>[^<]*</td>)+)', table)
+    return [(name, re.findall(r"<td>([^<]*)</td>", cells)) for name, cells in rows]
+
+
+def test_a_finished_attempt_keeps_its_right_and_total_per_domain(user, exam):
+    attempt = finish_with_key_answers_for(user, exam, "Design Secure Architectures")
+    assert [(t["name"], t["right"], t["total"]) for t in attempt.domain_tallies] == [
+        ("Design Secure Architectures", 4, 4),
+        ("Design Resilient Architectures", 0, 2),
+    ]
+    attempt.refresh_from_db()
+    assert sum(t["total"] for t in attempt.domain_tallies) == attempt.total
+
+
+def test_the_trend_counts_past_attempts_by_the_domains_their_questions_had(
+    learner_client, user, exam
+):
+    """Moving a question to another domain changes the exams taken after, not those before;
+    a renamed domain shows its new name in every column."""
+    finish_with_key_answers_for(user, exam, "Design Secure Architectures")
+    moved = Question.objects.get(domain__name="Design Secure Architectures")
+    moved.domain = None  # back to its topic's domain
+    moved.save()
+    resilient = moved.topic.domain
+    resilient.name = "Resilience"
+    resilient.save()
+    second = finish_with_key_answers_for(user, exam, "Resilience", at=T0 + timedelta(hours=1))
+    page = learner_client.get(reverse("quiz:attempt_results", kwargs={"pk": second.pk}))
+    assert _trend_table(page) == [
+        ("Design Secure Architectures", ["100%", "0%"]),
+        ("Resilience", ["0%", "100%"]),
+    ]
+
+
+def test_the_results_page_reads_the_same_whatever_the_length_of_the_history(
+    learner_client, user, exam
+):
+    """The trend's domain tallies are read with the attempts, not counted from their answers:
+    the same queries after one exam as after three."""
+    attempts = [
+        finish_with_key_answers_for(user, exam, "Resilience", at=T0 + timedelta(hours=hour))
+        for hour in range(3)
+    ]
+    first_url = reverse("quiz:attempt_results", kwargs={"pk": attempts[0].pk})
+    last_url = reverse("quiz:attempt_results", kwargs={"pk": attempts[-1].pk})
+    learner_client.get(first_url)
+    with CaptureQueriesContext(connection) as first:
+        learner_client.get(first_url)
+    with CaptureQueriesContext(connection) as last:
+        page = learner_client.get(last_url)
+    assert len(last.captured_queries) == len(first.captured_queries)
+    assert "Percent right by exam domain" in page.content.decode()
+    assert not any(
+        "quiz_attemptquestion" in q["sql"] and "COUNT(" in q["sql"] for q in last.captured_queries
+    )
+
+
+def test_progress_check_reports_missing_or_miscounted_domain_tallies_and_fix_recounts(
+    user, exam, capsys
+):
+    from django.core.management import CommandError, call_command
+
+    from quiz.models import Attempt
+
+    kept = finish_with_key_answers_for(user, exam, "Design Secure Architectures")
+    lost = finish_with_key_answers_for(user, exam, "Resilience", at=T0 + timedelta(hours=1))
+    Attempt.objects.filter(pk=lost.pk).update(domain_tallies=None)
+    moved = Question.objects.get(domain__name="Design Secure Architectures")
+    moved.domain = None  # not drift: the finished exams keep the domains they had
+    moved.save()
+    with pytest.raises(CommandError, match="1 exam attempt"):
+        call_command("progress_check")
+    assert f"exam attempt {lost.pk}: stored nothing by domain" in capsys.readouterr().out
+    call_command("progress_check", "--fix")
+    lost.refresh_from_db()
+    assert [(t["name"], t["right"], t["total"]) for t in lost.domain_tallies] == [
+        ("Design Secure Architectures", 0, 3),
+        ("Design Resilient Architectures", 0, 3),
+    ]
+    kept.refresh_from_db()
+    assert kept.domain_tallies[0]["total"] == 4  # as it finished
+    call_command("progress_check")  # clean now
+
+
+def test_the_migration_counts_the_tallies_of_attempts_finished_before_it(user, exam):
+    import importlib
+
+    from django.apps import apps
+
+    from quiz.models import Attempt
+
+    attempt = finish_with_key_answers_for(user, exam, "Design Secure Architectures")
+    stored = Attempt.objects.get(pk=attempt.pk).domain_tallies
+    Attempt.objects.update(domain_tallies=None)
+    importlib.import_module("quiz.migrations.0035_attempt_domain_tallies").forward(apps, None)
+    assert Attempt.objects.get(pk=attempt.pk).domain_tallies == stored

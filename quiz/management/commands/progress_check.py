@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from quiz.services.exams import domain_tallies_check
 from quiz.services.progress import (
     card_counts_check,
     progress_check,
@@ -14,8 +15,8 @@ class Command(BaseCommand):
         "the database as answers arrive) from the answer history, and each topic's live "
         "question count from the bank, and each learner's count of cards on live questions per "
         "topic from their cards, and each learner's usual response times from their answers, "
-        "and report what differs. Exit status 1 when "
-        "something does; --fix rewrites it."
+        "and each finished exam's tallies by domain from its questions, and report what "
+        "differs. Exit status 1 when something does; --fix rewrites it."
     )
 
     def add_arguments(self, parser):
@@ -49,16 +50,23 @@ class Command(BaseCommand):
                 f"learner {user_id}, {kind}-answer questions: stored {len(stored)} usual "
                 f"time(s), their answers give {len(counted)} (latest {counted[:3]})"
             )
-        if not drift and not counts and not cards and not times:
+        tallies = domain_tallies_check(fix=fix)
+        for attempt_id, stored, recounted in tallies[:show]:
+            self.stdout.write(
+                f"exam attempt {attempt_id}: stored {_tallied(stored)} by domain, its "
+                f"questions give {_tallied(recounted)}"
+            )
+        if not drift and not counts and not cards and not times and not tallies:
             self.stdout.write(
                 "Every progress row matches the answer history, every topic's live count "
-                "the bank, every learner's card count their cards and their usual response "
-                "times their answers."
+                "the bank, every learner's card count their cards, their usual response "
+                "times their answers and every finished exam's domain tallies its questions."
             )
             return
         said = (
             f"{len(drift)} progress row(s), {len(counts)} topic count(s), {len(cards)} "
-            f"card count(s) and {len(times)} set(s) of usual times"
+            f"card count(s), {len(times)} set(s) of usual times and {len(tallies)} exam "
+            "attempt(s)' domain tallies"
         )
         if fix:
             self.stdout.write(f"{said} rewritten.")
@@ -73,3 +81,10 @@ def _said(counted) -> str:
         f"{counted.answered} answered, {counted.answers} answers, last "
         f"{counted.last_answered_at:%Y-%m-%d %H:%M:%S}, recent {counted.recent or '-'}"
     )
+
+
+def _tallied(tallies) -> str:
+    if tallies is None:
+        return "nothing"
+    right = sum(t["right"] for t in tallies)
+    return f"{right}/{sum(t['total'] for t in tallies)} right"

@@ -141,3 +141,87 @@ def test_a_new_choice_order_is_its_own_block():
     assert first.index("A fifth choice") > first.index(f"Choice 1 of {question.ext_id}")
     assert second.index("A fifth choice") < second.index(f"Choice 1 of {question.ext_id}")
     assert "Right answer is B." in first and "Right answer is D." in second
+
+
+# A finished exam's questions on its results page ({% frozen_review_item %}): rendered once,
+# then read from the cache under a digest of every row loaded for them.
+
+
+def _exam_of_rich_questions():
+    from tests.factories import BlueprintFactory, TopicFactory
+
+    topic = TopicFactory()
+    pks = [_rich_question().pk for _ in range(3)]
+    Question.objects.filter(pk__in=pks).update(topic=topic)
+    return BlueprintFactory(certification=topic.certification, topics=[topic], question_count=3)
+
+
+def _finished(user, blueprint, answers: dict[int, list[str]] | None = None):
+    """The user's finished attempt at the blueprint; answers: position -> labels (A)."""
+    from quiz.services import answer_save, attempt_finalize
+    from tests.helpers import choice_ids, start_attempt
+
+    attempt = start_attempt(user, blueprint)
+    items = attempt.questions.select_related("question").prefetch_related("question__choices")
+    for item in items:
+        labels = (answers or {}).get(item.position, ["A"])
+        if labels:
+            answer_save(item=item, raw_choice_ids=choice_ids(item, labels))
+    return attempt_finalize(attempt=attempt, reason="submitted")
+
+
+def _results(client, attempt) -> str:
+    from django.urls import reverse
+
+    page = client.get(reverse("quiz:attempt_results", kwargs={"pk": attempt.pk}))
+    assert page.status_code == 200
+    html = page.content.decode()
+    return html[
+        html.index('id="review-title"') : html.index('aria-label="Review pages"')
+        if 'aria-label="Review pages"' in html
+        else html.index("All your attempts")
+    ]
+
+
+def _review_entries() -> int:
+    return sum(":qreview:" in key for key in caches["fragments"]._cache)
+
+
+def test_a_results_review_from_the_cache_is_what_rendering_it_afresh_gives(learner_client, user):
+    attempt = _finished(user, _exam_of_rich_questions(), {1: ["B"], 2: []})
+    caches["fragments"].clear()
+    afresh = _results(learner_client, attempt)
+    assert _review_entries() == 3
+    assert _results(learner_client, attempt) == afresh  # every question from the cache
+    assert _review_entries() == 3
+    assert "Not answered." in afresh and "You chose" in afresh
+
+
+def test_each_learner_reads_their_own_answers_in_a_cached_review(client, user):
+    from tests.factories import UserFactory
+
+    blueprint = _exam_of_rich_questions()
+    other = UserFactory()
+    mine = _finished(user, blueprint, {1: ["A"], 2: ["A"], 3: ["A"]})
+    theirs = _finished(other, blueprint, {1: [], 2: [], 3: []})
+    client.force_login(user)
+    assert "Not answered." not in _results(client, mine)
+    client.force_login(other)
+    assert _results(client, theirs).count("Not answered.") == 3
+
+
+def test_an_edit_shows_at_once_in_a_cached_review(learner_client, user):
+    attempt = _finished(user, _exam_of_rich_questions())
+    before = _results(learner_client, attempt)
+    question = attempt.questions.get(position=1).question
+    choices = list(question.choices.all())
+    for choice in choices:
+        if choice.label == "A":
+            choice.explanation = "Roles give temporary keys."
+    question_save(question=question, choices=choices)
+    note = question.references.exclude(note=None).get().note
+    note.heading = "IAM roles for EC2"
+    note.save()
+    after = _results(learner_client, attempt)
+    assert "Roles give temporary keys." not in before and "Roles give temporary keys." in after
+    assert "Notes: IAM roles for EC2" in after

@@ -204,14 +204,3 @@ def present(
             (view.letters(labels.split("+")), percent) for labels, _n, percent in vote.rows
         ]
     return view
-
-
-def exam_review_view(item) -> QuestionView:
-    """A finished exam's question as its results page reviews it (item: an AttemptQuestion
-    with its question's choices and key revisions loaded): in the order the learner saw,
-    with what they chose and ruled out, its element ids suffixed by its position (ten
-    questions on one page)."""
-    question, order = item.question, item.order_labels
-    view = present(question, order=order, chosen=item.chosen, struck=item.struck, answered=True)
-    view.id_suffix = f"-{item.position}"
-    return view

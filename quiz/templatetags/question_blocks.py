@@ -12,15 +12,11 @@ the old entry is never read again. A stale block cannot be shown.
 
 import hashlib
 import re
-from collections.abc import Callable
-from operator import attrgetter
 
 from django import template
 from django.core.cache import caches
-from django.urls import get_script_prefix
-from django.utils import timezone, translation
 
-from quiz.presentation import SLOT_KINDS, exam_review_view
+from quiz.presentation import SLOT_KINDS
 
 register = template.Library()
 
@@ -134,78 +130,3 @@ def _fill(shared: str, choices, strike, context) -> str:
             return strike.render(context)
 
     return _SLOT.sub(fill, shared)
-
-
-@register.tag
-def frozen_review_item(parser, token):
-    """{% frozen_review_item %}...{% endfrozen_review_item %}: one question of a finished
-    exam on its results page (context: `item`, an AttemptQuestion as review_page_items
-    reads it), rendered with its `view` once and then read from the "fragments" cache.
-
-    Nothing of it changes once the exam is over but what the database says of the question,
-    so the key is a digest of every row read for it (the attempt's question, the question,
-    its topic and set, choices, key revisions, references and their notes: the whole graph
-    of loaded objects, whatever a later change adds to it), of this template's and
-    quiz/_question.html's source, and of the language, time zone and URL prefix. An edit,
-    like any other change of those rows, gives another key: a stale review cannot be shown.
-    """
-    nodelist = parser.parse(("endfrozen_review_item",))
-    parser.delete_first_token()
-    return FrozenReviewItemNode(nodelist, _source_digest(parser.origin))
-
-
-class FrozenReviewItemNode(template.Node):
-    def __init__(self, nodelist, source: str):
-        self.nodelist, self.source = nodelist, source
-        self._included: tuple[int, str] = (0, "")
-
-    def _included_source(self, context) -> str:
-        # The question partial's source, digested again only when the engine compiled it
-        # again (an edit, in development).
-        compiled = context.template.engine.get_template(TEMPLATE)
-        if self._included[0] != id(compiled):
-            self._included = (id(compiled), _source_digest(compiled.origin))
-        return self._included[1]
-
-    def render(self, context) -> str:
-        item = context["item"]
-        parts = [
-            self.source,
-            self._included_source(context),
-            translation.get_language() or "",
-            timezone.get_current_timezone_name(),
-            get_script_prefix(),
-        ]
-        _loaded_rows(item, set(), parts)
-        digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
-        key = f"qreview:{digest}"
-        cache = caches["fragments"]
-        html = cache.get(key)
-        if html is None:
-            with context.push(view=exam_review_view(item)):
-                html = self.nodelist.render(context)
-            cache.set(key, html, TIMEOUT)
-        return html
-
-
-_COLUMNS: dict[type, Callable] = {}  # a model's column values as a tuple, per model
-
-
-def _loaded_rows(obj, seen: set[int], parts: list[str]) -> None:
-    """Every column of `obj` and of the objects loaded with it (select_related, prefetched),
-    in the order they were loaded, as reprs (None and "None" differ)."""
-    if id(obj) in seen:
-        return
-    seen.add(id(obj))
-    model = obj.__class__
-    columns = _COLUMNS.get(model)
-    if columns is None:
-        columns = _COLUMNS[model] = attrgetter(*(f.attname for f in model._meta.concrete_fields))
-    parts.append(model._meta.label)
-    parts.append(repr(columns(obj)))
-    for related in obj._state.fields_cache.values():
-        if related is not None:
-            _loaded_rows(related, seen, parts)
-    for rows in getattr(obj, "_prefetched_objects_cache", {}).values():
-        for row in rows:
-            _loaded_rows(row, seen, parts)

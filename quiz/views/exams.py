@@ -301,7 +301,18 @@ def attempt_results(request, pk):
     page = Paginator(
         [item for item in data.items if keep(item)], exam_selectors.REVIEW_PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    reviewed = exam_selectors.review_page_items(attempt, [row.position for row in page])
+    shown_items = exam_selectors.review_page_items(attempt, [row.position for row in page])
+    reviewed = []
+    for item in shown_items:
+        view = present(
+            item.question,
+            order=item.order_labels,
+            chosen=item.chosen,
+            struck=item.struck,
+            answered=True,
+        )
+        view.id_suffix = f"-{item.position}"  # ten questions on one page
+        reviewed.append((item, view))
     context = {
         "results": data,
         "attempt": attempt,

@@ -495,8 +495,8 @@ def domain_trend(trend: Sequence[Attempt]) -> list[DomainTrend]:
     """Percent right per exam domain in each attempt of the trend (the learner's latest timed
     attempts on the attempt's blueprint, oldest first), in the exam guide's order ([] when no
     question had a domain), from the tallies each attempt stored when it finished: no count
-    of past answers, however long the history. A domain renamed since shows its latest
-    name."""
+    of past answers, however long the history. A domain renamed between attempts shows the
+    name it had at the latest of them."""
     percents: dict[int, dict[int, int]] = {}
     names: dict[int, tuple[int, str]] = {}
     for point in trend:

@@ -89,7 +89,7 @@ class Scale:
 class Dataset:
     """What the load driver needs to address: ids, not model instances."""
 
-    learner_ids: list[int]
+    learner_ids: list[int]  # the last: the heavy learner (HEAVY_FACTOR × the history)
     staff_id: int
     topic_slugs: list[str]
     question_ext_ids: list[str]
@@ -414,26 +414,34 @@ def _people(scale, certs):
     return learners, staff
 
 
+# The last learner's history is HEAVY_FACTOR times the others' (the same cards, each reviewed
+# that many times more): the rows "…, learner with 20,000 answers" at full size.
+HEAVY_FACTOR = 10
+
+
 def _history(scale, learners, questions, rng, now, rows: Rows):
-    """Cards, review logs and answer records: two reviews per card, spread over 60 days."""
+    """Cards, review logs and answer records: two reviews per card a day apart, the first
+    within 60 days (the heavy learner, the last one: 2 × HEAVY_FACTOR)."""
     by_cert = _by_certification(questions)
     certs = sorted(by_cert)
     per_learner = scale.review_rows // len(learners) // 2
     cards, logs, records, days = [], [], [], {}
     for i, user in enumerate(learners):
+        reviews = 2 * HEAVY_FACTOR if i == len(learners) - 1 else 2
         pool = by_cert[certs[i % len(certs)]]
         picked = rng.sample(pool, min(per_learner, len(pool)))
         card_ids = rows.ids(ReviewCard, len(picked))
         for card_id, q in zip(card_ids, picked, strict=True):
-            first = now - timedelta(days=rng.randint(2, 60), minutes=rng.randint(0, 600))
-            second = first + timedelta(days=1)
+            first = now - timedelta(days=rng.randint(reviews, 60), minutes=rng.randint(0, 600))
+            times = [first + timedelta(days=k) for k in range(reviews)]
+            last = times[-1]
             stability = rng.uniform(1, 40)
             cards.append(
                 (card_id, user.pk, q.pk, ReviewCard.State.REVIEW, None, stability,
-                 rng.uniform(3, 8), second + timedelta(days=stability), second,
-                 second.timestamp(), 2, 0, False, first)
+                 rng.uniform(3, 8), last + timedelta(days=stability), last,
+                 last.timestamp(), reviews, 0, False, first)
             )  # fmt: skip
-            for when in (first, second):
+            for when in times:
                 correct = rng.random() < 0.75
                 chosen = q.key if correct else "A" if q.key != "A" else "B"
                 ms = rng.randint(8_000, 60_000)

@@ -179,6 +179,7 @@ def endpoints(data, clients: int) -> list[dict]:
 
     light, light_attempt = _light_learner(data)
     light_auth = signed_in(light)
+    heavy_auth = signed_in(User.objects.get(pk=data.learner_ids[-1]))
     light_results = f"/exams/attempt/{light_attempt}/results/"
     topics, questions = data.topic_slugs, data.question_ext_ids
     return [
@@ -248,6 +249,18 @@ def endpoints(data, clients: int) -> list[dict]:
             "name": "review due page, learner with 20 answers",
             "kind": "learner",
             "plans": each_client(lambda i: [request("GET", "/review/", headers=light_auth)]),
+        },
+        # And for the learner with ten times the standard history (about 20,000 answers at
+        # full size; benchmarks.dataset.HEAVY_FACTOR).
+        {
+            "name": "dashboard, learner with 20,000 answers",
+            "kind": "learner",
+            "plans": each_client(lambda i: [request("GET", "/", headers=heavy_auth)]),
+        },
+        {
+            "name": "review due page, learner with 20,000 answers",
+            "kind": "learner",
+            "plans": each_client(lambda i: [request("GET", "/review/", headers=heavy_auth)]),
         },
         {
             # Its one mock exam (its answers added to the 20): the rows above read results

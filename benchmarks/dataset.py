@@ -414,8 +414,8 @@ def _people(scale, certs):
     return learners, staff
 
 
-# The last learner's history is HEAVY_FACTOR times the others' (the same cards, each reviewed
-# that many times more): the rows "…, learner with 20,000 answers" at full size.
+# The last learner's history is HEAVY_FACTOR times the others' (as many cards, each reviewed
+# that many times more): the rows "…, learner with 20,000 answers" (the others have 2,000).
 HEAVY_FACTOR = 10
 
 

@@ -250,8 +250,8 @@ def endpoints(data, clients: int) -> list[dict]:
             "kind": "learner",
             "plans": each_client(lambda i: [request("GET", "/review/", headers=light_auth)]),
         },
-        # And for the learner with ten times the standard history (about 20,000 answers at
-        # full size; benchmarks.dataset.HEAVY_FACTOR).
+        # And for the learner with ten times the standard history (20,000 answers against
+        # 2,000, at either scale; benchmarks.dataset.HEAVY_FACTOR).
         {
             "name": "dashboard, learner with 20,000 answers",
             "kind": "learner",

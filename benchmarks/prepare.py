@@ -177,6 +177,17 @@ def endpoints(data, clients: int) -> list[dict]:
     def each_client(make):
         return [make(i) for i in range(clients)]
 
+    def history_rows(learner: str, headers: dict) -> list[dict]:
+        """The dashboard and review page rows of one learner, as every client sees them."""
+        return [
+            {
+                "name": f"{page}, learner with {learner}",
+                "kind": "learner",
+                "plans": each_client(lambda i, path=path: [request("GET", path, headers=headers)]),
+            }
+            for page, path in (("dashboard", "/"), ("review due page", "/review/"))
+        ]
+
     light, light_attempt = _light_learner(data)
     light_auth = signed_in(light)
     heavy_auth = signed_in(User.objects.get(pk=data.learner_ids[-1]))
@@ -238,30 +249,11 @@ def endpoints(data, clients: int) -> list[dict]:
             "kind": "learner",
             "plans": each_client(lambda i: [request("GET", "/", headers=auth[i])]),
         },
-        # The same pages for a learner with 20 answers (the rows above: about 2,000 at
-        # full size): what a page costs should not grow with a learner's history.
-        {
-            "name": "dashboard, learner with 20 answers",
-            "kind": "learner",
-            "plans": each_client(lambda i: [request("GET", "/", headers=light_auth)]),
-        },
-        {
-            "name": "review due page, learner with 20 answers",
-            "kind": "learner",
-            "plans": each_client(lambda i: [request("GET", "/review/", headers=light_auth)]),
-        },
-        # And for the learner with ten times the standard history (20,000 answers against
-        # 2,000, at either scale; benchmarks.dataset.HEAVY_FACTOR).
-        {
-            "name": "dashboard, learner with 20,000 answers",
-            "kind": "learner",
-            "plans": each_client(lambda i: [request("GET", "/", headers=heavy_auth)]),
-        },
-        {
-            "name": "review due page, learner with 20,000 answers",
-            "kind": "learner",
-            "plans": each_client(lambda i: [request("GET", "/review/", headers=heavy_auth)]),
-        },
+        # The same pages for a learner with 20 answers, and for one with ten times the
+        # standard history (20,000 answers against 2,000, at either scale;
+        # benchmarks.dataset.HEAVY_FACTOR): what a page costs should not grow with it.
+        *history_rows("20 answers", light_auth),
+        *history_rows("20,000 answers", heavy_auth),
         {
             # Its one mock exam (its answers added to the 20): the rows above read results
             # of learners with a dozen earlier attempts in the score trend.

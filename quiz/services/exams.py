@@ -283,13 +283,12 @@ def domain_tallies_drift(*, batch: int = TALLY_BATCH) -> list[tuple[int, list | 
     drift = []
     finished = Attempt.objects.filter(finished_at__isnull=False).order_by("pk")
     after = 0
-    while ids := list(finished.filter(pk__gt=after).values_list("pk", flat=True)[:batch]):
-        stored = dict(Attempt.objects.filter(pk__in=ids).values_list("pk", "domain_tallies"))
-        for pk, recounted in domain_tallies_of(ids).items():
+    while stored := dict(finished.filter(pk__gt=after).values_list("pk", "domain_tallies")[:batch]):
+        for pk, recounted in domain_tallies_of(list(stored)).items():
             tallies = stored[pk]
             if tallies is None or _tally_sums(tallies) != _tally_sums(recounted):
                 drift.append((pk, tallies, recounted))
-        after = ids[-1]
+        after = max(stored)
     return drift
 
 
